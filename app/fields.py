@@ -1,0 +1,70 @@
+"""marshmallow fields for the API's scalar types. Schoology accepts ids and
+flags as JSON numbers or numeric strings (and XML gives only strings), so each
+field takes either and yields an int."""
+from marshmallow import ValidationError, fields
+
+
+class _Whole(fields.Field):
+    """A whole number given as an int or a string of digits; never a bool or
+    float, which no real client sends for these fields."""
+    choices = None
+    minimum = 1
+    message = "Not a valid number."
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise ValidationError(self.message)
+        if isinstance(value, int):
+            number = value
+        elif isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
+            number = int(value.strip())
+        else:
+            raise ValidationError(self.message)
+        if self.choices is not None and number not in self.choices:
+            raise ValidationError(self.message)
+        if number < self.minimum:
+            raise ValidationError(self.message)
+        return number
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+
+class Id(_Whole):
+    message = "Not a valid id: expected a positive whole number."
+
+
+class Count(_Whole):
+    minimum = 0
+    message = "Not a valid count: expected a whole number."
+
+
+class Flag(_Whole):
+    choices = (0, 1)
+    minimum = 0
+    message = "Must be 0 or 1."
+
+
+class Status(_Whole):
+    choices = (1, 2, 3, 4, 5)
+    message = ("Must be 1 (active), 2 (expired), 3 (invite pending), "
+               "4 (request pending) or 5 (archived).")
+
+
+class CommaList(fields.Field):
+    """A query parameter holding a comma-delimited list (uid=1,2). Empty items
+    are skipped; an empty list means the filter is absent."""
+
+    def __init__(self, item, **kwargs):
+        super().__init__(**kwargs)
+        self.item = item
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ValidationError("Not a valid list.")
+        try:
+            items = [self.item.deserialize(part.strip()) for part in value.split(",")
+                     if part.strip()]
+        except ValidationError as e:
+            raise ValidationError(e.messages) from None
+        return items or None

@@ -1,0 +1,3 @@
+from .urls import register
+
+__all__ = ["register"]

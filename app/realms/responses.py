@@ -1,0 +1,135 @@
+"""The enrollment endpoints, written once for every realm. Each view takes
+the realm it serves (e.g. Realm("section", "sections")) as its first argument;
+urls.py binds one per blueprint."""
+from collections import namedtuple
+from urllib.parse import urlencode
+
+from flask import current_app, request
+from marshmallow import ValidationError
+
+from ..errors import APIError
+from ..formats import BodyError, empty, parse_body, render
+from ..schemas import (MAX_LIMIT, EnrollmentCreate, EnrollmentUpdate, ListQuery,
+                       render_created, render_enrollment)
+from ..store import Conflict, Invalid, NotFound
+
+Realm = namedtuple("Realm", "name plural")
+
+_list_query = ListQuery()
+_create = EnrollmentCreate()
+_update = EnrollmentUpdate()
+
+
+def store():
+    return current_app.extensions["schoology_store"]
+
+
+def api_base():
+    """Where links point: the scheme and Host the request came in on. Clients
+    that send Host: api.schoology.com to reach the mock (schoolopy, the Ed-Fi
+    extractor) get the server's own address instead, so the links they follow
+    come back here rather than going to Schoology."""
+    base = current_app.config.get("BASE_URL")
+    if base and request.host.split(":")[0].endswith("schoology.com"):
+        return base.rstrip("/") + "/v1"
+    return request.host_url + "v1"
+
+
+def load(schema, data):
+    try:
+        return schema.load(data)
+    except ValidationError as e:
+        field, messages = next(iter(e.normalized_messages().items()))
+        message = messages[0] if isinstance(messages, list) else messages
+        if isinstance(message, dict):  # a CommaList item: {index: [message]}
+            message = next(iter(message.values()))[0]
+        raise APIError(400, f"{field}: {message}") from None
+
+
+def body():
+    try:
+        return parse_body()
+    except BodyError as e:
+        raise APIError(400, str(e)) from None
+
+
+def answer_store_error(e):
+    if isinstance(e, NotFound):
+        raise APIError(404) from None
+    if isinstance(e, (Invalid, Conflict)):
+        raise APIError(400, e.message) from None
+    raise e
+
+
+def enrollments_url(realm, realm_id):
+    return f"{api_base()}/{realm.plural}/{realm_id}/enrollments"
+
+
+def list_enrollments(realm, realm_id):
+    query = load(_list_query, request.args)
+    start, limit = query["start"], min(query["limit"], MAX_LIMIT)
+    types = query.get("type")
+    admins = None if types is None else sorted({1 if t == "admin" else 0 for t in types})
+    try:
+        total, rows = store().list_enrollments(
+            realm.name, realm_id, start=start, limit=limit, uids=query.get("uid"),
+            statuses=query.get("enrollment_status"), admins=admins)
+    except NotFound as e:
+        answer_store_error(e)
+    size = (query.get("picture_size") or [None])[0]
+    url = enrollments_url(realm, realm_id)
+    items = [render_enrollment(e, user, size, f"{url}/{e.id}") for e, user in rows]
+    # links repeat the caller's own parameters, then start and limit.
+    params = [(k, v) for k, v in request.args.items(multi=True) if k not in ("start", "limit")]
+    links = {"self": _page_url(url, params, start, limit)}
+    if start + limit < total:
+        links["next"] = _page_url(url, params, start + limit, limit)
+    return render({"enrollment": items, "total": str(total), "links": links})
+
+
+def _page_url(url, params, start, limit):
+    return f"{url}?" + urlencode(params + [("start", start), ("limit", limit)], safe=",")
+
+
+def get_enrollment(realm, realm_id, enrollment_id):
+    try:
+        enrollment, user = store().get_enrollment(realm.name, realm_id, enrollment_id)
+    except NotFound as e:
+        answer_store_error(e)
+    size = (load(_list_query, request.args).get("picture_size") or [None])[0]
+    return render(render_enrollment(enrollment, user, size))
+
+
+def create_enrollment(realm, realm_id):
+    fields = load(_create, body())
+    try:
+        enrollment, user = store().create_enrollment(realm.name, realm_id, **fields)
+    except (NotFound, Invalid, Conflict) as e:
+        answer_store_error(e)
+    link = f"{enrollments_url(realm, realm_id)}/{enrollment.id}"
+    return render(render_created(enrollment, user, link=link), 201)
+
+
+def update_enrollment(realm, realm_id, enrollment_id):
+    fields = load(_update, body())
+    if "admin" not in fields and "status" not in fields:
+        raise APIError(400, "Nothing to update: send admin and/or status.")
+    try:
+        store().update_enrollment(realm.name, realm_id, enrollment_id, **fields)
+    except (NotFound, Invalid) as e:
+        answer_store_error(e)
+    return empty(204)
+
+
+def delete_enrollment(realm, realm_id, enrollment_id):
+    try:
+        store().delete_enrollment(realm.name, realm_id, enrollment_id)
+    except NotFound as e:
+        answer_store_error(e)
+    return empty(204)
+
+
+def unsupported_realm(**kwargs):
+    """Schoology answers 403 for enrollments under any other realm: courses
+    are containers, and nobody is enrolled in a course itself."""
+    raise APIError(403)

@@ -1,0 +1,43 @@
+"""One blueprint per realm, all bound to the same views in responses.py."""
+from functools import partial
+
+from flask import Blueprint
+
+from . import responses as r
+from .responses import Realm
+
+REALMS = (Realm("section", "sections"), Realm("group", "groups"))
+ALL = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+
+
+def realm_blueprint(realm):
+    bp = Blueprint(realm.plural, __name__, url_prefix=f"/v1/{realm.plural}")
+    collection = "/<int:realm_id>/enrollments"
+    item = collection + "/<int:enrollment_id>"
+    for rule, view, method in (
+        (collection, r.list_enrollments, "GET"),
+        (collection, r.create_enrollment, "POST"),
+        (item, r.get_enrollment, "GET"),
+        (item, r.update_enrollment, "PUT"),
+        (item, r.delete_enrollment, "DELETE"),
+    ):
+        bp.add_url_rule(rule, endpoint=view.__name__ + "_" + method.lower(),
+                        view_func=partial(view, realm), methods=[method])
+    return bp
+
+
+def other_realms_blueprint():
+    """Enrollment paths under realms that hold none (courses, users, ...)."""
+    bp = Blueprint("other_realms", __name__, url_prefix="/v1")
+    bp.add_url_rule("/<realm>/<int:realm_id>/enrollments", view_func=r.unsupported_realm,
+                    methods=ALL)
+    bp.add_url_rule("/<realm>/<int:realm_id>/enrollments/<int:enrollment_id>",
+                    endpoint="unsupported_realm_item", view_func=r.unsupported_realm,
+                    methods=ALL)
+    return bp
+
+
+def register(app):
+    for realm in REALMS:
+        app.register_blueprint(realm_blueprint(realm))
+    app.register_blueprint(other_realms_blueprint())

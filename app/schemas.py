@@ -1,0 +1,116 @@
+"""What goes in and out of the enrollment endpoints, as marshmallow schemas.
+
+Output schemas fix each field's name, order and scalar type; Schoology types
+the same field differently by endpoint (status is "1" in lists, 1 in a create
+answer), so each answer has its own schema. Dumping through marshmallow costs
+about half a millisecond a page, so pages are rendered by a Renderer compiled
+from the schema; the tests hold the two to the same output."""
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from .fields import CommaList, Count, Flag, Id, Status
+
+MAX_LIMIT = 200
+PICTURE_SIZES = ("big", "reg", "sm", "tiny")
+
+
+# --- in -------------------------------------------------------------------
+class _In(Schema):
+    class Meta:
+        unknown = EXCLUDE  # Schoology ignores fields it does not know
+
+
+class EnrollmentCreate(_In):
+    uid = Id(required=True)
+    admin = Flag(required=True)
+    status = Status(required=True)
+
+
+class EnrollmentUpdate(_In):
+    uid = Id()
+    admin = Flag()
+    status = Status()
+
+
+class ListQuery(_In):
+    start = Count(load_default=0)
+    limit = Id(load_default=20)
+    uid = CommaList(Id())
+    enrollment_status = CommaList(Status())
+    type = CommaList(fields.String(validate=validate.OneOf(("admin", "member"))))
+    picture_size = CommaList(fields.String(validate=validate.OneOf(PICTURE_SIZES)))
+
+
+# --- out ------------------------------------------------------------------
+class EnrollmentOut(Schema):
+    """An enrollment in a list and in a single GET; user fields joined in."""
+    id = fields.String()
+    uid = fields.String()
+    school_uid = fields.String()
+    name_title = fields.String()
+    name_title_show = fields.String()
+    name_first = fields.String()
+    name_first_preferred = fields.String()
+    name_middle = fields.String()
+    name_middle_show = fields.String()
+    name_last = fields.String()
+    name_display = fields.String()
+    admin = fields.Integer()
+    status = fields.String()
+    picture_url = fields.String()
+
+
+class EnrollmentCreatedOut(EnrollmentOut):
+    """The answer to a create: admin and status both integers."""
+    status = fields.Integer()
+
+
+ENROLLMENT_ATTRS = frozenset(("id", "uid", "admin", "status"))
+
+
+def picture_at(url, size):
+    """Schoology serves each picture in imagecache presets profile_big, _reg,
+    _sm and _tiny; picture_size picks one."""
+    if size:
+        for preset in PICTURE_SIZES:
+            marker = f"/imagecache/profile_{preset}/"
+            if marker in url:
+                return url.replace(marker, f"/imagecache/profile_{size}/", 1)
+    return url
+
+
+def view(enrollment, user):
+    """The flat object the output schemas read: enrollment fields, user fields."""
+    source = {name: getattr(user, name) for name in EnrollmentOut._declared_fields
+              if name not in ENROLLMENT_ATTRS}
+    source.update({name: getattr(enrollment, name) for name in ENROLLMENT_ATTRS})
+    return source
+
+
+class Renderer:
+    """Renders (enrollment, user) pairs exactly as schema().dump(view(...))
+    would, field for field and type for type, at a fraction of the cost."""
+
+    def __init__(self, schema_class):
+        spec = []
+        for name, field in schema_class._declared_fields.items():
+            if isinstance(field, fields.Integer):
+                cast = int
+            elif isinstance(field, fields.String):
+                cast = str
+            else:
+                raise TypeError(f"{schema_class.__name__}.{name}: no fast form for {field}")
+            spec.append((name, name in ENROLLMENT_ATTRS, cast))
+        self.spec = spec
+
+    def __call__(self, enrollment, user, picture_size=None, link=None):
+        row = {name: cast(getattr(enrollment if own else user, name))
+               for name, own, cast in self.spec}
+        if picture_size:
+            row["picture_url"] = picture_at(row["picture_url"], picture_size)
+        if link:
+            row["links"] = {"self": link}
+        return row
+
+
+render_enrollment = Renderer(EnrollmentOut)
+render_created = Renderer(EnrollmentCreatedOut)

@@ -1,0 +1,221 @@
+"""Fixture documents: JSON with lists of records in the API's own field names.
+Loading validates every record and every cross-reference, and a bad file is
+refused whole with a message naming the file, the record and the field."""
+import json
+import re
+
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+
+from ..fields import Flag, Id, Status
+from .records import REALMS, AccessCode, Course, Enrollment, GradingPeriod, Group, Section, User
+from .store import Store
+
+# Characters XML 1.0 cannot carry: a fixture holding one could never be served as XML.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class Text(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if _NOT_XML.search(text):
+            raise ValidationError("Contains a control character that XML cannot carry.")
+        return text
+
+
+class FixtureError(Exception):
+    pass
+
+
+class _RecordSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    record_class = None
+
+    @post_load
+    def make(self, data, **kwargs):
+        return self.record_class(**data)
+
+
+class UserSchema(_RecordSchema):
+    record_class = User
+    uid = Id(required=True)
+    school_uid = Text()
+    name_title = Text()
+    name_title_show = Flag()
+    name_first = Text()
+    name_first_preferred = Text()
+    name_middle = Text()
+    name_middle_show = Flag()
+    name_last = Text()
+    name_display = Text()
+    picture_url = Text()
+
+    @post_load
+    def make(self, data, **kwargs):
+        user = User(display_fixed="name_display" in data, **data)
+        user.refresh_display()
+        return user
+
+
+class CourseSchema(_RecordSchema):
+    record_class = Course
+    id = Id(required=True)
+    course_code = Text()
+    title = Text()
+
+
+class GradingPeriodSchema(_RecordSchema):
+    record_class = GradingPeriod
+    id = Id(required=True)
+    title = Text()
+    start = Text()
+    end = Text()
+
+
+class SectionSchema(_RecordSchema):
+    record_class = Section
+    id = Id(required=True)
+    course_id = Id(required=True)
+    title = Text()
+    section_code = Text()
+    section_school_code = Text()
+    grading_periods = fields.List(Id())
+
+
+class GroupSchema(_RecordSchema):
+    record_class = Group
+    id = Id(required=True)
+    title = Text()
+
+
+class EnrollmentSchema(_RecordSchema):
+    record_class = Enrollment
+    id = Id(required=True)
+    uid = Id(required=True)
+    realm = Text(required=True, validate=validate.OneOf(REALMS))
+    realm_id = Id(required=True)
+    admin = Flag(required=True)
+    status = Status(required=True)
+
+
+class AccessCodeSchema(_RecordSchema):
+    record_class = AccessCode
+    realm = Text(required=True, validate=validate.OneOf(REALMS))
+    realm_id = Id(required=True)
+    code = Text(required=True, validate=validate.Length(min=1))
+
+
+# In load order: a record may only refer to kinds listed before it.
+KINDS = {
+    "users": UserSchema(),
+    "courses": CourseSchema(),
+    "grading_periods": GradingPeriodSchema(),
+    "sections": SectionSchema(),
+    "groups": GroupSchema(),
+    "enrollments": EnrollmentSchema(),
+    "access_codes": AccessCodeSchema(),
+}
+
+
+def load_file(path, seed=0):
+    """A Store holding the fixture file at path."""
+    try:
+        with open(path, "rb") as f:
+            document = json.load(f)
+    except OSError as e:
+        raise FixtureError(f"{path}: cannot read fixture file: {e.strerror}") from None
+    except ValueError as e:
+        raise FixtureError(f"{path}: not valid JSON: {e}") from None
+    return build_store(document, source=str(path), seed=seed)
+
+
+def build_store(document, source="fixtures", seed=0):
+    records = parse(document, source)
+    store = Store(seed=seed)
+    store.add_records(**records)
+    return store
+
+
+def parse(document, source):
+    """Validated records by kind, or FixtureError."""
+    if not isinstance(document, dict):
+        raise FixtureError(f"{source}: a fixture document is a JSON object of lists")
+    unknown = sorted(set(document) - set(KINDS))
+    if unknown:
+        raise FixtureError(f"{source}: unknown top-level key {unknown[0]!r} "
+                           f"(expected {', '.join(KINDS)})")
+    records = {}
+    for kind, schema in KINDS.items():
+        items = document.get(kind, [])
+        if not isinstance(items, list):
+            raise FixtureError(f"{source}: {kind!r} must be a list")
+        loaded = []
+        for n, item in enumerate(items):
+            where = f"{source}: {kind}[{n}]"
+            if not isinstance(item, dict):
+                raise FixtureError(f"{where}: a record must be an object")
+            try:
+                loaded.append(schema.load(item))
+            except ValidationError as e:
+                field, messages = next(iter(e.normalized_messages().items()))
+                raise FixtureError(f"{where}: field {field!r}: {_first(messages)}") from None
+        records[kind] = loaded
+    _check_references(records, source)
+    return records
+
+
+def _first(messages):
+    while isinstance(messages, (list, dict)):
+        messages = next(iter(messages.values())) if isinstance(messages, dict) else messages[0]
+    return messages
+
+
+def _check_references(records, source):
+    def fail(kind, n, field, message):
+        raise FixtureError(f"{source}: {kind}[{n}]: field {field!r}: {message}")
+
+    def unique(kind, key, allow_empty=False):
+        seen = set()
+        for n, record in enumerate(records[kind]):
+            value = getattr(record, key)
+            if allow_empty and value == "":
+                continue
+            if value in seen:
+                fail(kind, n, key, f"{value!r} is used by an earlier record")
+            seen.add(value)
+        return seen
+
+    users = unique("users", "uid")
+    unique("users", "school_uid", allow_empty=True)
+    courses = unique("courses", "id")
+    periods = unique("grading_periods", "id")
+    realms = {"section": unique("sections", "id"), "group": unique("groups", "id")}
+    unique("sections", "section_school_code", allow_empty=True)
+    unique("enrollments", "id")
+    unique("access_codes", "code")
+
+    for n, section in enumerate(records["sections"]):
+        if section.course_id not in courses:
+            fail("sections", n, "course_id", f"no course {section.course_id}")
+        for period in section.grading_periods:
+            if period not in periods:
+                fail("sections", n, "grading_periods", f"no grading period {period}")
+    enrolled = set()
+    for n, enrollment in enumerate(records["enrollments"]):
+        if enrollment.uid not in users:
+            fail("enrollments", n, "uid", f"no user {enrollment.uid}")
+        if enrollment.realm_id not in realms[enrollment.realm]:
+            fail("enrollments", n, "realm_id", f"no {enrollment.realm} {enrollment.realm_id}")
+        key = (enrollment.uid, enrollment.realm, enrollment.realm_id)
+        if key in enrolled:
+            fail("enrollments", n, "uid", f"user {enrollment.uid} is already enrolled in "
+                 f"{enrollment.realm} {enrollment.realm_id}")
+        enrolled.add(key)
+    coded = set()
+    for n, code in enumerate(records["access_codes"]):
+        if code.realm_id not in realms[code.realm]:
+            fail("access_codes", n, "realm_id", f"no {code.realm} {code.realm_id}")
+        if (code.realm, code.realm_id) in coded:
+            fail("access_codes", n, "realm_id", f"{code.realm} {code.realm_id} already has a code")
+        coded.add((code.realm, code.realm_id))

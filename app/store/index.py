@@ -1,0 +1,63 @@
+"""Per-realm enrollment index.
+
+A realm's enrollments are kept in sorted id lists, one per (status, admin)
+bucket, so that a page costs time in proportion to the page: an unfiltered or
+single-bucket page is a list slice, and a page over several buckets finds its
+starting point by binary search instead of walking the rows before it.
+"""
+from bisect import bisect_left, insort
+from heapq import merge
+from itertools import islice
+
+
+class RealmIndex:
+    __slots__ = ("buckets", "by_uid")
+
+    def __init__(self):
+        self.buckets = {}  # (status, admin) -> sorted list of enrollment ids
+        self.by_uid = {}  # uid -> enrollment id (a user is enrolled once per realm)
+
+    def __len__(self):
+        return len(self.by_uid)
+
+    def add(self, enrollment):
+        ids = self.buckets.setdefault(enrollment.bucket, [])
+        if not ids or enrollment.id > ids[-1]:
+            ids.append(enrollment.id)  # the usual case: new ids are the largest
+        else:
+            insort(ids, enrollment.id)
+        self.by_uid[enrollment.uid] = enrollment.id
+
+    def remove(self, enrollment):
+        ids = self.buckets[enrollment.bucket]
+        del ids[bisect_left(ids, enrollment.id)]
+        del self.by_uid[enrollment.uid]
+
+    def page(self, buckets, start, limit):
+        """(total, ids) for rows start..start+limit of the union of the given
+        buckets, in id order."""
+        lists = [self.buckets[b] for b in buckets if self.buckets.get(b)]
+        total = sum(map(len, lists))
+        if start >= total:
+            return total, []
+        if len(lists) == 1:
+            return total, lists[0][start:start + limit]
+        cut = _nth_value(lists, start)
+        starts = [bisect_left(ids, cut) for ids in lists]
+        heads = [ids[i:i + limit] for ids, i in zip(lists, starts)]
+        return total, list(islice(merge(*heads), limit))
+
+
+def _nth_value(lists, n):
+    """The smallest value v with exactly n elements below it across the sorted,
+    disjoint lists (0 <= n < total)."""
+    lo = min(ids[0] for ids in lists)
+    hi = max(ids[-1] for ids in lists)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        below = sum(bisect_left(ids, mid) for ids in lists)
+        if below <= n:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo

@@ -1,0 +1,99 @@
+"""Plain records held by the store. Ids are ints inside the store and
+numeric strings on the wire."""
+from dataclasses import dataclass, field
+from typing import List
+
+REALMS = ("section", "group")
+STATUSES = (1, 2, 3, 4, 5)  # active, expired, invite pending, request pending, archived
+
+DEFAULT_PICTURE = (
+    "https://asset-cdn.schoology.com/system/files/imagecache/profile_reg/"
+    "pictures/default_user.gif"
+)
+
+
+@dataclass
+class User:
+    uid: int
+    school_uid: str = ""
+    name_title: str = ""
+    name_title_show: int = 0
+    name_first: str = ""
+    name_first_preferred: str = ""
+    name_middle: str = ""
+    name_middle_show: int = 0
+    name_last: str = ""
+    name_display: str = ""
+    picture_url: str = DEFAULT_PICTURE
+    # True when name_display came from the fixture rather than being derived,
+    # so a rename does not overwrite a display name chosen on purpose.
+    display_fixed: bool = False
+
+    def refresh_display(self):
+        if not self.display_fixed:
+            self.name_display = display_name(self)
+
+
+def display_name(user):
+    """Schoology shows the preferred first name when there is one, and the
+    title and middle name only when their *_show flags are set."""
+    parts = []
+    if user.name_title_show and user.name_title:
+        parts.append(user.name_title)
+    parts.append(user.name_first_preferred or user.name_first)
+    if user.name_middle_show and user.name_middle:
+        parts.append(user.name_middle)
+    parts.append(user.name_last)
+    return " ".join(p for p in parts if p)
+
+
+@dataclass
+class Course:
+    id: int
+    course_code: str = ""
+    title: str = ""
+
+
+@dataclass
+class GradingPeriod:
+    id: int
+    title: str = ""
+    start: str = ""
+    end: str = ""
+
+
+@dataclass
+class Section:
+    id: int
+    course_id: int
+    title: str = ""
+    section_code: str = ""
+    section_school_code: str = ""
+    grading_periods: List[int] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    id: int
+    title: str = ""
+
+
+@dataclass
+class AccessCode:
+    realm: str
+    realm_id: int
+    code: str
+
+
+@dataclass
+class Enrollment:
+    id: int
+    uid: int
+    realm: str
+    realm_id: int
+    admin: int
+    status: int
+
+    @property
+    def bucket(self):
+        return (self.status, self.admin)

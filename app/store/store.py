@@ -1,0 +1,134 @@
+"""The in-memory store: users, courses, grading periods, sections, groups,
+access codes and enrollments. Knows nothing of HTTP.
+
+Thread safety: every read and write holds one re-entrant lock. Published
+records are never mutated; a change replaces the record with an updated copy,
+so a caller that got records under the lock can render them after releasing
+it without seeing a half-applied change.
+"""
+import threading
+from dataclasses import replace
+
+from .errors import Conflict, Invalid, NotFound
+from .ids import IdIssuer
+from .index import RealmIndex
+from .records import Enrollment
+
+
+class Store:
+    def __init__(self, seed=0):
+        self.lock = threading.RLock()
+        self.ids = IdIssuer(seed)
+        self.users = {}
+        self.courses = {}
+        self.grading_periods = {}
+        self.sections = {}
+        self.groups = {}
+        self.access_codes = {}  # (realm, realm_id) -> AccessCode
+        self.enrollments = {}
+        self.realms = {}  # (realm, realm_id) -> RealmIndex
+
+    # --- building ---------------------------------------------------------
+    def add_records(self, *, users=(), courses=(), grading_periods=(), sections=(),
+                    groups=(), access_codes=(), enrollments=()):
+        """Add validated records (see fixtures.py for the checks)."""
+        with self.lock:
+            for kind, table, key, records in (
+                ("user", self.users, "uid", users),
+                ("course", self.courses, "id", courses),
+                ("grading_period", self.grading_periods, "id", grading_periods),
+                ("section", self.sections, "id", sections),
+                ("group", self.groups, "id", groups),
+            ):
+                for record in records:
+                    record_id = getattr(record, key)
+                    table[record_id] = record
+                    self.ids.observe(kind, record_id)
+            for section in sections:
+                self.realms[("section", section.id)] = RealmIndex()
+            for group in groups:
+                self.realms[("group", group.id)] = RealmIndex()
+            for code in access_codes:
+                self.access_codes[(code.realm, code.realm_id)] = code
+            for enrollment in sorted(enrollments, key=lambda e: e.id):
+                self.enrollments[enrollment.id] = enrollment
+                self.realms[(enrollment.realm, enrollment.realm_id)].add(enrollment)
+                self.ids.observe("enrollment", enrollment.id)
+
+    # --- reads ------------------------------------------------------------
+    def _realm(self, realm, realm_id):
+        index = self.realms.get((realm, realm_id))
+        if index is None:
+            raise NotFound(f"{realm} {realm_id} does not exist")
+        return index
+
+    def _enrollment(self, realm, realm_id, enrollment_id):
+        self._realm(realm, realm_id)
+        enrollment = self.enrollments.get(enrollment_id)
+        if enrollment is None or enrollment.realm != realm or enrollment.realm_id != realm_id:
+            raise NotFound(f"enrollment {enrollment_id} does not exist in {realm} {realm_id}")
+        return enrollment
+
+    def list_enrollments(self, realm, realm_id, *, start=0, limit=20, uids=None,
+                         statuses=None, admins=None):
+        """(total, [(enrollment, user), ...]) for one page, in id order.
+        uids, statuses and admins are optional collections to filter by."""
+        statuses = statuses or (1, 2, 3, 4, 5)
+        admins = (0, 1) if admins is None else admins
+        buckets = [(s, a) for s in statuses for a in admins]
+        with self.lock:
+            index = self._realm(realm, realm_id)
+            if uids is None:
+                total, ids = index.page(buckets, start, limit)
+            else:
+                # A uid filter names few rows: look each one up.
+                wanted = set(buckets)
+                matched = sorted(
+                    eid for eid in (index.by_uid.get(uid) for uid in set(uids))
+                    if eid is not None and self.enrollments[eid].bucket in wanted)
+                total, ids = len(matched), matched[start:start + limit]
+            rows = [(e, self.users[e.uid]) for e in map(self.enrollments.__getitem__, ids)]
+        return total, rows
+
+    def get_enrollment(self, realm, realm_id, enrollment_id):
+        with self.lock:
+            enrollment = self._enrollment(realm, realm_id, enrollment_id)
+            return enrollment, self.users[enrollment.uid]
+
+    # --- writes -----------------------------------------------------------
+    def create_enrollment(self, realm, realm_id, uid, admin, status):
+        with self.lock:
+            index = self._realm(realm, realm_id)
+            user = self.users.get(uid)
+            if user is None:
+                raise Invalid(f"user {uid} does not exist")
+            if uid in index.by_uid:
+                raise Conflict(f"user {uid} is already enrolled in {realm} {realm_id}")
+            enrollment = Enrollment(self.ids.issue("enrollment"), uid, realm, realm_id,
+                                    admin, status)
+            self.enrollments[enrollment.id] = enrollment
+            index.add(enrollment)
+            return enrollment, user
+
+    def update_enrollment(self, realm, realm_id, enrollment_id, *, uid=None, admin=None,
+                          status=None):
+        """Change admin and/or status. uid, when given, must be the enrolled
+        user's: an enrollment never moves to another user."""
+        with self.lock:
+            old = self._enrollment(realm, realm_id, enrollment_id)
+            if uid is not None and uid != old.uid:
+                raise Invalid(f"enrollment {enrollment_id} belongs to user {old.uid}, not {uid}")
+            new = replace(old,
+                          admin=old.admin if admin is None else admin,
+                          status=old.status if status is None else status)
+            index = self.realms[(realm, realm_id)]
+            index.remove(old)
+            index.add(new)
+            self.enrollments[new.id] = new
+            return new, self.users[new.uid]
+
+    def delete_enrollment(self, realm, realm_id, enrollment_id):
+        with self.lock:
+            enrollment = self._enrollment(realm, realm_id, enrollment_id)
+            self.realms[(realm, realm_id)].remove(enrollment)
+            del self.enrollments[enrollment_id]
