@@ -26,12 +26,15 @@ def realm_blueprint(realm):
     return bp
 
 
+# Schoology's other realms: they exist, but hold no enrollments.
+OTHER_REALMS = "<any(courses, users, schools, districts, buildings):realm>"
+
+
 def other_realms_blueprint():
-    """Enrollment paths under realms that hold none (courses, users, ...)."""
     bp = Blueprint("other_realms", __name__, url_prefix="/v1")
-    bp.add_url_rule("/<realm>/<int:realm_id>/enrollments", view_func=r.unsupported_realm,
-                    methods=ALL)
-    bp.add_url_rule("/<realm>/<int:realm_id>/enrollments/<int:enrollment_id>",
+    bp.add_url_rule(f"/{OTHER_REALMS}/<int:realm_id>/enrollments",
+                    view_func=r.unsupported_realm, methods=ALL)
+    bp.add_url_rule(f"/{OTHER_REALMS}/<int:realm_id>/enrollments/<int:enrollment_id>",
                     endpoint="unsupported_realm_item", view_func=r.unsupported_realm,
                     methods=ALL)
     return bp

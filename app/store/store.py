@@ -7,12 +7,17 @@ so a caller that got records under the lock can render them after releasing
 it without seeing a half-applied change.
 """
 import threading
-from dataclasses import replace
+from dataclasses import asdict, fields, replace
 
 from .errors import Conflict, Invalid, NotFound
 from .ids import IdIssuer
 from .index import RealmIndex
-from .records import Enrollment
+from .records import Enrollment, User
+
+USER_FIELDS = tuple(f.name for f in fields(User) if f.name not in ("uid", "display_fixed"))
+
+
+_ID_KEYS = frozenset(("uid", "id", "course_id", "realm_id"))
 
 
 class Store:
@@ -126,6 +131,41 @@ class Store:
             index.add(new)
             self.enrollments[new.id] = new
             return new, self.users[new.uid]
+
+    def update_user(self, uid, **changes):
+        """Change a user's fields; every enrollment shows the change, since
+        enrollments join the user record when they are read."""
+        unknown = set(changes) - set(USER_FIELDS)
+        if unknown:
+            raise Invalid(f"users have no field {sorted(unknown)[0]!r}")
+        with self.lock:
+            old = self.users.get(uid)
+            if old is None:
+                raise NotFound(f"user {uid} does not exist")
+            fixed = old.display_fixed or "name_display" in changes
+            new = replace(old, display_fixed=fixed, **changes)
+            new.refresh_display()
+            self.users[uid] = new
+            return new
+
+    def export(self):
+        """The whole state as a fixture document (see fixtures.py)."""
+        def record(obj, *drop):
+            out = {k: v for k, v in asdict(obj).items() if k not in drop}
+            return {k: (str(v) if k in _ID_KEYS else v) for k, v in out.items()}
+
+        with self.lock:
+            return {
+                "users": [record(u, "display_fixed", *(() if u.display_fixed else ("name_display",)))
+                          for u in self.users.values()],
+                "courses": [record(c) for c in self.courses.values()],
+                "grading_periods": [record(g) for g in self.grading_periods.values()],
+                "sections": [dict(record(s), grading_periods=[str(g) for g in s.grading_periods])
+                             for s in self.sections.values()],
+                "groups": [record(g) for g in self.groups.values()],
+                "enrollments": [record(self.enrollments[i]) for i in sorted(self.enrollments)],
+                "access_codes": [record(a) for a in self.access_codes.values()],
+            }
 
     def delete_enrollment(self, realm, realm_id, enrollment_id):
         with self.lock:

@@ -1,0 +1,54 @@
+"""The `schoology-mock` command."""
+import argparse
+import signal
+import sys
+
+from . import DEFAULTS, create_app
+from .server import MockServer
+from .store import FixtureError
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="schoology-mock",
+                                     description="A mock of the Schoology REST API (v1).")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the API over HTTP")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks one)")
+    serve.add_argument("--fixtures", default=DEFAULTS["FIXTURES"], metavar="FILE",
+                       help="fixture document to load (default: the demo school)")
+    serve.add_argument("--seed", type=int, default=0, help="seed for issued ids (default 0)")
+    serve.add_argument("--threads", type=int, default=16, help="worker threads (default 16)")
+    serve.add_argument("--base-url", metavar="URL",
+                       help="the address clients reach this server at, if not host:port")
+    args = parser.parse_args(argv)
+    return run_serve(args)
+
+
+def run_serve(args):
+    try:
+        app = create_app({"FIXTURES": args.fixtures, "SEED": args.seed})
+    except FixtureError as e:
+        print(f"schoology-mock: {e}", file=sys.stderr)
+        return 2
+    server = MockServer(app, args.host, args.port, args.threads, args.base_url)
+    try:
+        server.bind()
+    except OSError as e:
+        print(f"schoology-mock: cannot listen on {args.host}:{args.port}: {e}", file=sys.stderr)
+        return 2
+    # SIGTERM ends the server as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    print(f"schoology-mock: serving {args.fixtures}", flush=True)
+    print(f"schoology-mock: ready at {server.url}/v1", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Run the app on a real HTTP server in this process: one process, a pool of
+threads, the store shared by all of them. Used by `schoology-mock serve`, by
+the tests, and by anyone who wants a live mock inside their own test run:
+
+    with MockServer(create_app()) as server:
+        requests.get(server.url + "/v1/sections/3719526/enrollments")
+"""
+import threading
+
+from cheroot import wsgi
+
+
+class MockServer:
+    def __init__(self, app, host="127.0.0.1", port=0, threads=16, base_url=None):
+        self.app = app
+        self.host = host
+        self._server = wsgi.Server((host, port), app, numthreads=threads,
+                                   server_name="schoology-mock")
+        self._thread = None
+        self._base_url = base_url
+
+    @property
+    def port(self):
+        return self._server.bind_addr[1]
+
+    @property
+    def url(self):
+        """The base URL clients call: http://host:port (the API is under /v1)."""
+        if self._base_url:
+            return self._base_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        host = "[::1]" if host == "::" else (f"[{host}]" if ":" in host else host)
+        return f"http://{host}:{self.port}"
+
+    def bind(self):
+        """Open the listening socket (port 0 picks a free one)."""
+        self._server.prepare()
+        self.app.config["BASE_URL"] = self.url
+        return self
+
+    def serve_forever(self):
+        if not self._server.ready:
+            self.bind()
+        self._server.serve()
+
+    def start(self):
+        """Serve from a background thread; returns once the port is open."""
+        self.bind()
+        self._thread = threading.Thread(target=self._server.serve, name="schoology-mock",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._server.stop()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
