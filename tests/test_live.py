@@ -1,0 +1,162 @@
+"""End to end: a real server on a free port, driven with requests."""
+import json
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from conftest import ACCEPT, SECTION, assert_same_data, to_xml_body, xml_to_data
+
+GROUP = 1530027790  # Student Council
+
+
+def call(session, method, url, fmt="json", body=None, **kw):
+    headers = {"Accept": ACCEPT[fmt]}
+    data = None
+    if body is not None:
+        headers["Content-Type"] = ACCEPT[fmt]
+        data = json.dumps(body) if fmt == "json" else to_xml_body(body)
+    return session.request(method, url, headers=headers, data=data, timeout=10, **kw)
+
+
+def parse(response, fmt):
+    return response.json() if fmt == "json" else xml_to_data(response.content)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_full_lifecycle_over_http(live, fmt):
+    base = f"{live.url}/v1/groups/{GROUP}/enrollments"
+    with requests.Session() as s:
+        listing = parse(call(s, "GET", f"{base}?limit=200", fmt), fmt)
+        enrolled = {e["uid"] for e in listing["enrollment"]}
+        uid = next(u for u in ("45552101", "45552130", "45552160") if u not in enrolled)
+        created = call(s, "POST", base, fmt, {"uid": uid, "admin": "0", "status": "1"})
+        assert created.status_code == 201
+        eid = parse(created, fmt)["id"]
+        assert parse(created, fmt)["links"]["self"] == f"{base}/{eid}"
+
+        updated = call(s, "PUT", f"{base}/{eid}", fmt, {"status": "5"})
+        assert updated.status_code == 204 and updated.content == b""
+        assert updated.headers["Content-Length"] == "0"
+        assert parse(call(s, "GET", f"{base}/{eid}", fmt), fmt)["status"] == "5"
+
+        deleted = call(s, "DELETE", f"{base}/{eid}", fmt)
+        assert deleted.status_code == 204
+        assert call(s, "GET", f"{base}/{eid}", fmt).status_code == 404
+        after = parse(call(s, "GET", f"{base}?limit=200", fmt), fmt)
+        assert after["total"] == listing["total"]
+
+
+def test_json_and_xml_agree_over_http(live):
+    url = f"{live.url}/v1/sections/{SECTION}/enrollments?enrollment_status=1,2&limit=7"
+    with requests.Session() as s:
+        assert_same_data(call(s, "GET", url, "json").json(),
+                         xml_to_data(call(s, "GET", url, "xml").content))
+
+
+def test_connection_stays_open_across_empty_answers(live):
+    """A 204 must not cost the client its keep-alive connection."""
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", live.port, timeout=10)
+    conn.request("PUT", f"/v1/sections/{SECTION}/enrollments/54302505", body='{"status":"1"}',
+                 headers={"Content-Type": "application/json"})
+    first = conn.getresponse()
+    first.read()
+    assert first.status == 204 and first.getheader("Connection") != "close"
+    sock = conn.sock
+    conn.request("GET", f"/v1/sections/{SECTION}/enrollments/54302505")
+    second = conn.getresponse()
+    second.read()
+    assert second.status == 200 and conn.sock is sock
+    conn.close()
+
+
+def test_links_lead_back_to_the_mock_when_host_says_schoology(live):
+    """schoolopy and the Ed-Fi extractor send Host: api.schoology.com; the
+    next link they follow must still reach this server."""
+    url = f"{live.url}/v1/sections/{SECTION}/enrollments?limit=5"
+    with requests.Session() as s:
+        data = s.get(url, headers={"Host": "api.schoology.com"}, timeout=10).json()
+        assert data["links"]["next"].startswith(f"{live.url}/v1/sections/{SECTION}/")
+        assert s.get(data["links"]["next"], timeout=10).status_code == 200
+        own = s.get(url, headers={"Host": "mock.example:8443"}, timeout=10).json()
+        assert own["links"]["self"].startswith("http://mock.example:8443/v1/")
+
+
+def test_parallel_clients_enroll_each_user_once(live):
+    with requests.Session() as s:
+        listing = call(s, "GET", f"{live.url}/v1/groups/{GROUP}/enrollments?limit=200").json()
+    enrolled = {e["uid"] for e in listing["enrollment"]}
+    users = [str(uid) for uid in live.app.extensions["schoology_store"].users]
+    candidates = [uid for uid in users if uid not in enrolled][:30]
+    assert len(candidates) == 30
+
+    def enroll_all(offset):
+        answers = []
+        with requests.Session() as s:
+            for uid in candidates[offset:] + candidates[:offset]:
+                r = call(s, "POST", f"{live.url}/v1/groups/{GROUP}/enrollments",
+                         body={"uid": uid, "admin": 0, "status": 1})
+                answers.append((uid, r.status_code))
+        return answers
+
+    with ThreadPoolExecutor(6) as pool:
+        results = [a for answers in pool.map(enroll_all, range(0, 30, 5)) for a in answers]
+    wins = sorted(uid for uid, code in results if code == 201)
+    assert wins == sorted(candidates)
+    assert all(code in (201, 400) for _, code in results)
+    with requests.Session() as s:
+        final = call(s, "GET", f"{live.url}/v1/groups/{GROUP}/enrollments?limit=200").json()
+    uids = [e["uid"] for e in final["enrollment"]]
+    assert len(uids) == len(set(uids)) == int(final["total"])
+    assert set(candidates) <= set(uids)
+
+
+# --- the console script ---------------------------------------------------------
+def start_cli(*args):
+    exe = shutil.which("schoology-mock")
+    cmd = [exe] if exe else [sys.executable, "-m", "app.cli"]
+    return subprocess.Popen(cmd + ["serve", "--port", "0", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def read_line_matching(stream, needle, deadline):
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(l) for l in stream], daemon=True).start()
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.01, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if needle in line:
+            return line
+    raise AssertionError(f"no line with {needle!r} before the deadline")
+
+
+def test_serve_prints_its_url_and_serves_the_demo_school():
+    proc = start_cli()
+    try:
+        line = read_line_matching(proc.stdout, "ready at", time.monotonic() + 30)
+        base = line.split("ready at", 1)[1].strip()
+        assert base.startswith("http://127.0.0.1:") and base.endswith("/v1")
+        r = requests.get(f"{base}/sections/{SECTION}/enrollments", timeout=10)
+        assert r.status_code == 200 and r.json()["total"] == "19"
+        assert r.headers["X-Schoology"] == "API"
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=15) == 0
+
+
+def test_serve_refuses_a_bad_fixture_file_naming_it(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"users": [{"uid": "1"}, {"uid": "x"}]}))
+    proc = start_cli("--fixtures", str(bad))
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 2
+    assert f"{bad}: users[1]: field 'uid'" in err

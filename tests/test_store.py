@@ -1,0 +1,161 @@
+"""The store on its own: the realm index against brute force, concurrency,
+fixture validation, and the demo school."""
+import json
+import random
+import threading
+
+import pytest
+
+from app.schemas import EnrollmentCreatedOut, EnrollmentOut, Renderer, view
+from app.store import Conflict, FixtureError, build_store, load_file
+from conftest import DEMO_FIXTURES, demo_document
+
+
+def brute_force(store, realm_id, statuses, admins, uids):
+    rows = sorted(e.id for e in store.enrollments.values()
+                  if (e.realm, e.realm_id) == ("section", realm_id)
+                  and e.status in statuses and e.admin in admins
+                  and (uids is None or e.uid in uids))
+    return rows
+
+
+def test_pages_match_brute_force_under_random_filters_and_writes(big_store):
+    rng = random.Random(5)
+    store, sid = big_store, 4000001
+    uids = [e.uid for e in store.enrollments.values() if e.realm_id == sid]
+    for round_ in range(300):
+        # interleave writes so the buckets keep changing
+        victim = rng.choice(list(store.realms[("section", sid)].by_uid.values()))
+        if round_ % 3 == 0:
+            store.update_enrollment("section", sid, victim, status=rng.randint(1, 5),
+                                    admin=rng.randint(0, 1))
+        elif round_ % 3 == 1:
+            store.delete_enrollment("section", sid, victim)
+        else:
+            free = [u for u in uids if u not in store.realms[("section", sid)].by_uid]
+            if free:
+                store.create_enrollment("section", sid, rng.choice(free), 0, 1)
+        statuses = tuple(sorted(rng.sample(range(1, 6), rng.randint(1, 5))))
+        admins = tuple(sorted(rng.sample((0, 1), rng.randint(1, 2))))
+        picked = set(rng.sample(uids, 40)) if rng.random() < 0.2 else None
+        expected = brute_force(store, sid, statuses, admins, picked)
+        start, limit = rng.randint(0, len(expected) + 5), rng.randint(1, 200)
+        total, rows = store.list_enrollments("section", sid, start=start, limit=limit,
+                                             statuses=statuses, admins=admins, uids=picked)
+        assert total == len(expected)
+        assert [e.id for e, _ in rows] == expected[start:start + limit]
+
+
+def test_concurrent_creates_lose_nothing_and_enroll_each_user_once(big_store):
+    store = big_store
+    users = [u for u in store.users if u not in store.realms[("group", 1530027790)].by_uid]
+    created, refused = [], []
+    lock = threading.Lock()
+    barrier = threading.Barrier(8)
+
+    def worker(n):
+        barrier.wait()
+        # every worker tries every user: exactly one create per user may win
+        for uid in users[n::2] + users[(n + 1)::2]:
+            try:
+                e, _ = store.create_enrollment("group", 1530027790, uid, 0, 1)
+                with lock:
+                    created.append(e)
+            except Conflict:
+                with lock:
+                    refused.append(uid)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(e.uid for e in created) == sorted(users)
+    assert len({e.id for e in created}) == len(created)
+    index = store.realms[("group", 1530027790)]
+    assert set(index.by_uid) >= set(users)
+    total, _ = store.list_enrollments("group", 1530027790, limit=1)
+    assert total == len(index.by_uid)
+
+
+def test_export_round_trips(store):
+    store.update_user(45552222, name_display="Dylan S.")
+    document = store.export()
+    assert build_store(json.loads(json.dumps(document))).export() == document
+
+
+def test_renderers_agree_with_marshmallow(store):
+    for schema_class in (EnrollmentOut, EnrollmentCreatedOut):
+        fast, schema = Renderer(schema_class), schema_class()
+        for e in store.enrollments.values():
+            user = store.users[e.uid]
+            assert fast(e, user) == schema.dump(view(e, user))
+
+
+# --- fixtures ---------------------------------------------------------------
+def test_the_demo_school_is_complete():
+    doc = demo_document()
+    assert len(doc["courses"]) >= 2 and len(doc["sections"]) >= 4 and len(doc["groups"]) >= 2
+    assert len(doc["users"]) >= 60
+    assert all(s["section_code"] and s["grading_periods"] for s in doc["sections"])
+    assert {int(e["status"]) for e in doc["enrollments"]} == {1, 2, 3, 4, 5}
+    assert {e["admin"] for e in doc["enrollments"]} == {0, 1}
+    assert all(u["school_uid"] for u in doc["users"])
+    coded = {(a["realm"], a["realm_id"]) for a in doc["access_codes"]}
+    assert coded == {("section", s["id"]) for s in doc["sections"]} | \
+        {("group", g["id"]) for g in doc["groups"]}
+    load_file(DEMO_FIXTURES)  # and it loads
+
+
+def broken(change):
+    doc = demo_document()
+    change(doc)
+    return doc
+
+
+@pytest.mark.parametrize("change,where", [
+    (lambda d: d["users"][3].update(uid="abc"), "users[3]: field 'uid'"),
+    (lambda d: d["users"][5].update(nickname="x"), "users[5]: field 'nickname'"),
+    (lambda d: d["users"][6].update(name_last=7), "users[6]: field 'name_last'"),
+    (lambda d: d["users"][7].update(uid=d["users"][8]["uid"]), "users[8]: field 'uid'"),
+    (lambda d: d["users"][2].update(name_first="a\x07b"), "users[2]: field 'name_first'"),
+    (lambda d: d["enrollments"][4].update(status="9"), "enrollments[4]: field 'status'"),
+    (lambda d: d["enrollments"][4].update(admin=2), "enrollments[4]: field 'admin'"),
+    (lambda d: d["enrollments"][4].update(realm="course"), "enrollments[4]: field 'realm'"),
+    (lambda d: d["enrollments"][4].update(uid="1"), "enrollments[4]: field 'uid'"),
+    (lambda d: d["enrollments"][4].update(realm_id="1"), "enrollments[4]: field 'realm_id'"),
+    (lambda d: d["enrollments"][5].update(uid=d["enrollments"][4]["uid"]),
+     "enrollments[5]: field 'uid'"),
+    (lambda d: d["sections"][1].update(course_id="5"), "sections[1]: field 'course_id'"),
+    (lambda d: d["sections"][1].update(grading_periods=["1"]),
+     "sections[1]: field 'grading_periods'"),
+    (lambda d: d["access_codes"][0].update(realm_id="1"), "access_codes[0]: field 'realm_id'"),
+    (lambda d: d["groups"].append("x"), "groups[2]: a record must be an object"),
+    (lambda d: d.update(teachers=[]), "unknown top-level key 'teachers'"),
+])
+def test_invalid_fixtures_name_the_file_record_and_field(tmp_path, change, where):
+    path = tmp_path / "school.json"
+    path.write_text(json.dumps(broken(change)))
+    with pytest.raises(FixtureError) as e:
+        load_file(path)
+    assert str(e.value).startswith(f"{path}: {where}")
+
+
+def test_unreadable_fixtures_name_the_file(tmp_path):
+    path = tmp_path / "school.json"
+    path.write_text("{ not json")
+    with pytest.raises(FixtureError, match=f"{path}: not valid JSON"):
+        load_file(path)
+    with pytest.raises(FixtureError, match="missing.json: cannot read"):
+        load_file(tmp_path / "missing.json")
+
+
+def test_name_display_is_derived_when_absent():
+    store = build_store({"users": [
+        {"uid": 1, "name_first": "James", "name_last": "Howlett"},
+        {"uid": 2, "name_title": "Dr.", "name_title_show": "1", "name_first": "Alan",
+         "name_middle": "J.", "name_middle_show": 1, "name_last": "Feldman"},
+        {"uid": 3, "name_first": "Elijah", "name_first_preferred": "Eli", "name_last": "Ray"},
+        {"uid": 4, "name_first": "A", "name_last": "B", "name_display": "Chosen"}]})
+    assert [store.users[u].name_display for u in (1, 2, 3, 4)] == [
+        "James Howlett", "Dr. Alan J. Feldman", "Eli Ray", "Chosen"]
