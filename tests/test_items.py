@@ -248,3 +248,19 @@ def test_wrong_methods_are_405_with_allow(api, store, method, url):
     assert response.status_code == 405 and response.data == b""
     assert "GET" in response.headers["Allow"]
     assert store.export() == before
+
+
+@pytest.mark.parametrize("plural,realm_id,realm", REALMS)
+def test_create_answer_carries_the_same_data_in_both_formats(api, store, plural, realm_id, realm):
+    """Created as XML, read back as JSON (and the other way): the same data."""
+    for made_in, read_in in (("xml", "json"), ("json", "xml")):
+        uid = free_user(store, realm, realm_id)
+        created = api.data(api.call("POST", f"/v1/{plural}/{realm_id}/enrollments", made_in,
+                                    body={"uid": uid, "admin": 1, "status": 4}), made_in)
+        url = f"/v1/{plural}/{realm_id}/enrollments/{created['id']}"
+        read = api.data(api.get(url, read_in), read_in)
+        read["links"] = {"self": f"http://localhost{url}"}
+        if made_in == "xml":
+            assert_same_data(read, created)
+        else:
+            assert_same_data(created, read)

@@ -1,9 +1,14 @@
 """Content negotiation: one Python structure out as JSON or XML, request
 bodies in from either. Every /v1 answer is built here, so every one carries
 Schoology's headers."""
+from functools import lru_cache
+
 from flask import Response, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from . import jsonfmt, xmlfmt
+from .prepared import Prepared
 
 JSON_TYPE = "application/json; charset=UTF-8"
 XML_TYPE = "text/xml; charset=UTF-8"
@@ -20,9 +25,16 @@ class BodyError(ValueError):
 
 def wants_xml():
     """Accept decides, q-values honoured; none, */* or nothing we offer: JSON."""
-    if "Accept" not in request.headers:
+    return _prefers_xml(request.headers.get("Accept", ""))
+
+
+@lru_cache(maxsize=256)
+def _prefers_xml(accept):
+    # A client sends the same Accept on every request; weighing it is costly.
+    if not accept:
         return False
-    return request.accept_mimetypes.best_match(OFFERED) in ("text/xml", "application/xml")
+    offer = parse_accept_header(accept, MIMEAccept).best_match(OFFERED)
+    return offer in ("text/xml", "application/xml")
 
 
 def render(data, status=200):

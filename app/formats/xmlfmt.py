@@ -9,6 +9,8 @@ import threading
 
 from lxml import etree
 
+from .prepared import Prepared
+
 DECLARATION = '<?xml version="1.0" encoding="utf-8" ?>\n'
 
 
@@ -19,7 +21,14 @@ def _escape(text):
 
 
 def _write(out, name, value, pad):
-    if isinstance(value, dict):
+    if isinstance(value, Prepared):
+        text = value.xml.get((name, pad))
+        if text is None:
+            part = []
+            _write(part, name, value.data, pad)
+            text = value.xml[(name, pad)] = "".join(part)
+        out.append(text)
+    elif isinstance(value, dict):
         out.append(f"{pad}<{name}>\n")
         inner = pad + "  "
         for key, item in value.items():

@@ -1,9 +1,10 @@
 """Per-realm enrollment index.
 
-A realm's enrollments are kept in sorted id lists, one per (status, admin)
-bucket, so that a page costs time in proportion to the page: an unfiltered or
-single-bucket page is a list slice, and a page over several buckets finds its
-starting point by binary search instead of walking the rows before it.
+A realm's enrollments are kept in sorted id lists, one of them all and one per
+(status, admin) bucket, so that a page costs time in proportion to the page: an
+unfiltered or single-bucket page is a list slice, and a page over several
+buckets finds its starting point by binary search instead of walking the rows
+before it.
 """
 from bisect import bisect_left, insort
 from heapq import merge
@@ -11,9 +12,10 @@ from itertools import islice
 
 
 class RealmIndex:
-    __slots__ = ("buckets", "by_uid")
+    __slots__ = ("all", "buckets", "by_uid")
 
     def __init__(self):
+        self.all = []  # every enrollment id, sorted
         self.buckets = {}  # (status, admin) -> sorted list of enrollment ids
         self.by_uid = {}  # uid -> enrollment id (a user is enrolled once per realm)
 
@@ -21,21 +23,23 @@ class RealmIndex:
         return len(self.by_uid)
 
     def add(self, enrollment):
-        ids = self.buckets.setdefault(enrollment.bucket, [])
-        if not ids or enrollment.id > ids[-1]:
-            ids.append(enrollment.id)  # the usual case: new ids are the largest
-        else:
-            insort(ids, enrollment.id)
+        for ids in (self.all, self.buckets.setdefault(enrollment.bucket, [])):
+            if not ids or enrollment.id > ids[-1]:
+                ids.append(enrollment.id)  # the usual case: new ids are the largest
+            else:
+                insort(ids, enrollment.id)
         self.by_uid[enrollment.uid] = enrollment.id
 
     def remove(self, enrollment):
-        ids = self.buckets[enrollment.bucket]
-        del ids[bisect_left(ids, enrollment.id)]
+        for ids in (self.all, self.buckets[enrollment.bucket]):
+            del ids[bisect_left(ids, enrollment.id)]
         del self.by_uid[enrollment.uid]
 
     def page(self, buckets, start, limit):
         """(total, ids) for rows start..start+limit of the union of the given
-        buckets, in id order."""
+        buckets (None: all of them), in id order."""
+        if buckets is None:
+            return len(self.all), self.all[start:start + limit]
         lists = [self.buckets[b] for b in buckets if self.buckets.get(b)]
         total = sum(map(len, lists))
         if start >= total:

@@ -12,7 +12,9 @@ DEFAULT_PICTURE = (
 )
 
 
-@dataclass
+# Users and enrollments compare and hash by identity: a record is one version
+# of a user or enrollment, and caches of what it renders to are keyed on it.
+@dataclass(eq=False)
 class User:
     uid: int
     school_uid: str = ""
@@ -85,7 +87,7 @@ class AccessCode:
     code: str
 
 
-@dataclass
+@dataclass(eq=False)
 class Enrollment:
     id: int
     uid: int

@@ -12,7 +12,7 @@ from dataclasses import asdict, fields, replace
 from .errors import Conflict, Invalid, NotFound
 from .ids import IdIssuer
 from .index import RealmIndex
-from .records import Enrollment, User
+from .records import STATUSES, Enrollment, User
 
 USER_FIELDS = tuple(f.name for f in fields(User) if f.name not in ("uid", "display_fixed"))
 
@@ -78,19 +78,19 @@ class Store:
                          statuses=None, admins=None):
         """(total, [(enrollment, user), ...]) for one page, in id order.
         uids, statuses and admins are optional collections to filter by."""
-        statuses = statuses or (1, 2, 3, 4, 5)
-        admins = (0, 1) if admins is None else admins
-        buckets = [(s, a) for s in statuses for a in admins]
+        buckets = None
+        if statuses is not None or admins is not None:
+            buckets = [(s, a) for s in statuses or STATUSES for a in admins or (0, 1)]
         with self.lock:
             index = self._realm(realm, realm_id)
             if uids is None:
                 total, ids = index.page(buckets, start, limit)
             else:
                 # A uid filter names few rows: look each one up.
-                wanted = set(buckets)
                 matched = sorted(
                     eid for eid in (index.by_uid.get(uid) for uid in set(uids))
-                    if eid is not None and self.enrollments[eid].bucket in wanted)
+                    if eid is not None
+                    and (buckets is None or self.enrollments[eid].bucket in buckets))
                 total, ids = len(matched), matched[start:start + limit]
             rows = [(e, self.users[e.uid]) for e in map(self.enrollments.__getitem__, ids)]
         return total, rows

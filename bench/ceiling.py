@@ -1,0 +1,36 @@
+"""The ceiling the benchmark compares against: a minimal Flask app that answers
+each benchmarked request with bytes captured from the mock beforehand, under
+the same WSGI server and thread count. Whatever the mock spends above this is
+the mock's own work.
+
+    python bench/ceiling.py BODIES.json THREADS
+"""
+import json
+import sys
+from pathlib import Path
+
+from flask import Flask, Response
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from app.server import MockServer  # noqa: E402
+
+
+def make_app(answers):
+    """answers: {name: {"status", "headers", "body"}}; /name replays it."""
+    app = Flask(__name__)
+    prepared = {name: (a["body"].encode("latin-1"), a["status"], a["headers"])
+                for name, a in answers.items()}
+
+    @app.route("/<name>", methods=["GET", "POST"])
+    def answer(name):
+        body, status, headers = prepared[name]
+        return Response(body, status, headers)
+
+    return app
+
+
+if __name__ == "__main__":
+    answers = json.loads(Path(sys.argv[1]).read_text())
+    server = MockServer(make_app(answers), threads=int(sys.argv[2])).bind()
+    print(f"ceiling: ready at {server.url}", flush=True)
+    server.serve_forever()
