@@ -1,6 +1,6 @@
 """Throughput of the mock beside a raw-Flask ceiling, measured in one run.
 
-    python bench/run.py [--duration 5] [--rounds 3] [--connections 4]
+    python bench/run.py [--duration 2] [--rounds 7] [--connections 4]
 
 Starts the mock (its own process, `schoology-mock serve`) on a generated school
 with 10,000 enrollments in one section, and bench/ceiling.py on the same WSGI
@@ -11,6 +11,7 @@ taken in the same run, never absolute numbers across runs.
 """
 import argparse
 import json
+import os
 import re
 from statistics import median
 import shutil
@@ -45,8 +46,17 @@ def school():
             "enrollments": enrollments}
 
 
+def pinned(cmd, core):
+    """Run cmd on one core, when the machine has more than one: the server and
+    the load generator then never trade places, which steadies the ratios."""
+    if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
+        return ["taskset", "-c", str(core)] + cmd
+    return cmd
+
+
 def start(cmd, needle, timeout=120):
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(pinned(cmd, (os.cpu_count() or 1) - 1), stdout=subprocess.PIPE,
+                            text=True)
     deadline = time.monotonic() + timeout
     for line in proc.stdout:
         if needle in line:
@@ -88,7 +98,7 @@ def wrk(url, duration, connections, accept=None, script=None, env=None):
         cmd += ["-H", f"Accept: {accept}"]
     if script:
         cmd += ["-s", script]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, env=env, check=True).stdout
+    out = subprocess.run(pinned(cmd + [url], 0), capture_output=True, text=True, env=env, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = {p: float(v) * UNITS[u] for p, v, u in
            re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)$", out, re.M)}
@@ -100,8 +110,8 @@ def wrk(url, duration, connections, accept=None, script=None, env=None):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=5, help="seconds per measurement")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds, each mock then ceiling")
+    parser.add_argument("--duration", type=int, default=2, help="seconds per measurement")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds, each mock then ceiling")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--threads", type=int, default=16, help="server threads, both servers")
     args = parser.parse_args()

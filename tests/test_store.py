@@ -6,7 +6,10 @@ import threading
 
 import pytest
 
-from app.schemas import EnrollmentCreatedOut, EnrollmentOut, Renderer, view
+from marshmallow import ValidationError
+
+from app.schemas import (EnrollmentCreate, EnrollmentCreatedOut, EnrollmentOut, EnrollmentUpdate,
+                         ListQuery, Loader, Renderer, view)
 from app.store import Conflict, FixtureError, build_store, load_file
 from conftest import DEMO_FIXTURES, demo_document
 
@@ -159,3 +162,31 @@ def test_name_display_is_derived_when_absent():
         {"uid": 4, "name_first": "A", "name_last": "B", "name_display": "Chosen"}]})
     assert [store.users[u].name_display for u in (1, 2, 3, 4)] == [
         "James Howlett", "Dr. Alan J. Feldman", "Eli Ray", "Chosen"]
+
+
+LOADER_CASES = {
+    ListQuery: [{}, {"start": "5", "limit": "300", "x": "y"}, {"uid": "1,2,,3"},
+                {"start": "-1"}, {"limit": "0"}, {"uid": "1,a"}, {"type": "admin,member"},
+                {"type": "teacher"}, {"picture_size": "sm"}, {"enrollment_status": "1,6"},
+                {"start": "a", "limit": "b"}],
+    EnrollmentCreate: [{"uid": "1", "admin": "0", "status": "1"}, {"uid": 5, "admin": 1,
+                       "status": 5, "extra": 1}, {}, {"uid": "1"}, {"uid": True, "admin": 0,
+                       "status": 1}, {"uid": "1", "admin": "2", "status": "1"},
+                       {"uid": "1", "admin": "0", "status": "1.0"}],
+    EnrollmentUpdate: [{}, {"status": "2"}, {"admin": "x"}, {"uid": "4", "status": 3}],
+}
+
+
+@pytest.mark.parametrize("schema_class", list(LOADER_CASES), ids=lambda c: c.__name__)
+def test_loaders_agree_with_marshmallow(schema_class):
+    fast, schema = Loader(schema_class), schema_class()
+    for data in LOADER_CASES[schema_class]:
+        try:
+            expected = schema.load(data)
+        except ValidationError as e:
+            with pytest.raises(ValidationError) as got:
+                fast.load(data)
+            first = next(iter(e.normalized_messages().items()))
+            assert next(iter(got.value.normalized_messages().items())) == first
+        else:
+            assert fast.load(data) == expected

@@ -9,15 +9,15 @@ from marshmallow import ValidationError
 
 from ..errors import APIError
 from ..formats import BodyError, empty, parse_body, render
-from ..schemas import (MAX_LIMIT, EnrollmentCreate, EnrollmentUpdate, ListQuery,
+from ..schemas import (MAX_LIMIT, EnrollmentCreate, EnrollmentUpdate, ListQuery, Loader,
                        render_created, render_enrollment)
 from ..store import Conflict, Invalid, NotFound
 
 Realm = namedtuple("Realm", "name plural")
 
-_list_query = ListQuery()
-_create = EnrollmentCreate()
-_update = EnrollmentUpdate()
+_list_query = Loader(ListQuery)
+_create = Loader(EnrollmentCreate)
+_update = Loader(EnrollmentUpdate)
 
 
 def store():
@@ -84,7 +84,7 @@ def list_enrollments(realm, realm_id):
         answer_store_error(e)
     size = (query.get("picture_size") or [None])[0]
     url = enrollments_url(realm, realm_id)
-    items = [render_enrollment.prepared(e, user, size, f"{url}/{e.id}") for e, user in rows]
+    items = [render_enrollment.prepared(e, user, size, url) for e, user in rows]
     # links repeat the caller's own parameters, then start and limit.
     params = [(k, v) for k, v in request.args.items(multi=True) if k not in ("start", "limit")]
     page_url = f"{url}?{urlencode(params, safe=',')}&" if params else f"{url}?"
