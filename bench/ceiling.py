@@ -9,21 +9,24 @@ import json
 import sys
 from pathlib import Path
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.server import MockServer  # noqa: E402
 
 
 def make_app(answers):
-    """answers: {name: {"status", "headers", "body"}}; /name replays it."""
+    """answers: {"METHOD /path Accept": {"status", "headers", "body"}}. The
+    ceiling is sent the very requests the mock is sent (path, query string and
+    headers), and answers each with the bytes the mock gave for it."""
     app = Flask(__name__)
-    prepared = {name: (a["body"].encode("latin-1"), a["status"], a["headers"])
-                for name, a in answers.items()}
+    prepared = {key: (a["body"].encode("latin-1"), a["status"], a["headers"])
+                for key, a in answers.items()}
 
-    @app.route("/<name>", methods=["GET", "POST"])
-    def answer(name):
-        body, status, headers = prepared[name]
+    @app.route("/<path:path>", methods=["GET", "POST"])
+    def answer(path):
+        key = f"{request.method} /{path} {request.headers.get('Accept')}"
+        body, status, headers = prepared[key]
         return Response(body, status, headers)
 
     return app

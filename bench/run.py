@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from urllib.parse import quote
+from urllib.parse import urlsplit
 
 import requests
 
@@ -137,7 +137,8 @@ def main():
                 body = {"uid": str(FIRST_UID + ENROLLED + SPARE - 1), "admin": 0, "status": 1}
             r = requests.request(method, url, json=body, headers={"Accept": accept}, timeout=10)
             assert r.status_code in (200, 201), (url, r.status_code, r.text)
-            answers[name] = {"status": r.status_code, "body": r.content.decode("latin-1"),
+            answers[f"{method} {urlsplit(url).path} {accept}"] = {
+                "status": r.status_code, "body": r.content.decode("latin-1"),
                              "headers": {k: v for k, v in r.headers.items()
                                          if k in ("Content-Type", "X-Schoology", "Cache-Control")}}
         (work / "ceiling.json").write_text(json.dumps(answers))
@@ -181,8 +182,9 @@ def run_rounds(args, cases, ceiling_url, work):
                        "PATH": "/usr/bin:/bin"}
                 next_uid += SPARE // (args.rounds * 2 + 1)
             mock = wrk(url, args.duration, args.connections, accept, script, env)
-            ceiling = wrk(f"{ceiling_url}/{quote(name)}", args.duration, args.connections,
-                          accept, script, env)
+            # the ceiling is sent the very same request: path, query and headers
+            same_request = ceiling_url + urlsplit(url)._replace(scheme="", netloc="").geturl()
+            ceiling = wrk(same_request, args.duration, args.connections, accept, script, env)
             figures.setdefault(name, []).append((mock, ceiling))
     return figures
 

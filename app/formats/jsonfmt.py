@@ -26,19 +26,22 @@ def _holds_prepared(values):
 
 
 def _write(value):
+    """value as JSON text, with kept encodings spliced in where they stand."""
     if isinstance(value, Prepared):
         if value.json is None:
             value.json = _text(value.data)
         return value.json
-    if isinstance(value, dict) and _holds_prepared(value.values()):
+    if isinstance(value, dict):
         return "{" + ",".join(f"{_text(k)}:{_write(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list) and _holds_prepared(value):
+    if isinstance(value, list):
         return "[" + ",".join(map(_write, value)) + "]"
-    return _text(value)  # nothing kept inside: one pass of the C encoder
+    return _text(value)
 
 
 def dumps(data):
-    return _write(data).encode("ascii")
+    if _holds_prepared((data,)):
+        return _write(data).encode("ascii")
+    return _text(data).encode("ascii")  # nothing kept inside: one pass of the C encoder
 
 
 def loads(body):
