@@ -4,6 +4,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import errors, realms
+from .formats import SchoologyResponse
 from .store import load_file
 
 DEMO_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "demo.json"
@@ -23,6 +24,7 @@ def create_app(config=None, store=None):
     """The WSGI app. config overrides DEFAULTS; store, when given, is served
     instead of loading config["FIXTURES"]."""
     app = Flask(__name__)
+    app.response_class = SchoologyResponse
     app.config.from_mapping(DEFAULTS)
     app.config.update(config or {})
     app.json.sort_keys = False
@@ -31,21 +33,4 @@ def create_app(config=None, store=None):
     app.extensions["schoology_store"] = store
     errors.register(app)
     realms.register(app)
-    app.wsgi_app = _LengthOnEmptyAnswers(app.wsgi_app)
     return app
-
-
-class _LengthOnEmptyAnswers:
-    """Schoology's 204s carry Content-Length: 0; Werkzeug drops it (RFC 7230
-    allows either), so put it back for clients that look."""
-
-    def __init__(self, wsgi_app):
-        self.wsgi_app = wsgi_app
-
-    def __call__(self, environ, start_response):
-        def start(status, headers, exc_info=None):
-            if status.startswith("204") and not any(
-                    k.lower() == "content-length" for k, _ in headers):
-                headers.append(("Content-Length", "0"))
-            return start_response(status, headers, exc_info)
-        return self.wsgi_app(environ, start)

@@ -92,7 +92,15 @@ end
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
-def wrk(url, duration, connections, accept=None, script=None, env=None):
+def cpu_seconds(pid):
+    """CPU time (user + system) the process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url, duration, connections, accept=None, script=None, env=None, pid=None):
+    """(requests/s, p50 ms, p99 ms, server CPU µs per request)"""
+    before = cpu_seconds(pid)
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
     if accept:
         cmd += ["-H", f"Accept: {accept}"]
@@ -102,10 +110,12 @@ def wrk(url, duration, connections, accept=None, script=None, env=None):
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = {p: float(v) * UNITS[u] for p, v, u in
            re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)$", out, re.M)}
+    used = cpu_seconds(pid) - before
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if bad:
         raise SystemExit(f"{url}: {bad.group(1)} error answers during the run\n{out}")
-    return rps, lat["50"], lat["99"]
+    count = int(re.search(r"(\d+) requests in", out).group(1))
+    return rps, lat["50"], lat["99"], used * 1e6 / count
 
 
 def main():
@@ -146,7 +156,7 @@ def main():
                                       str(work / "ceiling.json"), str(args.threads)], "ready at ")
         try:
             results = run_rounds(args, scenarios(list_url, item_url, create_url), ceiling_url,
-                                 work)
+                                 work, (mock.pid, ceiling.pid))
         finally:
             ceiling.terminate()
     finally:
@@ -166,7 +176,7 @@ def scenarios(list_url, item_url, create_url):
     }
 
 
-def run_rounds(args, cases, ceiling_url, work):
+def run_rounds(args, cases, ceiling_url, work, pids):
     """Each round measures a scenario on the mock and right after on the
     ceiling; the ratio of the pair is what counts, since the machine's speed
     drifts between pairs far more than within one."""
@@ -181,35 +191,38 @@ def run_rounds(args, cases, ceiling_url, work):
                 env = {"BENCH_FIRST_UID": str(next_uid), "BENCH_PAGES": str(ENROLLED // 20),
                        "PATH": "/usr/bin:/bin"}
                 next_uid += SPARE // (args.rounds * 2 + 1)
-            mock = wrk(url, args.duration, args.connections, accept, script, env)
+            mock = wrk(url, args.duration, args.connections, accept, script, env, pids[0])
             # the ceiling is sent the very same request: path, query and headers
             same_request = ceiling_url + urlsplit(url)._replace(scheme="", netloc="").geturl()
-            ceiling = wrk(same_request, args.duration, args.connections, accept, script, env)
+            ceiling = wrk(same_request, args.duration, args.connections, accept, script, env,
+                          pids[1])
             figures.setdefault(name, []).append((mock, ceiling))
     return figures
 
 
 def report(figures, args):
     print(f"\n{args.rounds} rounds x {args.duration}s a side, {args.connections} connections;"
-          " medians over rounds; latencies in ms\n")
-    print(f"{'scenario':32} {'mock req/s':>10} {'p50':>6} {'p99':>6} {'ceiling':>8} "
-          f"{'p50':>6} {'p99':>6} {'ratio':>6} {'(range)':>12}")
+          " medians over rounds.\nlatencies in ms; cpu: server CPU time per request in µs "
+          "(steadier than req/s on a shared machine)\n")
+    print(f"{'scenario':32} {'mock req/s':>10} {'p50':>5} {'p99':>6} {'cpu':>5} | "
+          f"{'ceiling':>7} {'p50':>5} {'p99':>6} {'cpu':>5} | {'req/s ratio':>18} {'cpu ratio':>9}")
     rps = {}
     for name, pairs in figures.items():
-        mock = [median(p[0][i] for p in pairs) for i in range(3)]
-        ceiling = [median(p[1][i] for p in pairs) for i in range(3)]
+        mock = [median(p[0][i] for p in pairs) for i in range(4)]
+        ceiling = [median(p[1][i] for p in pairs) for i in range(4)]
         ratios = sorted(p[0][0] / p[1][0] for p in pairs)
+        cpu_ratio = median(p[1][3] / p[0][3] for p in pairs)
         rps[name] = mock[0]
-        print(f"{name:32} {mock[0]:10.0f} {mock[1]:6.2f} {mock[2]:6.2f} {ceiling[0]:8.0f} "
-              f"{ceiling[1]:6.2f} {ceiling[2]:6.2f} {median(ratios):5.2f}x "
-              f"({ratios[0]:.2f}-{ratios[-1]:.2f})")
-    json_list, xml_list = rps["list page, JSON (20 items)"], rps["list page, XML (20 items)"]
-    pairs = zip(figures["list page, XML (20 items)"], figures["list page, JSON (20 items)"])
-    per_round = sorted(x[0][0] / j[0][0] for x, j in pairs)
-    print(f"\nXML list / JSON list (mock): {xml_list / json_list:.2f}x "
-          f"(per round {per_round[0]:.2f}-{per_round[-1]:.2f})")
-    creates = rps["create, JSON"]
-    print(f"enrollments written per second by single creates: {creates:.0f}")
+        print(f"{name:32} {mock[0]:10.0f} {mock[1]:5.2f} {mock[2]:6.2f} {mock[3]:5.0f} | "
+              f"{ceiling[0]:7.0f} {ceiling[1]:5.2f} {ceiling[2]:6.2f} {ceiling[3]:5.0f} | "
+              f"{median(ratios):5.2f}x ({ratios[0]:.2f}-{ratios[-1]:.2f}) {cpu_ratio:8.2f}x")
+    json_pairs = figures["list page, JSON (20 items)"]
+    xml_pairs = figures["list page, XML (20 items)"]
+    per_round = sorted(x[0][0] / j[0][0] for x, j in zip(xml_pairs, json_pairs))
+    cpu = median(j[0][3] / x[0][3] for x, j in zip(xml_pairs, json_pairs))
+    print(f"\nXML list / JSON list (mock): {median(per_round):.2f}x req/s "
+          f"(per round {per_round[0]:.2f}-{per_round[-1]:.2f}), {cpu:.2f}x by cpu")
+    print(f"enrollments written per second by single creates: {rps['create, JSON']:.0f}")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,17 @@ SCHOOLOGY_HEADERS = {
 }
 
 
+class SchoologyResponse(Response):
+    """Schoology's 204s carry Content-Length: 0; Werkzeug drops it (RFC 7230
+    allows either), so put it back for clients that look."""
+
+    def get_wsgi_headers(self, environ):
+        headers = super().get_wsgi_headers(environ)
+        if self.status_code == 204:
+            headers["Content-Length"] = "0"
+        return headers
+
+
 class BodyError(ValueError):
     """The request body cannot be read as the document the endpoint needs."""
 
@@ -39,15 +50,17 @@ def _prefers_xml(accept):
 
 def render(data, status=200):
     if wants_xml():
-        return Response(xmlfmt.dumps(data), status, SCHOOLOGY_HEADERS, content_type=XML_TYPE)
-    return Response(jsonfmt.dumps(data), status, SCHOOLOGY_HEADERS, content_type=JSON_TYPE)
+        return SchoologyResponse(xmlfmt.dumps(data), status, SCHOOLOGY_HEADERS,
+                                 content_type=XML_TYPE)
+    return SchoologyResponse(jsonfmt.dumps(data), status, SCHOOLOGY_HEADERS,
+                             content_type=JSON_TYPE)
 
 
 def empty(status):
     """No body, yet the negotiated Content-Type, as Schoology answers 204s,
     403s and 404s."""
     content_type = XML_TYPE if wants_xml() else JSON_TYPE
-    return Response(b"", status, SCHOOLOGY_HEADERS, content_type=content_type)
+    return SchoologyResponse(b"", status, SCHOOLOGY_HEADERS, content_type=content_type)
 
 
 def parse_body():
