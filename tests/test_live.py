@@ -1,5 +1,6 @@
 """End to end: a real server on a free port, driven with requests."""
 import json
+from pathlib import Path
 import queue
 import shutil
 import subprocess
@@ -160,3 +161,20 @@ def test_serve_refuses_a_bad_fixture_file_naming_it(tmp_path):
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 2
     assert f"{bad}: users[1]: field 'uid'" in err
+
+
+def test_wsgi_module_serves_fixtures_named_in_the_environment(tmp_path, monkeypatch):
+    import importlib
+
+    document = {"users": [{"uid": "7", "name_first": "Ada", "name_last": "Lovelace"}],
+                "groups": [{"id": "9", "title": "Chess"}],
+                "enrollments": [{"id": "11", "uid": "7", "realm": "group", "realm_id": "9",
+                                 "admin": 1, "status": 1}]}
+    path = tmp_path / "school.json"
+    path.write_text(json.dumps(document))
+    monkeypatch.setenv("SCHOOLOGY_MOCK_FIXTURES", str(path))
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent))
+    import wsgi
+    wsgi = importlib.reload(wsgi)
+    data = wsgi.app.test_client().get("/v1/groups/9/enrollments").get_json()
+    assert [e["name_display"] for e in data["enrollment"]] == ["Ada Lovelace"]
