@@ -1,22 +1,16 @@
-"""What goes in and out of the enrollment endpoints, as marshmallow schemas.
-
-Output schemas fix each field's name, order and scalar type; Schoology types
-the same field differently by endpoint (status is "1" in lists, 1 in a create
-answer), so each answer has its own schema. Dumping through marshmallow costs
-about half a millisecond a page, so pages are rendered by a Renderer compiled
-from the schema; the tests hold the two to the same output."""
+"""Fast forms of the schemas, compiled from them: a Loader applies an input
+schema's fields without Schema.load's general machinery, a Renderer writes an
+output schema's fields without Schema.dump's. The tests hold each to the
+marshmallow result it stands for."""
 from functools import lru_cache
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing, validate
+from marshmallow import ValidationError, fields, missing
 
-from .fields import CommaList, Count, Flag, Id, Status
-from .formats import Prepared
-
-MAX_LIMIT = 200
-PICTURE_SIZES = ("big", "reg", "sm", "tiny")
+from ..formats import Prepared
+from .inputs import PICTURE_SIZES
+from .outputs import EnrollmentCreatedOut, EnrollmentOut
 
 
-# --- in -------------------------------------------------------------------
 class Loader:
     """Loads a flat dict exactly as schema_class().load would: the schema's own
     fields deserialize and validate each value, unknown keys are dropped, and
@@ -46,56 +40,6 @@ class Loader:
             except ValidationError as e:
                 raise ValidationError({name: e.messages}) from None
         return loaded
-
-
-class _In(Schema):
-    class Meta:
-        unknown = EXCLUDE  # Schoology ignores fields it does not know
-
-
-class EnrollmentCreate(_In):
-    uid = Id(required=True)
-    admin = Flag(required=True)
-    status = Status(required=True)
-
-
-class EnrollmentUpdate(_In):
-    uid = Id()
-    admin = Flag()
-    status = Status()
-
-
-class ListQuery(_In):
-    start = Count(load_default=0)
-    limit = Id(load_default=20)
-    uid = CommaList(Id())
-    enrollment_status = CommaList(Status())
-    type = CommaList(fields.String(validate=validate.OneOf(("admin", "member"))))
-    picture_size = CommaList(fields.String(validate=validate.OneOf(PICTURE_SIZES)))
-
-
-# --- out ------------------------------------------------------------------
-class EnrollmentOut(Schema):
-    """An enrollment in a list and in a single GET; user fields joined in."""
-    id = fields.String()
-    uid = fields.String()
-    school_uid = fields.String()
-    name_title = fields.String()
-    name_title_show = fields.String()
-    name_first = fields.String()
-    name_first_preferred = fields.String()
-    name_middle = fields.String()
-    name_middle_show = fields.String()
-    name_last = fields.String()
-    name_display = fields.String()
-    admin = fields.Integer()
-    status = fields.String()
-    picture_url = fields.String()
-
-
-class EnrollmentCreatedOut(EnrollmentOut):
-    """The answer to a create: admin and status both integers."""
-    status = fields.Integer()
 
 
 ENROLLMENT_ATTRS = frozenset(("id", "uid", "admin", "status"))

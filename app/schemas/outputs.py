@@ -1,0 +1,32 @@
+"""What the enrollment endpoints send out.
+
+Each schema fixes its fields' names, order and scalar types; Schoology types
+the same field differently by endpoint (status is "1" in lists, 1 in a create
+answer), so each answer has its own schema."""
+from marshmallow import Schema, fields
+
+MAX_LIMIT = 200
+
+
+class EnrollmentOut(Schema):
+    """An enrollment in a list, a single GET and an access-code join; the
+    user's fields joined in."""
+    id = fields.String()
+    uid = fields.String()
+    school_uid = fields.String()
+    name_title = fields.String()
+    name_title_show = fields.String()
+    name_first = fields.String()
+    name_first_preferred = fields.String()
+    name_middle = fields.String()
+    name_middle_show = fields.String()
+    name_last = fields.String()
+    name_display = fields.String()
+    admin = fields.Integer()
+    status = fields.String()
+    picture_url = fields.String()
+
+
+class EnrollmentCreatedOut(EnrollmentOut):
+    """The answer to a create: admin and status both integers."""
+    status = fields.Integer()
