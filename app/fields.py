@@ -68,3 +68,17 @@ class CommaList(fields.Field):
         except ValidationError as e:
             raise ValidationError(e.messages) from None
         return items or None
+
+
+class Code(fields.String):
+    """A code or external id (course_code, section_code, school_uid). JSON
+    clients send numeric codes as numbers ("section_code": 34) as often as
+    strings; Schoology takes both."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not text.strip():
+            raise ValidationError("Must not be empty.")
+        return text.strip()

@@ -35,15 +35,20 @@ def api_base():
     return f"{request.scheme}://{request.host}/v1"
 
 
+def first_error(e):
+    """'field: message' for the first problem a ValidationError names."""
+    field, messages = next(iter(e.normalized_messages().items()))
+    message = messages[0] if isinstance(messages, list) else messages
+    if isinstance(message, dict):  # a CommaList item: {index: [message]}
+        message = next(iter(message.values()))[0]
+    return f"{field}: {message}"
+
+
 def load(schema, data):
     try:
         return schema.load(data)
     except ValidationError as e:
-        field, messages = next(iter(e.normalized_messages().items()))
-        message = messages[0] if isinstance(messages, list) else messages
-        if isinstance(message, dict):  # a CommaList item: {index: [message]}
-            message = next(iter(message.values()))[0]
-        raise APIError(400, f"{field}: {message}") from None
+        raise APIError(400, first_error(e)) from None
 
 
 def body():
@@ -106,8 +111,14 @@ def get_enrollment(realm, realm_id, enrollment_id):
     return render(render_enrollment(enrollment, user, size))
 
 
-def create_enrollment(realm, realm_id):
-    fields = load(_create, body())
+def acting_uid():
+    """The user behind the request. Until requests carry credentials, the
+    configured ACTING_UID, or the first user of the fixtures."""
+    return current_app.config.get("ACTING_UID") or store().default_uid()
+
+
+def create_enrollment(realm, realm_id, data):
+    fields = load(_create, data)
     try:
         enrollment, user = store().create_enrollment(realm.name, realm_id, **fields)
     except (NotFound, Invalid, Conflict) as e:

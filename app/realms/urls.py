@@ -3,7 +3,7 @@ from functools import partial
 
 from flask import Blueprint
 
-from . import responses as r
+from . import bulk, responses as r
 from .responses import Realm
 
 REALMS = (Realm("section", "sections"), Realm("group", "groups"))
@@ -16,10 +16,12 @@ def realm_blueprint(realm):
     item = collection + "/<int:enrollment_id>"
     for rule, view, method in (
         (collection, r.list_enrollments, "GET"),
-        (collection, r.create_enrollment, "POST"),
+        (collection, bulk.post_enrollments, "POST"),
+        (collection, bulk.update_many, "PUT"),
         (item, r.get_enrollment, "GET"),
         (item, r.update_enrollment, "PUT"),
         (item, r.delete_enrollment, "DELETE"),
+        ("/<int:realm_id>/accesscode", bulk.join_with_code, "POST"),
     ):
         bp.add_url_rule(rule, endpoint=view.__name__ + "_" + method.lower(),
                         view_func=partial(view, realm), methods=[method])
@@ -40,7 +42,20 @@ def other_realms_blueprint():
     return bp
 
 
+def enrollments_blueprint():
+    """The endpoints under /v1/enrollments: across realms, imports, bulk delete."""
+    bp = Blueprint("enrollments", __name__, url_prefix="/v1/enrollments")
+    bp.add_url_rule("", view_func=bulk.create_across_realms, methods=["POST"])
+    bp.add_url_rule("", view_func=bulk.delete_many, methods=["DELETE"])
+    bp.add_url_rule("/import/course/<grading_period_ids>",
+                    view_func=bulk.import_by_grading_periods, methods=["POST"])
+    bp.add_url_rule("/import/course", view_func=bulk.import_by_section_school_code,
+                    methods=["POST"])
+    return bp
+
+
 def register(app):
     for realm in REALMS:
         app.register_blueprint(realm_blueprint(realm))
     app.register_blueprint(other_realms_blueprint())
+    app.register_blueprint(enrollments_blueprint())

@@ -1,9 +1,17 @@
 """marshmallow schemas for what comes in and goes out, and the fast forms
 compiled from them."""
-from .compiled import Loader, Renderer, picture_at, render_created, render_enrollment, view
-from .inputs import MAX_BULK, PICTURE_SIZES, EnrollmentCreate, EnrollmentUpdate, ListQuery
-from .outputs import MAX_LIMIT, EnrollmentCreatedOut, EnrollmentOut
+from .compiled import (Dumper, Loader, Renderer, picture_at, render_created, render_enrollment,
+                       view)
+from .inputs import (MAX_BULK, PICTURE_SIZES, AccessCodeBody, BulkUpdateItem, CourseImportItem,
+                     EnrollmentCreate, EnrollmentUpdate, ListQuery, MultiRealmItem,
+                     MultiRealmQuery, SchoolCodeImportItem)
+from .outputs import (MAX_LIMIT, BulkCreateRow, CourseImportRow, DeleteRow, EnrollmentCreatedOut,
+                      EnrollmentOut, MultiRealmRow, SchoolCodeImportRow, UpdateRow)
 
-__all__ = ["MAX_BULK", "MAX_LIMIT", "PICTURE_SIZES", "EnrollmentCreate", "EnrollmentCreatedOut",
-           "EnrollmentOut", "EnrollmentUpdate", "ListQuery", "Loader", "Renderer", "picture_at",
-           "render_created", "render_enrollment", "view"]
+__all__ = [
+    "MAX_BULK", "MAX_LIMIT", "PICTURE_SIZES", "AccessCodeBody", "BulkCreateRow",
+    "BulkUpdateItem", "CourseImportItem", "CourseImportRow", "DeleteRow", "Dumper",
+    "EnrollmentCreate", "EnrollmentCreatedOut", "EnrollmentOut", "EnrollmentUpdate",
+    "ListQuery", "Loader", "MultiRealmItem", "MultiRealmQuery", "MultiRealmRow", "Renderer",
+    "SchoolCodeImportItem", "SchoolCodeImportRow", "UpdateRow", "picture_at",
+    "render_created", "render_enrollment", "view"]

@@ -42,6 +42,30 @@ class Loader:
         return loaded
 
 
+def casts(schema_class):
+    """(name, int or str) for each field of an output schema, in order."""
+    spec = []
+    for name, field in schema_class._declared_fields.items():
+        if isinstance(field, fields.Integer):
+            spec.append((name, int))
+        elif isinstance(field, fields.String):
+            spec.append((name, str))
+        else:
+            raise TypeError(f"{schema_class.__name__}.{name}: no fast form for {field}")
+    return spec
+
+
+class Dumper:
+    """Dumps a dict exactly as schema_class().dump would: the schema's fields
+    in order, each cast to its type, absent keys left out."""
+
+    def __init__(self, schema_class):
+        self.spec = casts(schema_class)
+
+    def __call__(self, values):
+        return {name: cast(values[name]) for name, cast in self.spec if name in values}
+
+
 ENROLLMENT_ATTRS = frozenset(("id", "uid", "admin", "status"))
 
 
@@ -77,16 +101,8 @@ class Renderer:
             lambda enrollment, user, picture_size, collection_url:
             Prepared(self(enrollment, user, picture_size,
                           f"{collection_url}/{enrollment.id}")))
-        spec = []
-        for name, field in schema_class._declared_fields.items():
-            if isinstance(field, fields.Integer):
-                cast = int
-            elif isinstance(field, fields.String):
-                cast = str
-            else:
-                raise TypeError(f"{schema_class.__name__}.{name}: no fast form for {field}")
-            spec.append((name, name in ENROLLMENT_ATTRS, cast))
-        self.spec = spec
+        self.spec = [(name, name in ENROLLMENT_ATTRS, cast)
+                     for name, cast in casts(schema_class)]
 
     def __call__(self, enrollment, user, picture_size=None, link=None):
         row = {name: cast(getattr(enrollment if own else user, name))

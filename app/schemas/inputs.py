@@ -1,7 +1,7 @@
 """What the enrollment endpoints take in."""
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ..fields import CommaList, Count, Flag, Id, Status
+from ..fields import Code, CommaList, Count, Flag, Id, Status
 
 PICTURE_SIZES = ("big", "reg", "sm", "tiny")
 MAX_BULK = 50  # Schoology's limit for every bulk endpoint
@@ -31,3 +31,39 @@ class ListQuery(_In):
     enrollment_status = CommaList(Status())
     type = CommaList(fields.String(validate=validate.OneOf(("admin", "member"))))
     picture_size = CommaList(fields.String(validate=validate.OneOf(PICTURE_SIZES)))
+
+
+class BulkUpdateItem(EnrollmentUpdate):
+    """One row of a bulk update. id names the enrollment; the docs' XML example
+    sends uid instead, which names the user's enrollment in the realm."""
+    id = Id()
+
+
+class MultiRealmItem(EnrollmentCreate):
+    realm = fields.String(required=True, validate=validate.OneOf(("section", "group")))
+    section_id = Id()
+    group_id = Id()
+
+
+class CourseImportItem(_In):
+    course_code = Code(required=True)
+    section_code = Code(required=True)
+    school_uid = Code(required=True)
+    admin = Flag()
+    delete = Flag()
+
+
+class SchoolCodeImportItem(_In):
+    section_school_code = Code(required=True)
+    school_uid = Code(required=True)
+    section_code = Code()  # echoed back as given, as Schoology does
+    admin = Flag()
+    delete = Flag()
+
+
+class AccessCodeBody(_In):
+    access_code = Code(required=True)
+
+
+class MultiRealmQuery(_In):
+    update_existing = Flag(load_default=0)

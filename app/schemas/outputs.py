@@ -30,3 +30,54 @@ class EnrollmentOut(Schema):
 class EnrollmentCreatedOut(EnrollmentOut):
     """The answer to a create: admin and status both integers."""
     status = fields.Integer()
+
+
+# --- rows of the 207 answers ------------------------------------------------
+# A failed row keeps the fields that identify its item and adds `error`.
+class BulkCreateRow(Schema):
+    response_code = fields.Integer()
+    id = fields.String()
+    uid = fields.Integer()
+    location = fields.String()
+    error = fields.String()
+
+
+class MultiRealmRow(Schema):
+    response_code = fields.Integer()
+    location = fields.String()
+    uid = fields.Integer()
+    id = fields.String()
+    realm = fields.String()
+    realm_id = fields.String()
+    error = fields.String()
+
+
+class CourseImportRow(Schema):
+    response_code = fields.Integer()
+    location = fields.String()
+    school_uid = fields.String()
+    course_code = fields.String()
+    section_code = fields.String()
+    error = fields.String()
+
+
+class SchoolCodeImportRow(Schema):
+    response_code = fields.Integer()
+    location = fields.String()
+    school_uid = fields.String()
+    section_school_code = fields.String()
+    course_code = fields.String()
+    section_code = fields.String()
+    error = fields.String()
+
+
+class UpdateRow(Schema):
+    response_code = fields.Integer()
+    id = fields.String()
+    error = fields.String()
+
+
+class DeleteRow(Schema):
+    response_code = fields.Integer()
+    id = fields.String()
+    error = fields.String()

@@ -32,6 +32,9 @@ class Store:
         self.access_codes = {}  # (realm, realm_id) -> AccessCode
         self.enrollments = {}
         self.realms = {}  # (realm, realm_id) -> RealmIndex
+        self.uid_by_school_uid = {}
+        self.section_by_school_code = {}  # section_school_code -> section id
+        self.sections_by_code = {}  # (course_code, section_code) -> [section ids]
 
     # --- building ---------------------------------------------------------
     def add_records(self, *, users=(), courses=(), grading_periods=(), sections=(),
@@ -49,8 +52,16 @@ class Store:
                     record_id = getattr(record, key)
                     table[record_id] = record
                     self.ids.observe(kind, record_id)
+            for user in users:
+                if user.school_uid:
+                    self.uid_by_school_uid[user.school_uid] = user.uid
             for section in sections:
                 self.realms[("section", section.id)] = RealmIndex()
+                if section.section_school_code:
+                    self.section_by_school_code[section.section_school_code] = section.id
+                course_code = self.courses[section.course_id].course_code
+                self.sections_by_code.setdefault((course_code, section.section_code),
+                                                 []).append(section.id)
             for group in groups:
                 self.realms[("group", group.id)] = RealmIndex()
             for code in access_codes:
@@ -142,10 +153,18 @@ class Store:
             old = self.users.get(uid)
             if old is None:
                 raise NotFound(f"user {uid} does not exist")
+            school_uid = changes.get("school_uid", old.school_uid)
+            holder = self.uid_by_school_uid.get(school_uid)
+            if school_uid and holder not in (None, uid):
+                raise Conflict(f"school_uid {school_uid!r} belongs to user {holder}")
             fixed = old.display_fixed or "name_display" in changes
             new = replace(old, display_fixed=fixed, **changes)
             new.refresh_display()
             self.users[uid] = new
+            if old.school_uid != new.school_uid:
+                self.uid_by_school_uid.pop(old.school_uid, None)
+                if new.school_uid:
+                    self.uid_by_school_uid[new.school_uid] = uid
             return new
 
     def export(self):
@@ -169,6 +188,119 @@ class Store:
 
     def delete_enrollment(self, realm, realm_id, enrollment_id):
         with self.lock:
-            enrollment = self._enrollment(realm, realm_id, enrollment_id)
-            self.realms[(realm, realm_id)].remove(enrollment)
-            del self.enrollments[enrollment_id]
+            self._remove(self._enrollment(realm, realm_id, enrollment_id))
+
+    def delete_enrollment_by_id(self, enrollment_id):
+        """Delete an enrollment wherever it is; returns it."""
+        with self.lock:
+            enrollment = self.enrollments.get(enrollment_id)
+            if enrollment is None:
+                raise NotFound(f"enrollment {enrollment_id} does not exist")
+            self._remove(enrollment)
+            return enrollment
+
+    def _remove(self, enrollment):
+        self.realms[(enrollment.realm, enrollment.realm_id)].remove(enrollment)
+        del self.enrollments[enrollment.id]
+
+    def enrollment_id_of(self, realm, realm_id, uid):
+        """The id of uid's enrollment in the realm."""
+        with self.lock:
+            enrollment_id = self._realm(realm, realm_id).by_uid.get(uid)
+            if enrollment_id is None:
+                raise NotFound(f"user {uid} is not enrolled in {realm} {realm_id}")
+            return enrollment_id
+
+    def upsert_enrollment(self, realm, realm_id, uid, admin=None, status=None):
+        """Create uid's enrollment in the realm, or change the one it has.
+        A new enrollment is a member (admin 0), active (status 1), unless told
+        otherwise; an existing one keeps what it is not told.
+        Returns (enrollment, user, created)."""
+        with self.lock:
+            existing = self._realm(realm, realm_id).by_uid.get(uid)
+            if existing is None:
+                enrollment, user = self.create_enrollment(
+                    realm, realm_id, uid, 0 if admin is None else admin,
+                    1 if status is None else status)
+                return enrollment, user, True
+            enrollment, user = self.update_enrollment(realm, realm_id, existing, admin=admin,
+                                                      status=status)
+            return enrollment, user, False
+
+    def join_with_code(self, realm, realm_id, uid, code):
+        """Enroll uid as an active member using the realm's access code."""
+        with self.lock:
+            self._realm(realm, realm_id)
+            held = self.access_codes.get((realm, realm_id))
+            if held is None:
+                raise Invalid(f"{realm} {realm_id} has no access code")
+            if code.strip() != held.code:
+                raise Invalid(f"the access code is not the code of {realm} {realm_id}")
+            return self.create_enrollment(realm, realm_id, uid, 0, 1)
+
+    def import_enrollment(self, section_ids, uid, admin=None, delete=False):
+        """What the import endpoints do for one item, in every target section
+        at once: create or update uid's enrollment (a new one active, a
+        member unless admin says otherwise), or with delete remove it.
+        Returns the ids of the enrollments touched, in section order."""
+        with self.lock:
+            touched = []
+            for section_id in section_ids:
+                if delete:
+                    existing = self._realm("section", section_id).by_uid.get(uid)
+                    if existing is not None:
+                        self._remove(self.enrollments[existing])
+                        touched.append(existing)
+                else:
+                    enrollment, _, _ = self.upsert_enrollment("section", section_id, uid,
+                                                              admin=admin)
+                    touched.append(enrollment.id)
+            if not touched:
+                raise NotFound(f"user {uid} is not enrolled in section "
+                               f"{', '.join(map(str, section_ids))}")
+            return touched
+
+    # --- lookups ----------------------------------------------------------------
+    def has_realm(self, realm, realm_id):
+        return (realm, realm_id) in self.realms
+
+    def has_grading_periods(self, ids):
+        return all(i in self.grading_periods for i in ids)
+
+    def default_uid(self):
+        """The user requests act as when nothing says who is calling: the first
+        user of the fixtures."""
+        with self.lock:
+            if not self.users:
+                raise Invalid("the store holds no users")
+            return next(iter(self.users))
+
+    def course_code_of(self, section):
+        return self.courses[section.course_id].course_code
+
+    def uid_for_school_uid(self, school_uid):
+        with self.lock:
+            uid = self.uid_by_school_uid.get(school_uid)
+            if uid is None:
+                raise Invalid(f"no user has school_uid {school_uid!r}")
+            return uid
+
+    def sections_for_import(self, course_code, section_code, grading_period_ids):
+        """Ids of the sections of that course and section code whose grading
+        periods include every one given."""
+        wanted = set(grading_period_ids)
+        with self.lock:
+            found = [sid for sid in self.sections_by_code.get((course_code, section_code), ())
+                     if wanted <= set(self.sections[sid].grading_periods)]
+        if not found:
+            periods = ",".join(map(str, grading_period_ids))
+            raise NotFound(f"no section {section_code!r} of course {course_code!r} spans "
+                           f"grading periods {periods}")
+        return sorted(found)
+
+    def section_for_school_code(self, section_school_code):
+        with self.lock:
+            section_id = self.section_by_school_code.get(section_school_code)
+            if section_id is None:
+                raise NotFound(f"no section has section_school_code {section_school_code!r}")
+            return self.sections[section_id]
