@@ -178,3 +178,38 @@ def test_wsgi_module_serves_fixtures_named_in_the_environment(tmp_path, monkeypa
     wsgi = importlib.reload(wsgi)
     data = wsgi.app.test_client().get("/v1/groups/9/enrollments").get_json()
     assert [e["name_display"] for e in data["enrollment"]] == ["Ada Lovelace"]
+
+
+def test_parallel_bulk_enrollments_of_overlapping_users(live):
+    """Six clients bulk-enroll overlapping sets of users into one group at once:
+    every user ends enrolled once, and every row's answer is what the store
+    holds (200: this row's enrollment exists; 400: someone else's does)."""
+    store = live.app.extensions["schoology_store"]
+    group = 1530027790
+    taken = set(store.realms[("group", group)].by_uid)
+    users = [uid for uid in store.users if uid not in taken][:40]
+    batches = [users[n * 5:n * 5 + 25] for n in range(6)]  # neighbours share 20 users
+    url = f"{live.url}/v1/groups/{group}/enrollments"
+
+    def enroll(batch):
+        with requests.Session() as s:
+            body = {"enrollments": {"enrollment": [{"uid": u, "admin": 0, "status": 1}
+                                                   for u in batch]}}
+            r = call(s, "POST", url, body=body)
+            assert r.status_code == 207
+            return list(zip(batch, r.json()["enrollments"]["enrollment"]))
+
+    with ThreadPoolExecutor(6) as pool:
+        answered = [pair for rows in pool.map(enroll, batches) for pair in rows]
+    index = store.realms[("group", group)]
+    wins = [(uid, row) for uid, row in answered if row["response_code"] == 200]
+    assert sorted(uid for uid, _ in wins) == sorted(set(u for b in batches for u in b))
+    for uid, row in answered:
+        if row["response_code"] == 200:
+            assert index.by_uid[uid] == int(row["id"]) and row["uid"] == uid
+        else:
+            assert row["response_code"] == 400 and "already enrolled" in row["error"]
+            assert uid in index.by_uid
+    with requests.Session() as s:
+        listed = call(s, "GET", f"{url}?limit=200").json()
+    assert int(listed["total"]) == len(taken) + len(wins)

@@ -8,8 +8,9 @@ import pytest
 
 from marshmallow import ValidationError
 
-from app.schemas import (EnrollmentCreate, EnrollmentCreatedOut, EnrollmentOut, EnrollmentUpdate,
-                         ListQuery, Loader, Renderer, view)
+from app.schemas import (BulkCreateRow, CourseImportRow, DeleteRow, Dumper, EnrollmentCreate,
+                         EnrollmentCreatedOut, EnrollmentOut, EnrollmentUpdate, ListQuery,
+                         Loader, MultiRealmRow, Renderer, SchoolCodeImportRow, UpdateRow, view)
 from app.store import Conflict, FixtureError, build_store, load_file
 from conftest import DEMO_FIXTURES, demo_document
 
@@ -190,3 +191,17 @@ def test_loaders_agree_with_marshmallow(schema_class):
             assert next(iter(got.value.normalized_messages().items())) == first
         else:
             assert fast.load(data) == expected
+
+
+@pytest.mark.parametrize("schema_class", [BulkCreateRow, MultiRealmRow, CourseImportRow,
+                                          SchoolCodeImportRow, UpdateRow, DeleteRow],
+                         ids=lambda c: c.__name__)
+def test_row_dumpers_agree_with_marshmallow(schema_class):
+    fast, schema = Dumper(schema_class), schema_class()
+    full = {"response_code": 200, "id": 54302505, "uid": "248101", "location": "http://x/1",
+            "realm": "section", "realm_id": 3719526, "school_uid": "s2", "course_code": "CC106",
+            "section_code": "", "section_school_code": "SC111", "error": "no user 9"}
+    for values in (full, {"response_code": 404, "error": "gone"}, {"response_code": 200}):
+        values = {k: v for k, v in values.items() if k in schema_class._declared_fields}
+        assert fast(values) == schema.dump(values)
+        assert list(fast(values)) == [k for k in schema_class._declared_fields if k in values]
