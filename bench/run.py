@@ -1,80 +1,98 @@
 """Throughput of the mock beside a raw-Flask ceiling, measured in one run.
 
-    python bench/run.py [--duration 2] [--rounds 7] [--connections 4]
+    python bench/run.py [--duration 2] [--rounds 7] [--write-duration 1] [--connections 4]
 
 Starts the mock (its own process, `schoology-mock serve`) on a generated school
-with 10,000 enrollments in one section, and bench/ceiling.py on the same WSGI
-server, then drives each scenario against both with wrk, alternating, and
-prints requests/s, p50 and p99 latency and the ratios. Needs wrk (Debian/Ubuntu:
-apt-get install wrk). Figures from a shared machine are noisy; compare ratios
-taken in the same run, never absolute numbers across runs.
+with 10,000 enrollments in one section, and bench/ceiling.py, a minimal Flask
+app that replays the mock's bytes under the same WSGI server. Reads and single
+creates are measured against both, alternating, with wrk; the ratio of each
+pair is what counts. Bulk writes (bulk create, the two imports, 50 enrollments
+a request) are measured on the mock alone, as enrollments written per second.
+Needs wrk (Debian/Ubuntu: apt-get install wrk). Figures from a shared machine
+are noisy; compare ratios taken in the same run, never numbers across runs.
 """
 import argparse
 import json
 import os
 import re
-from statistics import median
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-
+from statistics import median
 from urllib.parse import urlsplit
 
 import requests
 
 HERE = Path(__file__).resolve().parent
-SECTION = 4000001
+COURSE, GRADING_PERIOD = "1001", "5001"
+LIST_SECTION = 4000001
 ENROLLED, SPARE = 10_000, 60_000
 FIRST_UID, FIRST_ENROLLMENT = 60_000_000, 90_000_000
+# Each kind of bulk write gets sections of its own, moving to the next when
+# the spare users left in one would not cover another run.
+WRITE_RUNS = 3  # of each bulk write, in each format, each in a fresh section
+WRITE_SECTIONS = {kind: [4000100 + 10 * k + n for n in range(2 * WRITE_RUNS)]
+                  for k, kind in enumerate(("single", "bulk", "import_gp", "import_code"))}
+
+
+def section_codes(section_id):
+    return str(section_id), f"B-1-{section_id}"  # section_code, section_school_code
 
 
 def school():
-    """One course, one section of ENROLLED users, and SPARE more users for creates."""
+    """ENROLLED users in LIST_SECTION, and SPARE more for the writes."""
     users = [{"uid": str(FIRST_UID + n), "school_uid": f"S{n:06d}",
               "name_first": f"First{n}", "name_last": f"Last{n % 977}",
               "picture_url": "https://asset-cdn.schoology.com/system/files/imagecache/"
                              f"profile_reg/pictures/picture-{n:08x}.jpg"}
              for n in range(ENROLLED + SPARE)]
     enrollments = [{"id": str(FIRST_ENROLLMENT + n * 3), "uid": str(FIRST_UID + n),
-                    "realm": "section", "realm_id": str(SECTION), "admin": int(n == 0),
+                    "realm": "section", "realm_id": str(LIST_SECTION), "admin": int(n == 0),
                     "status": 1 + (n % 7 == 0)} for n in range(ENROLLED)]
-    return {"users": users, "courses": [{"id": "1001", "course_code": "B-1", "title": "Bench"}],
-            "sections": [{"id": str(SECTION), "course_id": "1001", "section_code": "1"}],
-            "enrollments": enrollments}
+    section_ids = [LIST_SECTION] + [sid for ids in WRITE_SECTIONS.values() for sid in ids]
+    sections = [{"id": str(sid), "course_id": COURSE, "section_code": section_codes(sid)[0],
+                 "section_school_code": section_codes(sid)[1],
+                 "grading_periods": [GRADING_PERIOD]} for sid in section_ids]
+    return {"users": users, "courses": [{"id": COURSE, "course_code": "B-1", "title": "Bench"}],
+            "grading_periods": [{"id": GRADING_PERIOD, "title": "Year"}],
+            "sections": sections, "enrollments": enrollments}
 
 
-def pinned(cmd, core):
-    """Run cmd on one core, when the machine has more than one: the server and
-    the load generator then never trade places, which steadies the ratios."""
-    if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
-        return ["taskset", "-c", str(core)] + cmd
-    return cmd
-
-
-def start(cmd, needle, timeout=120):
-    proc = subprocess.Popen(pinned(cmd, (os.cpu_count() or 1) - 1), stdout=subprocess.PIPE,
-                            text=True)
-    deadline = time.monotonic() + timeout
-    for line in proc.stdout:
-        if needle in line:
-            return proc, line.split(needle, 1)[1].strip()
-        if time.monotonic() > deadline:
-            break
-    proc.kill()
-    raise SystemExit(f"{cmd[0]} did not start")
-
-
-CREATE_LUA = """
+# --- the load generator ----------------------------------------------------------
+# Writes send PER items a request, item k filled from the counter FIRST + k,
+# so no request repeats a user another has sent.
+WRITE_LUA = """
 local n = 0
-local first = tonumber(os.getenv("BENCH_FIRST_UID"))
+local first = tonumber(os.getenv("BENCH_FIRST"))
+local per = tonumber(os.getenv("BENCH_PER"))
+local item = os.getenv("BENCH_ITEM")
+local open, sep, close = os.getenv("BENCH_OPEN"), os.getenv("BENCH_SEP"), os.getenv("BENCH_CLOSE")
+local headers = {["Content-Type"] = os.getenv("BENCH_TYPE"), ["Accept"] = os.getenv("BENCH_TYPE")}
 request = function()
+  local items = {}
+  for k = 1, per do
+    items[k] = string.format(item, first + n * per + k - 1)
+  end
   n = n + 1
-  local body = '{"uid":"' .. (first + n) .. '","admin":"0","status":"1"}'
-  return wrk.format("POST", nil, {["Content-Type"] = "application/json",
-                                  ["Accept"] = "application/json"}, body)
+  return wrk.format("POST", nil, headers, open .. table.concat(items, sep) .. close)
+end
+
+-- A 207 is a success to wrk even when rows failed: count answers with a
+-- failed row, so the benchmark can refuse figures that include them.
+failed = 0
+response = function(status, headers, body)
+  if status >= 300 or body:find('"response_code":[^2]') or body:find("<response_code>[^2]") then
+    failed = failed + 1
+  end
+end
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+done = function(summary, latency, requests)
+  local count = 0
+  for _, thread in ipairs(threads) do count = count + thread:get("failed") end
+  io.write("failed answers: " .. count .. "\\n")
 end
 """
 
@@ -92,36 +110,116 @@ end
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
+def pinned(cmd, core):
+    """Run cmd on one core, when the machine has more than one: the server and
+    the load generator then never trade places, which steadies the ratios."""
+    if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
+        return ["taskset", "-c", str(core)] + cmd
+    return cmd
+
+
+def start(cmd, needle, timeout=120):
+    proc = subprocess.Popen(pinned(cmd, (os.cpu_count() or 1) - 1), stdout=subprocess.PIPE,
+                            text=True)
+    for line in proc.stdout:
+        if needle in line:
+            return proc, line.split(needle, 1)[1].strip()
+    proc.kill()
+    raise SystemExit(f"{cmd[0]} did not start")
+
+
 def cpu_seconds(pid):
     """CPU time (user + system) the process has used so far, from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def wrk(url, duration, connections, accept=None, script=None, env=None, pid=None):
-    """(requests/s, p50 ms, p99 ms, server CPU µs per request)"""
-    before = cpu_seconds(pid)
-    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
+def wrk(url, args, pid, accept=None, script=None, env=None, duration=None):
+    """{rps, p50, p99 (ms), cpu (server µs a request), count}"""
+    cmd = ["wrk", "-t1", f"-c{args.connections}", f"-d{duration or args.duration}s",
+           "--latency"]
     if accept:
         cmd += ["-H", f"Accept: {accept}"]
     if script:
-        cmd += ["-s", script]
-    out = subprocess.run(pinned(cmd + [url], 0), capture_output=True, text=True, env=env, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    lat = {p: float(v) * UNITS[u] for p, v, u in
-           re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)$", out, re.M)}
+        cmd += ["-s", str(script)]
+    before = cpu_seconds(pid)
+    done = subprocess.run(pinned(cmd + [url], 0), capture_output=True, text=True,
+                          env=dict(env or {}, PATH=os.environ["PATH"]), check=True)
+    if done.stderr.strip():  # wrk reports a broken script here, then runs without it
+        raise SystemExit(f"wrk: {done.stderr.strip()}")
+    out = done.stdout
     used = cpu_seconds(pid) - before
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if bad:
-        raise SystemExit(f"{url}: {bad.group(1)} error answers during the run\n{out}")
+    failed = re.search(r"failed answers: (\d+)", out)
+    if bad or (failed and int(failed.group(1))):
+        raise SystemExit(f"{url}: answers with errors during the run\n{out}")
     count = int(re.search(r"(\d+) requests in", out).group(1))
-    return rps, lat["50"], lat["99"], used * 1e6 / count
+    lat = {p: float(v) * UNITS[u] for p, v, u in
+           re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)$", out, re.M)}
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50": lat["50"], "p99": lat["99"], "cpu": used * 1e6 / count, "count": count}
+
+
+# --- what is measured ------------------------------------------------------------------
+class Writes:
+    """Hands out spare users to one kind of write, never the same user twice
+    in a section, moving on to its next section as one fills up."""
+
+    def __init__(self, kind, path, item):
+        self.sections, self.path, self.item = list(WRITE_SECTIONS[kind]), path, item
+        self.next, self.last_run = 0, 0
+
+    def request(self, api, per, fmt, fresh=False):
+        """(url, wrk environment) for the next run; fresh: in a section of its own."""
+        if self.next and (fresh or self.next + self.last_run >= SPARE):
+            self.sections.pop(0)
+            self.next = 0
+            if not self.sections:
+                raise SystemExit(f"{self.path}: ran out of spare users ({self.last_run} a run): "
+                                 "lower --duration")
+        section = self.sections[0]
+        code, school_code = section_codes(section)
+        item = {k: v.format(code=code, school_code=school_code) for k, v in self.item.items()}
+        first = ENROLLED + self.next + (FIRST_UID if "uid" in item else 0)
+        if fmt == "json":
+            wrap = {"BENCH_OPEN": '{"enrollments":{"enrollment":[', "BENCH_SEP": ",",
+                    "BENCH_CLOSE": "]}}", "BENCH_TYPE": "application/json"}
+            if per == 1:
+                wrap.update(BENCH_OPEN="", BENCH_CLOSE="")
+            body = json.dumps(item, separators=(",", ":"))
+        else:
+            wrap = {"BENCH_OPEN": "<body><enrollments>", "BENCH_SEP": "",
+                    "BENCH_CLOSE": "</enrollments></body>", "BENCH_TYPE": "text/xml"}
+            body = "<enrollment>" + "".join(f"<{k}>{v}</{k}>" for k, v in item.items()) + \
+                "</enrollment>"
+        env = dict(wrap, BENCH_FIRST=str(first), BENCH_PER=str(per), BENCH_ITEM=body)
+        return f"{api}/{self.path.format(section=section)}", env
+
+    def used(self, requests_sent, per, connections):
+        # wrk may have one request a connection in flight that it does not count
+        self.last_run = (requests_sent + connections) * per
+        self.next += self.last_run
+
+
+UID, CODE = "%d", "S%06d"
+CREATE_ITEM = {"uid": UID, "admin": "0", "status": "1"}
+BULK = {  # name -> (kind, path, item)
+    "bulk create": ("bulk", "sections/{section}/enrollments", CREATE_ITEM),
+    "import by grading period": ("import_gp", f"enrollments/import/course/{GRADING_PERIOD}",
+                                 {"course_code": "B-1", "section_code": "{code}",
+                                  "school_uid": CODE}),
+    "import by section_school_code": ("import_code", "enrollments/import/course",
+                                      {"section_school_code": "{school_code}",
+                                       "school_uid": CODE}),
+}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=2, help="seconds per measurement")
-    parser.add_argument("--rounds", type=int, default=7, help="rounds, each mock then ceiling")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds of reads and creates")
+    parser.add_argument("--write-duration", type=int, default=1,
+                        help="seconds per bulk-write measurement")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--threads", type=int, default=16, help="server threads, both servers")
     args = parser.parse_args()
@@ -129,100 +227,119 @@ def main():
         raise SystemExit("wrk not found: apt-get install wrk")
 
     work = Path(tempfile.mkdtemp(prefix="schoology-bench-"))
-    fixtures = work / "school.json"
-    fixtures.write_text(json.dumps(school()))
-    mock, mock_url = start([sys.executable, "-m", "app.cli", "serve", "--port", "0",
-                            "--fixtures", str(fixtures), "--threads", str(args.threads)],
-                           "ready at ")
-    api = mock_url  # .../v1
+    (work / "school.json").write_text(json.dumps(school()))
+    (work / "write.lua").write_text(WRITE_LUA)
+    (work / "walk.lua").write_text(WALK_LUA)
+    mock, api = start([sys.executable, "-m", "app.cli", "serve", "--port", "0", "--fixtures",
+                       str(work / "school.json"), "--threads", str(args.threads)], "ready at ")
     try:
-        list_url = f"{api}/sections/{SECTION}/enrollments?start=5000&limit=20"
-        item_url = f"{api}/sections/{SECTION}/enrollments/{FIRST_ENROLLMENT + 3 * 4321}"
-        create_url = f"{api}/sections/{SECTION}/enrollments"
-        # Capture the answers the ceiling will replay, byte for byte.
-        answers = {}
-        for name, (method, url, accept, _) in scenarios(list_url, item_url, create_url).items():
-            body = None
-            if method == "POST":
-                body = {"uid": str(FIRST_UID + ENROLLED + SPARE - 1), "admin": 0, "status": 1}
-            r = requests.request(method, url, json=body, headers={"Accept": accept}, timeout=10)
-            assert r.status_code in (200, 201), (url, r.status_code, r.text)
-            answers[f"{method} {urlsplit(url).path} {accept}"] = {
-                "status": r.status_code, "body": r.content.decode("latin-1"),
-                             "headers": {k: v for k, v in r.headers.items()
-                                         if k in ("Content-Type", "X-Schoology", "Cache-Control")}}
-        (work / "ceiling.json").write_text(json.dumps(answers))
-        ceiling, ceiling_url = start([sys.executable, str(HERE / "ceiling.py"),
-                                      str(work / "ceiling.json"), str(args.threads)], "ready at ")
+        list_url = f"{api}/sections/{LIST_SECTION}/enrollments?start=5000&limit=20"
+        item_url = f"{api}/sections/{LIST_SECTION}/enrollments/{FIRST_ENROLLMENT + 3 * 4321}"
+        single = Writes("single", "sections/{section}/enrollments", CREATE_ITEM)
+        reads = {  # name -> (url, Accept, wrk script, its environment)
+            "list page, JSON (20 items)": (list_url, "application/json", None, None),
+            "list page, XML (20 items)": (list_url, "text/xml", None, None),
+            "list, every page in turn, JSON": (list_url, "application/json", work / "walk.lua",
+                                               {"BENCH_PAGES": str(ENROLLED // 20)}),
+            "single GET, JSON": (item_url, "application/json", None, None),
+            "single GET, XML": (item_url, "text/xml", None, None),
+        }
+        ceiling, ceiling_url = start_ceiling(args, work, api, reads)
         try:
-            results = run_rounds(args, scenarios(list_url, item_url, create_url), ceiling_url,
-                                 work, (mock.pid, ceiling.pid))
+            paired = measure_pairs(args, reads, single, api, mock.pid, ceiling_url, ceiling.pid,
+                                   work)
         finally:
             ceiling.terminate()
+        writes = measure_writes(args, api, mock.pid, work)
     finally:
         mock.terminate()
-    report(results, args)
+    report(args, paired, writes)
 
 
-def scenarios(list_url, item_url, create_url):
-    """name -> (method, url, Accept, wrk script or None)"""
-    return {
-        "list page, JSON (20 items)": ("GET", list_url, "application/json", None),
-        "list page, XML (20 items)": ("GET", list_url, "text/xml", None),
-        "list, every page in turn, JSON": ("GET", list_url, "application/json", WALK_LUA),
-        "single GET, JSON": ("GET", item_url, "application/json", None),
-        "single GET, XML": ("GET", item_url, "text/xml", None),
-        "create, JSON": ("POST", create_url, "application/json", CREATE_LUA),
-    }
+def start_ceiling(args, work, api, reads):
+    """Capture the mock's answer to each measured request; serve them back."""
+    answers = {}
+    captures = [("GET", url, accept, None) for url, accept, _, _ in reads.values()]
+    for section in WRITE_SECTIONS["single"]:  # a create answer, for each section creates use
+        captures.append(("POST", f"{api}/sections/{section}/enrollments", "application/json",
+                         {"uid": str(FIRST_UID + ENROLLED - 1), "admin": 0, "status": 1}))
+    for method, url, accept, body in captures:
+        r = requests.request(method, url, json=body, headers={"Accept": accept}, timeout=10)
+        assert r.status_code in (200, 201), (url, r.status_code, r.text)
+        answers[f"{method} {urlsplit(url).path} {accept}"] = {
+            "status": r.status_code, "body": r.content.decode("latin-1"),
+            "headers": {k: v for k, v in r.headers.items()
+                        if k in ("Content-Type", "X-Schoology", "Cache-Control")}}
+    (work / "ceiling.json").write_text(json.dumps(answers))
+    return start([sys.executable, str(HERE / "ceiling.py"), str(work / "ceiling.json"),
+                  str(args.threads)], "ready at ")
 
 
-def run_rounds(args, cases, ceiling_url, work, pids):
-    """Each round measures a scenario on the mock and right after on the
-    ceiling; the ratio of the pair is what counts, since the machine's speed
-    drifts between pairs far more than within one."""
+def measure_pairs(args, reads, single, api, mock_pid, ceiling_url, ceiling_pid, work):
+    """Each round measures every read, and single creates, on the mock and
+    right after on the ceiling, which is sent the very same requests."""
     figures = {}
-    next_uid = FIRST_UID + ENROLLED  # creates take spare users, never the same twice
     for _ in range(args.rounds):
-        for name, (_, url, accept, lua) in cases.items():
-            script = env = None
-            if lua:
-                script = work / f"{abs(hash(lua))}.lua"
-                script.write_text(lua)
-                env = {"BENCH_FIRST_UID": str(next_uid), "BENCH_PAGES": str(ENROLLED // 20),
-                       "PATH": "/usr/bin:/bin"}
-                next_uid += SPARE // (args.rounds * 2 + 1)
-            mock = wrk(url, args.duration, args.connections, accept, script, env, pids[0])
-            # the ceiling is sent the very same request: path, query and headers
+        cases = dict(reads)
+        url, env = single.request(api, 1, "json")
+        cases["create, JSON"] = (url, "application/json", work / "write.lua", env)
+        for name, (url, accept, script, env) in cases.items():
+            mock = wrk(url, args, mock_pid, accept, script, env)
+            if name.startswith("create"):
+                single.used(mock["count"], 1, args.connections)
             same_request = ceiling_url + urlsplit(url)._replace(scheme="", netloc="").geturl()
-            ceiling = wrk(same_request, args.duration, args.connections, accept, script, env,
-                          pids[1])
+            ceiling = wrk(same_request, args, ceiling_pid, accept, script, env)
             figures.setdefault(name, []).append((mock, ceiling))
     return figures
 
 
-def report(figures, args):
+def measure_writes(args, api, mock_pid, work):
+    """Enrollments written per second by the bulk endpoints, 50 a request."""
+    figures = {}
+    writers = {name: Writes(*spec) for name, spec in BULK.items()}
+    for _ in range(WRITE_RUNS):
+        for name, writer in writers.items():
+            for fmt in ("json", "xml"):
+                url, env = writer.request(api, 50, fmt, fresh=True)
+                got = wrk(url, args, mock_pid, None, work / "write.lua", env,
+                          args.write_duration)
+                writer.used(got["count"], 50, args.connections)
+                figures.setdefault(f"{name}, {fmt.upper()}", []).append(got)
+    return figures
+
+
+def report(args, paired, writes):
     print(f"\n{args.rounds} rounds x {args.duration}s a side, {args.connections} connections;"
           " medians over rounds.\nlatencies in ms; cpu: server CPU time per request in µs "
           "(steadier than req/s on a shared machine)\n")
     print(f"{'scenario':32} {'mock req/s':>10} {'p50':>5} {'p99':>6} {'cpu':>5} | "
           f"{'ceiling':>7} {'p50':>5} {'p99':>6} {'cpu':>5} | {'req/s ratio':>18} {'cpu ratio':>9}")
     rps = {}
-    for name, pairs in figures.items():
-        mock = [median(p[0][i] for p in pairs) for i in range(4)]
-        ceiling = [median(p[1][i] for p in pairs) for i in range(4)]
-        ratios = sorted(p[0][0] / p[1][0] for p in pairs)
-        cpu_ratio = median(p[1][3] / p[0][3] for p in pairs)
-        rps[name] = mock[0]
-        print(f"{name:32} {mock[0]:10.0f} {mock[1]:5.2f} {mock[2]:6.2f} {mock[3]:5.0f} | "
-              f"{ceiling[0]:7.0f} {ceiling[1]:5.2f} {ceiling[2]:6.2f} {ceiling[3]:5.0f} | "
-              f"{median(ratios):5.2f}x ({ratios[0]:.2f}-{ratios[-1]:.2f}) {cpu_ratio:8.2f}x")
-    json_pairs = figures["list page, JSON (20 items)"]
-    xml_pairs = figures["list page, XML (20 items)"]
-    per_round = sorted(x[0][0] / j[0][0] for x, j in zip(xml_pairs, json_pairs))
-    cpu = median(j[0][3] / x[0][3] for x, j in zip(xml_pairs, json_pairs))
+    for name, pairs in paired.items():
+        mock = {k: median(p[0][k] for p in pairs) for k in ("rps", "p50", "p99", "cpu")}
+        ceiling = {k: median(p[1][k] for p in pairs) for k in ("rps", "p50", "p99", "cpu")}
+        ratios = sorted(p[0]["rps"] / p[1]["rps"] for p in pairs)
+        cpu_ratio = median(p[1]["cpu"] / p[0]["cpu"] for p in pairs)
+        rps[name] = mock["rps"]
+        print(f"{name:32} {mock['rps']:10.0f} {mock['p50']:5.2f} {mock['p99']:6.2f} "
+              f"{mock['cpu']:5.0f} | {ceiling['rps']:7.0f} {ceiling['p50']:5.2f} "
+              f"{ceiling['p99']:6.2f} {ceiling['cpu']:5.0f} | {median(ratios):5.2f}x "
+              f"({ratios[0]:.2f}-{ratios[-1]:.2f}) {cpu_ratio:8.2f}x")
+    json_pairs, xml_pairs = paired["list page, JSON (20 items)"], paired["list page, XML (20 items)"]
+    per_round = sorted(x[0]["rps"] / j[0]["rps"] for x, j in zip(xml_pairs, json_pairs))
+    cpu = median(j[0]["cpu"] / x[0]["cpu"] for x, j in zip(xml_pairs, json_pairs))
     print(f"\nXML list / JSON list (mock): {median(per_round):.2f}x req/s "
           f"(per round {per_round[0]:.2f}-{per_round[-1]:.2f}), {cpu:.2f}x by cpu")
-    print(f"enrollments written per second by single creates: {rps['create, JSON']:.0f}")
+
+    print(f"\nenrollments written per second (mock alone, medians of {WRITE_RUNS} runs of "
+          f"{args.write_duration}s)\n")
+    print(f"{'writes':42} {'req/s':>7} {'enrollments/s':>13} {'p50':>6} {'p99':>7} {'cpu/item':>8}")
+    print(f"{'single create, JSON (1 a request)':42} {rps['create, JSON']:7.0f} "
+          f"{rps['create, JSON']:13.0f}")
+    for name, runs in writes.items():
+        got = {k: median(r[k] for r in runs) for k in ("rps", "p50", "p99", "cpu")}
+        print(f"{name + ' (50 a request)':42} {got['rps']:7.0f} {got['rps'] * 50:13.0f} "
+              f"{got['p50']:6.2f} {got['p99']:7.2f} {got['cpu'] / 50:8.0f}")
 
 
 if __name__ == "__main__":
