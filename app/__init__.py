@@ -15,6 +15,9 @@ DEFAULTS = {
     # Where this server is reachable; used for links when a client sends
     # Host: api.schoology.com. `serve` sets it from the address it binds.
     "BASE_URL": None,
+    # The user requests act as (access-code joins); None: the first user of
+    # the fixtures.
+    "ACTING_UID": None,
     # The largest bulk body (50 items) is a few kB; anything near this is a mistake.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
 }

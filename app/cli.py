@@ -19,6 +19,9 @@ def main(argv=None):
                        help="fixture document to load (default: the demo school)")
     serve.add_argument("--seed", type=int, default=0, help="seed for issued ids (default 0)")
     serve.add_argument("--threads", type=int, default=16, help="worker threads (default 16)")
+    serve.add_argument("--acting-uid", type=int, metavar="UID",
+                       help="the user requests act as, e.g. for access-code joins "
+                            "(default: the first user of the fixtures)")
     serve.add_argument("--base-url", metavar="URL",
                        help="the address clients reach this server at, if not host:port")
     args = parser.parse_args(argv)
@@ -27,9 +30,15 @@ def main(argv=None):
 
 def run_serve(args):
     try:
-        app = create_app({"FIXTURES": args.fixtures, "SEED": args.seed})
+        app = create_app({"FIXTURES": args.fixtures, "SEED": args.seed,
+                          "ACTING_UID": args.acting_uid})
     except FixtureError as e:
         print(f"schoology-mock: {e}", file=sys.stderr)
+        return 2
+    store = app.extensions["schoology_store"]
+    if args.acting_uid is not None and args.acting_uid not in store.users:
+        print(f"schoology-mock: --acting-uid {args.acting_uid}: no such user in {args.fixtures}",
+              file=sys.stderr)
         return 2
     server = MockServer(app, args.host, args.port, args.threads, args.base_url)
     try:

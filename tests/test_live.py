@@ -213,3 +213,19 @@ def test_parallel_bulk_enrollments_of_overlapping_users(live):
     with requests.Session() as s:
         listed = call(s, "GET", f"{url}?limit=200").json()
     assert int(listed["total"]) == len(taken) + len(wins)
+
+
+def test_serve_acts_as_the_acting_uid_it_is_given():
+    proc = start_cli("--acting-uid", "45552222")
+    try:
+        base = read_line_matching(proc.stdout, "ready at", time.monotonic() + 30)
+        base = base.split("ready at", 1)[1].strip()
+        r = requests.post(f"{base}/groups/1530027713/accesscode",
+                          json={"access_code": "R6Q9K-ZMPJQ"}, timeout=10)
+        assert r.status_code == 201 and r.json()["uid"] == "45552222"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+    refused = start_cli("--acting-uid", "5")
+    _, err = refused.communicate(timeout=30)
+    assert refused.returncode == 2 and "--acting-uid 5: no such user" in err
