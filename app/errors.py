@@ -5,6 +5,7 @@ from flask import request
 from werkzeug.exceptions import HTTPException
 
 from .formats import empty, render
+from .store import NotFound, StoreError
 
 EMPTY_BODY = {403, 404, 405}
 
@@ -27,6 +28,12 @@ def register(app):
     @app.errorhandler(APIError)
     def api_error(e):
         return error_response(e.status, e.message)
+
+    @app.errorhandler(StoreError)
+    def store_error(e):
+        # What the store refuses: a missing realm or enrollment is a 404 (empty,
+        # as Schoology sends it); anything else a 400 that says why.
+        return error_response(404) if isinstance(e, NotFound) else error_response(400, e.message)
 
     @app.errorhandler(HTTPException)
     def http_error(e):

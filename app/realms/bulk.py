@@ -13,9 +13,9 @@ from ..schemas import (MAX_BULK, AccessCodeBody, BulkCreateRow, BulkUpdateItem, 
                        CourseImportRow, DeleteRow, Dumper, EnrollmentCreate, Loader,
                        MultiRealmItem, MultiRealmQuery, MultiRealmRow, SchoolCodeImportItem,
                        SchoolCodeImportRow, UpdateRow, render_enrollment)
-from ..store import Conflict, Invalid, NotFound, StoreError
-from .responses import (acting_uid, answer_store_error, api_base, body, create_enrollment,
-                        first_error, load, query_pairs, store)
+from ..store import Invalid, NotFound, StoreError
+from .responses import (acting_uid, api_base, body, create_enrollment, first_error, load,
+                        query_fields, store)
 
 PLURAL = {"section": "sections", "group": "groups"}
 
@@ -122,10 +122,7 @@ def update_many(realm, realm_id):
 def join_with_code(realm, realm_id):
     """Enroll the calling user, as an active member, with the realm's code."""
     code = load(_access_code, body())["access_code"]
-    try:
-        enrollment, user = store().join_with_code(realm.name, realm_id, acting_uid(), code)
-    except (NotFound, Invalid, Conflict) as e:
-        answer_store_error(e)
+    enrollment, user = store().join_with_code(realm.name, realm_id, acting_uid(), code)
     return render(render_enrollment(enrollment, user), 201)
 
 
@@ -133,7 +130,7 @@ def join_with_code(realm, realm_id):
 def create_across_realms():
     """Up to 50 enrollments, each naming its realm; update_existing=1 makes an
     existing enrollment of the user an update instead of an error."""
-    update_existing = load(_multi_query, dict(reversed(query_pairs())))["update_existing"]
+    update_existing = load(_multi_query, query_fields())["update_existing"]
     items = items_of(body())
 
     def apply(f):
@@ -161,7 +158,7 @@ def create_across_realms():
 
 # --- DELETE /v1/enrollments?enrollment_ids=1,2,3 ---------------------------------
 def delete_many():
-    given = dict(reversed(query_pairs())).get("enrollment_ids", "")
+    given = query_fields().get("enrollment_ids", "")
     tokens = [t.strip() for t in given.split(",") if t.strip()]
     if not tokens:
         raise APIError(400, "enrollment_ids: give the ids to delete, comma-separated.")

@@ -11,7 +11,6 @@ from ..errors import APIError
 from ..formats import BodyError, empty, parse_body, render
 from ..schemas import (MAX_LIMIT, EnrollmentCreate, EnrollmentUpdate, ListQuery, Loader,
                        render_created, render_enrollment)
-from ..store import Conflict, Invalid, NotFound
 
 Realm = namedtuple("Realm", "name plural")
 
@@ -58,14 +57,6 @@ def body():
         raise APIError(400, str(e)) from None
 
 
-def answer_store_error(e):
-    if isinstance(e, NotFound):
-        raise APIError(404) from None
-    if isinstance(e, (Invalid, Conflict)):
-        raise APIError(400, e.message) from None
-    raise e
-
-
 def enrollments_url(realm, realm_id):
     return f"{api_base()}/{realm.plural}/{realm_id}/enrollments"
 
@@ -78,18 +69,20 @@ def query_pairs():
     return parse_qsl(request.query_string.decode("utf-8", "replace"), keep_blank_values=True)
 
 
+def query_fields():
+    """The query parameters by name; of a repeated name, the first."""
+    return dict(reversed(query_pairs()))
+
+
 def list_enrollments(realm, realm_id):
     pairs = query_pairs()
-    query = load(_list_query, dict(reversed(pairs)))  # the first of repeated names wins
+    query = load(_list_query, dict(reversed(pairs)))  # as query_fields()
     start, limit = query["start"], min(query["limit"], MAX_LIMIT)
     types = query.get("type")
     admins = None if types is None else sorted({1 if t == "admin" else 0 for t in types})
-    try:
-        total, rows = store().list_enrollments(
-            realm.name, realm_id, start=start, limit=limit, uids=query.get("uid"),
-            statuses=query.get("enrollment_status"), admins=admins)
-    except NotFound as e:
-        answer_store_error(e)
+    total, rows = store().list_enrollments(
+        realm.name, realm_id, start=start, limit=limit, uids=query.get("uid"),
+        statuses=query.get("enrollment_status"), admins=admins)
     size = (query.get("picture_size") or [None])[0]
     url = enrollments_url(realm, realm_id)
     items = [render_enrollment.prepared(e, user, size, url) for e, user in rows]
@@ -103,11 +96,8 @@ def list_enrollments(realm, realm_id):
 
 
 def get_enrollment(realm, realm_id, enrollment_id):
-    try:
-        enrollment, user = store().get_enrollment(realm.name, realm_id, enrollment_id)
-    except NotFound as e:
-        answer_store_error(e)
-    size = (load(_list_query, dict(reversed(query_pairs()))).get("picture_size") or [None])[0]
+    enrollment, user = store().get_enrollment(realm.name, realm_id, enrollment_id)
+    size = (load(_list_query, query_fields()).get("picture_size") or [None])[0]
     return render(render_enrollment(enrollment, user, size))
 
 
@@ -119,10 +109,7 @@ def acting_uid():
 
 def create_enrollment(realm, realm_id, data):
     fields = load(_create, data)
-    try:
-        enrollment, user = store().create_enrollment(realm.name, realm_id, **fields)
-    except (NotFound, Invalid, Conflict) as e:
-        answer_store_error(e)
+    enrollment, user = store().create_enrollment(realm.name, realm_id, **fields)
     link = f"{enrollments_url(realm, realm_id)}/{enrollment.id}"
     return render(render_created(enrollment, user, link=link), 201)
 
@@ -131,18 +118,12 @@ def update_enrollment(realm, realm_id, enrollment_id):
     fields = load(_update, body())
     if "admin" not in fields and "status" not in fields:
         raise APIError(400, "Nothing to update: send admin and/or status.")
-    try:
-        store().update_enrollment(realm.name, realm_id, enrollment_id, **fields)
-    except (NotFound, Invalid) as e:
-        answer_store_error(e)
+    store().update_enrollment(realm.name, realm_id, enrollment_id, **fields)
     return empty(204)
 
 
 def delete_enrollment(realm, realm_id, enrollment_id):
-    try:
-        store().delete_enrollment(realm.name, realm_id, enrollment_id)
-    except NotFound as e:
-        answer_store_error(e)
+    store().delete_enrollment(realm.name, realm_id, enrollment_id)
     return empty(204)
 
 
