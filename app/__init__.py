@@ -3,7 +3,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import errors, realms
+from . import auth, errors, realms
 from .formats import SchoologyResponse
 from .store import load_file
 
@@ -18,6 +18,9 @@ DEFAULTS = {
     # The user requests act as (access-code joins); None: the first user of
     # the fixtures.
     "ACTING_UID": None,
+    # "oauth": every /v1 request must be OAuth 1.0a-signed with the fixtures'
+    # credentials; "off": every request is the administrator.
+    "AUTH": "oauth",
     # The largest bulk body (50 items) is a few kB; anything near this is a mistake.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
 }
@@ -35,5 +38,6 @@ def create_app(config=None, store=None):
         store = load_file(app.config["FIXTURES"], seed=app.config["SEED"])
     app.extensions["schoology_store"] = store
     errors.register(app)
+    auth.register(app)
     realms.register(app)
     return app

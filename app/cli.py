@@ -19,9 +19,12 @@ def main(argv=None):
                        help="fixture document to load (default: the demo school)")
     serve.add_argument("--seed", type=int, default=0, help="seed for issued ids (default 0)")
     serve.add_argument("--threads", type=int, default=16, help="worker threads (default 16)")
+    serve.add_argument("--auth", choices=("oauth", "off"), default="oauth",
+                       help="oauth (default): every /v1 request must be OAuth 1.0a-signed; "
+                            "off: every request is the administrator, for curl and demos")
     serve.add_argument("--acting-uid", type=int, metavar="UID",
-                       help="the user requests act as, e.g. for access-code joins "
-                            "(default: the first user of the fixtures)")
+                       help="with --auth off, the user requests act as "
+                            "(default: the first administrator of the fixtures)")
     serve.add_argument("--base-url", metavar="URL",
                        help="the address clients reach this server at, if not host:port")
     args = parser.parse_args(argv)
@@ -31,7 +34,7 @@ def main(argv=None):
 def run_serve(args):
     try:
         app = create_app({"FIXTURES": args.fixtures, "SEED": args.seed,
-                          "ACTING_UID": args.acting_uid})
+                          "ACTING_UID": args.acting_uid, "AUTH": args.auth})
     except FixtureError as e:
         print(f"schoology-mock: {e}", file=sys.stderr)
         return 2
@@ -48,7 +51,7 @@ def run_serve(args):
         return 2
     # SIGTERM ends the server as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    print(f"schoology-mock: serving {args.fixtures}", flush=True)
+    print(f"schoology-mock: serving {args.fixtures} (auth: {args.auth})", flush=True)
     print(f"schoology-mock: ready at {server.url}/v1", flush=True)
     try:
         server.serve_forever()

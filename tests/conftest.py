@@ -81,7 +81,7 @@ def store():
 
 @pytest.fixture
 def app(store):
-    return create_app({"TESTING": True}, store=store)
+    return create_app({"TESTING": True, "AUTH": "off"}, store=store)
 
 
 @pytest.fixture
@@ -109,6 +109,6 @@ def big_store():
 @pytest.fixture
 def live():
     """A real HTTP server on a free port, serving a fresh demo store."""
-    app = create_app({"TESTING": True})
+    app = create_app({"TESTING": True, "AUTH": "off"})
     with MockServer(app) as server:
         yield server

@@ -141,7 +141,7 @@ def read_line_matching(stream, needle, deadline):
 
 
 def test_serve_prints_its_url_and_serves_the_demo_school():
-    proc = start_cli()
+    proc = start_cli("--auth", "off")
     try:
         line = read_line_matching(proc.stdout, "ready at", time.monotonic() + 30)
         base = line.split("ready at", 1)[1].strip()
@@ -173,6 +173,7 @@ def test_wsgi_module_serves_fixtures_named_in_the_environment(tmp_path, monkeypa
     path = tmp_path / "school.json"
     path.write_text(json.dumps(document))
     monkeypatch.setenv("SCHOOLOGY_MOCK_FIXTURES", str(path))
+    monkeypatch.setenv("SCHOOLOGY_MOCK_AUTH", "off")
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent))
     import wsgi
     wsgi = importlib.reload(wsgi)
@@ -216,7 +217,7 @@ def test_parallel_bulk_enrollments_of_overlapping_users(live):
 
 
 def test_serve_acts_as_the_acting_uid_it_is_given():
-    proc = start_cli("--acting-uid", "45552222")
+    proc = start_cli("--auth", "off", "--acting-uid", "45552222")
     try:
         base = read_line_matching(proc.stdout, "ready at", time.monotonic() + 30)
         base = base.split("ready at", 1)[1].strip()

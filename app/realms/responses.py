@@ -4,7 +4,7 @@ urls.py binds one per blueprint."""
 from collections import namedtuple
 from urllib.parse import parse_qsl, urlencode
 
-from flask import current_app, request
+from flask import current_app, g, request
 from marshmallow import ValidationError
 
 from ..errors import APIError
@@ -102,9 +102,12 @@ def get_enrollment(realm, realm_id, enrollment_id):
 
 
 def acting_uid():
-    """The user behind the request. Until requests carry credentials, the
-    configured ACTING_UID, or the first user of the fixtures."""
-    return current_app.config.get("ACTING_UID") or store().default_uid()
+    """The user behind the request: the one its credentials name; with
+    authentication off, the configured ACTING_UID or the administrator."""
+    identity = g.get("identity")
+    if current_app.config["AUTH"] != "off" and identity is not None:
+        return identity.uid
+    return current_app.config.get("ACTING_UID") or identity.uid
 
 
 def create_enrollment(realm, realm_id, data):

@@ -7,7 +7,8 @@ import re
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
 from ..fields import Flag, Id, Status
-from .records import REALMS, AccessCode, Course, Enrollment, GradingPeriod, Group, Section, User
+from .records import (REALMS, AccessCode, Consumer, Course, Enrollment, GradingPeriod, Group,
+                      Section, Token, User)
 from .store import Store
 
 # Characters XML 1.0 cannot carry: a fixture holding one could never be served as XML.
@@ -50,6 +51,7 @@ class UserSchema(_RecordSchema):
     name_last = Text()
     name_display = Text()
     picture_url = Text()
+    role = Text(validate=validate.OneOf(("", "administrator")))
 
     @post_load
     def make(self, data, **kwargs):
@@ -106,6 +108,21 @@ class AccessCodeSchema(_RecordSchema):
     code = Text(required=True, validate=validate.Length(min=1))
 
 
+class ConsumerSchema(_RecordSchema):
+    record_class = Consumer
+    key = Text(required=True, validate=validate.Length(min=1))
+    secret = Text(required=True, validate=validate.Length(min=1))
+    uid = Id(required=True)
+
+
+class TokenSchema(_RecordSchema):
+    record_class = Token
+    token = Text(required=True, validate=validate.Length(min=1))
+    secret = Text(required=True, validate=validate.Length(min=1))
+    consumer_key = Text(required=True)
+    uid = Id(required=True)
+
+
 # In load order: a record may only refer to kinds listed before it.
 KINDS = {
     "users": UserSchema(),
@@ -115,6 +132,8 @@ KINDS = {
     "groups": GroupSchema(),
     "enrollments": EnrollmentSchema(),
     "access_codes": AccessCodeSchema(),
+    "consumers": ConsumerSchema(),
+    "tokens": TokenSchema(),
 }
 
 
@@ -212,6 +231,16 @@ def _check_references(records, source):
             fail("enrollments", n, "uid", f"user {enrollment.uid} is already enrolled in "
                  f"{enrollment.realm} {enrollment.realm_id}")
         enrolled.add(key)
+    consumers = unique("consumers", "key")
+    unique("tokens", "token")
+    for kind, records_of_kind in (("consumers", records["consumers"]),
+                                  ("tokens", records["tokens"])):
+        for n, credential in enumerate(records_of_kind):
+            if credential.uid not in users:
+                fail(kind, n, "uid", f"no user {credential.uid}")
+    for n, token in enumerate(records["tokens"]):
+        if token.consumer_key not in consumers:
+            fail("tokens", n, "consumer_key", f"no consumer {token.consumer_key!r}")
     coded = set()
     for n, code in enumerate(records["access_codes"]):
         if code.realm_id not in realms[code.realm]:

@@ -27,6 +27,7 @@ class User:
     name_last: str = ""
     name_display: str = ""
     picture_url: str = DEFAULT_PICTURE
+    role: str = ""  # "administrator" may do everything; others' rights come from enrollments
     # True when name_display came from the fixture rather than being derived,
     # so a rename does not overwrite a display name chosen on purpose.
     display_fixed: bool = False
@@ -99,3 +100,20 @@ class Enrollment:
     @property
     def bucket(self):
         return (self.status, self.admin)
+
+
+@dataclass
+class Consumer:
+    """An OAuth consumer key; two-legged requests signed with it act as uid."""
+    key: str
+    secret: str
+    uid: int
+
+
+@dataclass
+class Token:
+    """An OAuth access token of a consumer; three-legged requests act as uid."""
+    token: str
+    secret: str
+    consumer_key: str
+    uid: int

@@ -1,0 +1,53 @@
+"""Who is calling: OAuth 1.0a on every /v1 request (AUTH "oauth"), or, with
+AUTH "off", everyone is the administrator (for curl and demos)."""
+from flask import current_app, g, request
+
+from ..formats import SCHOOLOGY_HEADERS, SchoologyResponse
+from .oauth import Identity, Refused, Verifier
+
+__all__ = ["Identity", "Refused", "Verifier", "register", "calling_uid"]
+
+
+def register(app):
+    app.before_request(authenticate)
+
+
+def calling_uid():
+    """The user behind the current request."""
+    return g.identity.uid
+
+
+def authenticate():
+    if not request.path.startswith("/v1/"):
+        return None
+    store = current_app.extensions["schoology_store"]
+    if current_app.config["AUTH"] == "off":
+        g.identity = Identity(store.administrator_uid(), None, None)
+        return None
+    verifier = current_app.extensions.get("schoology_verifier")
+    if verifier is None or verifier.store is not store:
+        verifier = current_app.extensions["schoology_verifier"] = Verifier(store)
+    try:
+        g.identity = verifier.verify(request.method, signed_uris(), dict(request.headers),
+                                     form_body())
+    except Refused as e:
+        return SchoologyResponse(e.message, 401, SCHOOLOGY_HEADERS,
+                                 content_type="text/plain; charset=UTF-8")
+    return None
+
+
+def signed_uris():
+    """Clients sign the URL they called with the Host they send (schoolopy and
+    the Ed-Fi client send Host: api.schoology.com to a mock on 127.0.0.1);
+    behind TLS termination the scheme they signed is https."""
+    query = request.query_string.decode("latin-1")
+    tail = request.path + (f"?{query}" if query else "")
+    other = "https" if request.scheme == "http" else "http"
+    return [f"{scheme}://{request.host}{tail}" for scheme in (request.scheme, other)]
+
+
+def form_body():
+    """A form-encoded body is part of what is signed; JSON and XML are not."""
+    if request.mimetype == "application/x-www-form-urlencoded":
+        return request.get_data(as_text=True)
+    return ""

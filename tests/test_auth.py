@@ -1,0 +1,162 @@
+"""OAuth 1.0a: what real clients send is accepted, what Schoology refuses is
+refused with its message, and the credentials decide who is calling."""
+import time
+import uuid
+
+import pytest
+import requests
+from requests_oauthlib import OAuth1
+
+from app import create_app
+from app.server import MockServer
+from app.auth.oauth import REPLAY
+from conftest import SECTION, xml_to_data
+
+ADMIN = ("demo-admin-key", "demo-admin-secret")
+STUDENT = ("demo-student-key", "demo-student-secret")
+TOKEN = ("demo-student-token", "demo-student-token-secret")  # of demo-teacher-key
+LIST = f"/v1/sections/{SECTION}/enrollments"
+ROBOTICS, ROBOTICS_CODE = 1530027713, "R6Q9K-ZMPJQ"
+
+
+@pytest.fixture
+def server():
+    with MockServer(create_app({"TESTING": True})) as running:
+        yield running
+
+
+def joined_uid(server, auth, **kw):
+    """Join the Robotics Club by its code: who the mock thinks is calling."""
+    r = requests.post(f"{server.url}/v1/groups/{ROBOTICS}/accesscode", auth=auth,
+                      json={"access_code": ROBOTICS_CODE}, timeout=10, **kw)
+    assert r.status_code == 201, r.text
+    return r.json()["uid"]
+
+
+@pytest.mark.parametrize("method", ["HMAC-SHA1", "PLAINTEXT"])
+@pytest.mark.parametrize("placement", ["AUTH_HEADER", "QUERY"])
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_requests_oauthlib_two_legged(server, method, placement, fmt):
+    auth = OAuth1(*ADMIN, signature_method=method, signature_type=placement)
+    accept = "application/json" if fmt == "json" else "text/xml"
+    r = requests.get(f"{server.url}{LIST}?enrollment_status=1&limit=5", auth=auth,
+                     headers={"Accept": accept}, timeout=10)
+    assert r.status_code == 200, r.text
+    data = r.json() if fmt == "json" else xml_to_data(r.content)
+    assert len(data["enrollment"]) == 5
+
+
+def test_the_consumer_key_acts_as_its_user(server):
+    assert joined_uid(server, OAuth1(*STUDENT)) == "45552222"
+
+
+def test_three_legged_acts_as_the_tokens_user(server):
+    auth = OAuth1("demo-teacher-key", "demo-teacher-secret", *TOKEN)
+    assert joined_uid(server, auth) == "45552222"
+
+
+def test_signed_for_the_host_header_the_client_sends(server):
+    """schoolopy and the Ed-Fi client call 127.0.0.1 but send Host:
+    api.schoology.com, and sign for that host."""
+    r = requests.get(f"{server.url}{LIST}", auth=OAuth1(*ADMIN), timeout=10,
+                     headers={"Host": "api.schoology.com"})
+    assert r.status_code == 200, r.text
+
+
+def test_signed_bodies_and_query_strings(server):
+    auth = OAuth1(*ADMIN)
+    r = requests.put(f"{server.url}{LIST}/54302505?limit=20", auth=auth, json={"status": "2"},
+                     timeout=10)
+    assert r.status_code == 204, r.text
+    r = requests.delete(f"{server.url}/v1/enrollments?enrollment_ids=54302506", auth=auth,
+                        timeout=10)
+    assert r.status_code == 207, r.text
+
+
+def header(key, secret, token="", token_secret="", *, form="docs", stamp=None, nonce=None):
+    """A PLAINTEXT Authorization header written by hand, as some clients do."""
+    stamp = stamp or int(time.time())
+    nonce = nonce or uuid.uuid4().hex
+    if form == "docs":
+        return (f'OAuth realm="Schoology API", oauth_consumer_key="{key}", '
+                f'oauth_token="{token}", oauth_nonce="{nonce}", oauth_timestamp="{stamp}", '
+                'oauth_signature_method="PLAINTEXT", oauth_version="1.0", '
+                f'oauth_signature="{secret}%26{token_secret}"')
+    if form == "php":  # realm="" and an unencoded &
+        return (f'OAuth realm="", oauth_consumer_key="{key}", oauth_nonce="{nonce}", '
+                f'oauth_signature_method="PLAINTEXT", oauth_timestamp="{stamp}", '
+                f'oauth_token="{token}", oauth_version="1.0", '
+                f'oauth_signature="{secret}&{token_secret}"')
+    # node: no spaces after commas, another order, realm encoded
+    return (f'OAuth oauth_signature="{secret}%26{token_secret}",oauth_version="1.0",'
+            f'oauth_timestamp="{stamp}",oauth_nonce="{nonce}",realm="Schoology%20API",'
+            f'oauth_signature_method="PLAINTEXT",oauth_consumer_key="{key}"')
+
+
+@pytest.mark.parametrize("form", ["docs", "php", "node"])
+def test_hand_written_headers_real_clients_send(server, form):
+    r = requests.get(f"{server.url}{LIST}", timeout=10,
+                     headers={"Authorization": header(*ADMIN, form=form)})
+    assert r.status_code == 200, r.text
+
+
+def refused(server, path=LIST, **headers):
+    r = requests.get(f"{server.url}{path}", headers=headers, timeout=10)
+    assert r.status_code == 401
+    assert r.headers["Content-Type"].startswith("text/plain")
+    return r.text
+
+
+def test_no_credentials_are_refused(server):
+    assert refused(server) == "Verification of signature failed (no oauth_signature in request)."
+
+
+def test_unknown_consumer_or_token_is_refused(server):
+    message = refused(server, Authorization=header("nobody", "x"))
+    assert message == ('The consumer_key "nobody" token "" combination does not exist or is '
+                       "not enabled.")
+    assert "combination does not exist" in refused(
+        server, Authorization=header(*ADMIN, *TOKEN))  # a token of another consumer
+
+
+def test_a_bad_signature_is_refused_with_the_base_string(server):
+    message = refused(server, Authorization=header("demo-admin-key", "wrong-secret"))
+    assert message.startswith("Verification of signature failed (signature base string was ")
+    r = requests.get(f"{server.url}{LIST}", auth=OAuth1("demo-admin-key", "wrong"), timeout=10)
+    assert r.status_code == 401 and f"{SECTION}%2Fenrollments" in r.text
+
+
+def test_a_timestamp_outside_the_window_is_refused(server):
+    message = refused(server, Authorization=header(*ADMIN, stamp=int(time.time()) - 3600))
+    assert message.startswith("OAuth verification failed: Timestamp given is invalid")
+
+
+def test_a_replayed_request_is_refused_with_schoologys_message(server):
+    replayed = header(*ADMIN, nonce="same-nonce")
+    ok = requests.get(f"{server.url}{LIST}", headers={"Authorization": replayed}, timeout=10)
+    assert ok.status_code == 200
+    assert refused(server, Authorization=replayed) == REPLAY
+    assert REPLAY == ("Duplicate timestamp/nonce combination, possible replay attack.  "
+                      "Request rejected.")
+
+
+def test_timestamps_out_of_sequence_are_refused(server):
+    now = int(time.time())
+    assert requests.get(f"{server.url}{LIST}", timeout=10,
+                        headers={"Authorization": header(*ADMIN, stamp=now)}).status_code == 200
+    message = refused(server, Authorization=header(*ADMIN, stamp=now - 5))
+    assert message == f"Timestamp is out of sequence. Request rejected. Got {now - 5} last max is {now}"
+
+
+def test_refused_requests_change_nothing(server):
+    store = server.app.extensions["schoology_store"]
+    before = store.export()
+    r = requests.delete(f"{server.url}{LIST}/54302505", timeout=10,
+                        headers={"Authorization": header("demo-admin-key", "wrong")})
+    assert r.status_code == 401 and store.export() == before
+
+
+def test_auth_off_lets_every_request_in_as_the_administrator():
+    with MockServer(create_app({"TESTING": True, "AUTH": "off"})) as running:
+        assert requests.get(f"{running.url}{LIST}", timeout=10).status_code == 200
+        assert joined_uid(running, None) == "45553001"
