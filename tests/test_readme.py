@@ -11,8 +11,8 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 def curl_commands():
     section = README.read_text().split("## Try it", 1)[1].split("\n## ", 1)[0]
-    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
-    joined = re.sub(r"\\\n\s*", " ", block)
+    blocks = "".join(re.findall(r"```sh\n(.*?)```", section, re.S))
+    joined = re.sub(r"\\\n\s*", " ", blocks)
     return [line for line in joined.splitlines() if line.startswith("curl ")]
 
 
