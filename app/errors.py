@@ -4,6 +4,7 @@ empty bodies."""
 from flask import request
 from werkzeug.exceptions import HTTPException
 
+from .auth.permissions import Forbidden
 from .formats import empty, render
 from .store import NotFound, StoreError
 
@@ -28,6 +29,10 @@ def register(app):
     @app.errorhandler(APIError)
     def api_error(e):
         return error_response(e.status, e.message)
+
+    @app.errorhandler(Forbidden)
+    def forbidden(e):
+        return error_response(403)
 
     @app.errorhandler(StoreError)
     def store_error(e):

@@ -4,8 +4,10 @@ from flask import current_app, g, request
 
 from ..formats import SCHOOLOGY_HEADERS, SchoologyResponse
 from .oauth import Identity, Refused, Verifier
+from .permissions import Forbidden, may_manage, may_view
 
-__all__ = ["Identity", "Refused", "Verifier", "register", "calling_uid"]
+__all__ = ["Forbidden", "Identity", "Refused", "Verifier", "calling_uid", "may_manage",
+           "may_view", "register"]
 
 
 def register(app):
@@ -22,7 +24,7 @@ def authenticate():
         return None
     store = current_app.extensions["schoology_store"]
     if current_app.config["AUTH"] == "off":
-        g.identity = Identity(store.administrator_uid(), None, None)
+        g.identity = Identity(store.administrator_uid(), None, None, True)
         return None
     verifier = current_app.extensions.get("schoology_verifier")
     if verifier is None or verifier.store is not store:

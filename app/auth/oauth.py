@@ -14,7 +14,8 @@ from collections import namedtuple
 from oauthlib.oauth1 import RequestValidator, SignatureOnlyEndpoint
 from oauthlib.oauth1.rfc5849 import errors, signature
 
-Identity = namedtuple("Identity", "uid consumer_key token")
+# administrator: may do everything (the user's role, or authentication is off)
+Identity = namedtuple("Identity", "uid consumer_key token administrator")
 
 REPLAY = "Duplicate timestamp/nonce combination, possible replay attack.  Request rejected."
 WINDOW = 600  # seconds a timestamp may differ from the server's clock
@@ -80,7 +81,9 @@ class Verifier:
             raise Refused("Verification of signature failed (signature base string was "
                           f'"{self._base_string(request)}").')
         self._check_nonce(consumer_key, token_key, request.timestamp, request.nonce)
-        return Identity(token.uid if token else consumer.uid, consumer_key, token_key or None)
+        uid = token.uid if token else consumer.uid
+        administrator = self.store.users[uid].role == "administrator"
+        return Identity(uid, consumer_key, token_key or None, administrator)
 
     def _credentials(self, consumer_key, token_key):
         consumer = self.store.consumers.get(consumer_key)

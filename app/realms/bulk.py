@@ -7,6 +7,7 @@ requests never enroll a user twice."""
 from flask import request
 from marshmallow import ValidationError
 
+from ..auth import Forbidden, may_manage
 from ..errors import APIError
 from ..formats import render
 from ..schemas import (MAX_BULK, AccessCodeBody, BulkCreateRow, BulkUpdateItem, CourseImportItem,
@@ -62,19 +63,14 @@ def rows(items, loader, apply, echo):
             continue
         try:
             yield dict(apply(fields), response_code=200)
-        except StoreError as e:
-            code = 404 if isinstance(e, NotFound) else 400
+        except (StoreError, Forbidden) as e:
+            code = 404 if isinstance(e, NotFound) else 403 if isinstance(e, Forbidden) else 400
             yield dict(echo(fields), response_code=code, error=e.message)
 
 
 def multi_status(row_schema, results):
     dump = Dumper(row_schema)
     return render({"enrollments": {"enrollment": [dump(row) for row in results]}}, 207)
-
-
-def require_realm(realm, realm_id):
-    if not store().has_realm(realm.name, realm_id):
-        raise APIError(404)
 
 
 # --- POST /v1/{realm}/{id}/enrollments ----------------------------------------
@@ -84,7 +80,7 @@ def post_enrollments(realm, realm_id):
     if "enrollments" not in data:
         return create_enrollment(realm, realm_id, data)
     items = items_of(data)
-    require_realm(realm, realm_id)
+    may_manage(realm.name, realm_id)
 
     def apply(f):
         enrollment, _ = store().create_enrollment(realm.name, realm_id, f["uid"], f["admin"],
@@ -99,7 +95,7 @@ def post_enrollments(realm, realm_id):
 # --- PUT /v1/{realm}/{id}/enrollments -----------------------------------------
 def update_many(realm, realm_id):
     items = items_of(body())
-    require_realm(realm, realm_id)
+    may_manage(realm.name, realm_id)
 
     def apply(f):
         if "admin" not in f and "status" not in f:
@@ -138,6 +134,7 @@ def create_across_realms():
         realm_id = f.get(f"{realm}_id")
         if realm_id is None:
             raise Invalid(f"{realm}_id: required for realm {realm}.")
+        may_manage(realm, realm_id)
         if update_existing:
             enrollment, _, _ = store().upsert_enrollment(realm, realm_id, f["uid"], f["admin"],
                                                          f["status"])
@@ -170,10 +167,13 @@ def delete_many():
             results.append({"response_code": 400, "id": token, "error": "Not a valid id."})
             continue
         try:
-            store().delete_enrollment_by_id(int(token))
+            store().delete_enrollment_by_id(
+                int(token), allowed=lambda e: may_manage(e.realm, e.realm_id))
             results.append({"response_code": 200, "id": token})
         except NotFound as e:
             results.append({"response_code": 404, "id": token, "error": e.message})
+        except Forbidden as e:
+            results.append({"response_code": 403, "id": token, "error": e.message})
     return multi_status(DeleteRow, results)
 
 
@@ -188,6 +188,8 @@ def import_by_grading_periods(grading_period_ids):
     def apply(f):
         uid = store().uid_for_school_uid(f["school_uid"])
         sections = store().sections_for_import(f["course_code"], f["section_code"], period_ids)
+        for section_id in sections:
+            may_manage("section", section_id)
         touched = store().import_enrollment(sections, uid, f.get("admin"), f.get("delete") == 1)
         return dict(echo(f), location=location("section", sections[0], touched[0]))
 
@@ -214,6 +216,7 @@ def import_by_section_school_code():
 
     def apply(f):
         section = store().section_for_school_code(f["section_school_code"])
+        may_manage("section", section.id)
         uid = store().uid_for_school_uid(f["school_uid"])
         touched = store().import_enrollment([section.id], uid, f.get("admin"),
                                             f.get("delete") == 1)

@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, urlencode
 from flask import current_app, g, request
 from marshmallow import ValidationError
 
+from ..auth import may_manage, may_view
 from ..errors import APIError
 from ..formats import BodyError, empty, parse_body, render
 from ..schemas import (MAX_LIMIT, EnrollmentCreate, EnrollmentUpdate, ListQuery, Loader,
@@ -75,6 +76,7 @@ def query_fields():
 
 
 def list_enrollments(realm, realm_id):
+    may_manage(realm.name, realm_id)
     pairs = query_pairs()
     query = load(_list_query, dict(reversed(pairs)))  # as query_fields()
     start, limit = query["start"], min(query["limit"], MAX_LIMIT)
@@ -97,6 +99,7 @@ def list_enrollments(realm, realm_id):
 
 def get_enrollment(realm, realm_id, enrollment_id):
     enrollment, user = store().get_enrollment(realm.name, realm_id, enrollment_id)
+    may_view(realm.name, realm_id, enrollment)
     size = (load(_list_query, query_fields()).get("picture_size") or [None])[0]
     return render(render_enrollment(enrollment, user, size))
 
@@ -111,6 +114,7 @@ def acting_uid():
 
 
 def create_enrollment(realm, realm_id, data):
+    may_manage(realm.name, realm_id)
     fields = load(_create, data)
     enrollment, user = store().create_enrollment(realm.name, realm_id, **fields)
     link = f"{enrollments_url(realm, realm_id)}/{enrollment.id}"
@@ -118,6 +122,7 @@ def create_enrollment(realm, realm_id, data):
 
 
 def update_enrollment(realm, realm_id, enrollment_id):
+    may_manage(realm.name, realm_id)
     fields = load(_update, body())
     if "admin" not in fields and "status" not in fields:
         raise APIError(400, "Nothing to update: send admin and/or status.")
@@ -126,6 +131,7 @@ def update_enrollment(realm, realm_id, enrollment_id):
 
 
 def delete_enrollment(realm, realm_id, enrollment_id):
+    may_manage(realm.name, realm_id)
     store().delete_enrollment(realm.name, realm_id, enrollment_id)
     return empty(204)
 

@@ -196,18 +196,27 @@ class Store:
         with self.lock:
             self._remove(self._enrollment(realm, realm_id, enrollment_id))
 
-    def delete_enrollment_by_id(self, enrollment_id):
-        """Delete an enrollment wherever it is; returns it."""
+    def delete_enrollment_by_id(self, enrollment_id, allowed=None):
+        """Delete an enrollment wherever it is; returns it. allowed(enrollment),
+        when given, is called first, under the same lock, and may raise."""
         with self.lock:
             enrollment = self.enrollments.get(enrollment_id)
             if enrollment is None:
                 raise NotFound(f"enrollment {enrollment_id} does not exist")
+            if allowed is not None:
+                allowed(enrollment)
             self._remove(enrollment)
             return enrollment
 
     def _remove(self, enrollment):
         self.realms[(enrollment.realm, enrollment.realm_id)].remove(enrollment)
         del self.enrollments[enrollment.id]
+
+    def enrollment_of(self, realm, realm_id, uid):
+        """uid's enrollment in the realm, or None."""
+        with self.lock:
+            enrollment_id = self._realm(realm, realm_id).by_uid.get(uid)
+            return None if enrollment_id is None else self.enrollments[enrollment_id]
 
     def enrollment_id_of(self, realm, realm_id, uid):
         """The id of uid's enrollment in the realm."""
