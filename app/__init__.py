@@ -4,6 +4,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import auth, errors, realms
+from .users import users_blueprint
 from .formats import SchoologyResponse
 from .store import load_file
 
@@ -40,4 +41,5 @@ def create_app(config=None, store=None):
     errors.register(app)
     auth.register(app)
     realms.register(app)
+    app.register_blueprint(users_blueprint())
     return app

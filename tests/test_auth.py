@@ -160,3 +160,35 @@ def test_auth_off_lets_every_request_in_as_the_administrator():
     with MockServer(create_app({"TESTING": True, "AUTH": "off"})) as running:
         assert requests.get(f"{running.url}{LIST}", timeout=10).status_code == 200
         assert joined_uid(running, None) == "45553001"
+
+
+@pytest.mark.parametrize("key", [ADMIN, STUDENT])
+def test_users_me_redirects_to_the_calling_user(server, key):
+    store = server.app.extensions["schoology_store"]
+    me = requests.get(f"{server.url}/v1/users/me", auth=OAuth1(*key), allow_redirects=False,
+                      timeout=10)
+    assert me.status_code == 303 and me.content == b""
+    uid = store.consumers[key[0]].uid
+    assert me.headers["Location"] == f"{server.url}/v1/users/{uid}"
+    # re-signed, as clients do before following
+    as_json = requests.get(me.headers["Location"], auth=OAuth1(*key), timeout=10)
+    as_xml = requests.get(me.headers["Location"], auth=OAuth1(*key), timeout=10,
+                          headers={"Accept": "text/xml"})
+    assert as_json.status_code == 200 and as_json.json()["uid"] == str(uid)
+    assert as_json.json()["id"] == uid
+    assert as_json.json()["name_display"] == store.users[uid].name_display
+    from conftest import assert_same_data
+    assert_same_data(as_json.json(), xml_to_data(as_xml.content))
+
+
+def test_following_the_303_with_the_same_header_is_a_replay(server):
+    r = requests.get(f"{server.url}/v1/users/me", auth=OAuth1(*STUDENT), timeout=10)
+    assert [h.status_code for h in r.history] == [303]
+    assert r.status_code == 401 and r.text == REPLAY
+
+
+def test_reading_another_users_record_is_401_with_no_body(server):
+    r = requests.get(f"{server.url}/v1/users/45552101", auth=OAuth1(*STUDENT), timeout=10)
+    assert r.status_code == 401 and r.content == b""
+    r = requests.get(f"{server.url}/v1/users/45552101", auth=OAuth1(*ADMIN), timeout=10)
+    assert r.status_code == 200

@@ -77,10 +77,12 @@ class Verifier:
         consumer, token = self._credentials(consumer_key, token_key)
         self.validator.secrets.client = consumer.secret
         self.validator.secrets.token = token.secret if token else ""
+        # Schoology checks the nonce before the signature: a client following a
+        # 303 with the header it signed for the first URL is told of a replay.
+        self._check_nonce(consumer_key, token_key, request.timestamp, request.nonce)
         if not any(self._signed(method, uri, body, headers) for uri in uris):
             raise Refused("Verification of signature failed (signature base string was "
                           f'"{self._base_string(request)}").')
-        self._check_nonce(consumer_key, token_key, request.timestamp, request.nonce)
         uid = token.uid if token else consumer.uid
         administrator = self.store.users[uid].role == "administrator"
         return Identity(uid, consumer_key, token_key or None, administrator)

@@ -6,12 +6,12 @@ from .inputs import (MAX_BULK, PICTURE_SIZES, AccessCodeBody, BulkUpdateItem, Co
                      EnrollmentCreate, EnrollmentUpdate, ListQuery, MultiRealmItem,
                      MultiRealmQuery, SchoolCodeImportItem)
 from .outputs import (MAX_LIMIT, BulkCreateRow, CourseImportRow, DeleteRow, EnrollmentCreatedOut,
-                      EnrollmentOut, MultiRealmRow, SchoolCodeImportRow, UpdateRow)
+                      EnrollmentOut, MultiRealmRow, SchoolCodeImportRow, UpdateRow, UserOut)
 
 __all__ = [
     "MAX_BULK", "MAX_LIMIT", "PICTURE_SIZES", "AccessCodeBody", "BulkCreateRow",
     "BulkUpdateItem", "CourseImportItem", "CourseImportRow", "DeleteRow", "Dumper",
     "EnrollmentCreate", "EnrollmentCreatedOut", "EnrollmentOut", "EnrollmentUpdate",
     "ListQuery", "Loader", "MultiRealmItem", "MultiRealmQuery", "MultiRealmRow", "Renderer",
-    "SchoolCodeImportItem", "SchoolCodeImportRow", "UpdateRow", "picture_at",
+    "SchoolCodeImportItem", "SchoolCodeImportRow", "UpdateRow", "UserOut", "picture_at",
     "render_created", "render_enrollment", "view"]

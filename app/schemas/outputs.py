@@ -32,6 +32,23 @@ class EnrollmentCreatedOut(EnrollmentOut):
     status = fields.Integer()
 
 
+class UserOut(Schema):
+    """A user, as GET /v1/users/{id} gives the fields the store holds: uid is
+    the string form of the integer id."""
+    uid = fields.String()
+    id = fields.Integer()
+    school_uid = fields.String()
+    name_title = fields.String()
+    name_title_show = fields.String()
+    name_first = fields.String()
+    name_first_preferred = fields.String()
+    name_middle = fields.String()
+    name_middle_show = fields.String()
+    name_last = fields.String()
+    name_display = fields.String()
+    picture_url = fields.String()
+
+
 # --- rows of the 207 answers ------------------------------------------------
 # A failed row keeps the fields that identify its item and adds `error`.
 class BulkCreateRow(Schema):

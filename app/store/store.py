@@ -212,6 +212,13 @@ class Store:
         self.realms[(enrollment.realm, enrollment.realm_id)].remove(enrollment)
         del self.enrollments[enrollment.id]
 
+    def get_user(self, uid):
+        with self.lock:
+            user = self.users.get(uid)
+            if user is None:
+                raise NotFound(f"user {uid} does not exist")
+            return user
+
     def enrollment_of(self, realm, realm_id, uid):
         """uid's enrollment in the realm, or None."""
         with self.lock:
