@@ -22,6 +22,8 @@ DEFAULTS = {
     # "oauth": every /v1 request must be OAuth 1.0a-signed with the fixtures'
     # credentials; "off": every request is the administrator.
     "AUTH": "oauth",
+    # (requests, seconds) a consumer key may send before 429s; None: no limit.
+    "RATE_LIMIT": (50, 5.0),
     # The largest bulk body (50 items) is a few kB; anything near this is a mistake.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
 }

@@ -22,6 +22,9 @@ def main(argv=None):
     serve.add_argument("--auth", choices=("oauth", "off"), default="oauth",
                        help="oauth (default): every /v1 request must be OAuth 1.0a-signed; "
                             "off: every request is the administrator, for curl and demos")
+    serve.add_argument("--rate-limit", default="50/5", metavar="N/SECONDS",
+                       help="requests each consumer key may send per window (default 50/5, "
+                            "as Schoology); 'off' for none")
     serve.add_argument("--acting-uid", type=int, metavar="UID",
                        help="with --auth off, the user requests act as "
                             "(default: the first administrator of the fixtures)")
@@ -31,9 +34,28 @@ def main(argv=None):
     return run_serve(args)
 
 
+def rate_limit(text):
+    """'50/5' -> (50, 5.0); 'off' -> None."""
+    if text == "off":
+        return None
+    try:
+        count, seconds = text.split("/")
+        limit = (int(count), float(seconds))
+    except ValueError:
+        limit = None
+    if not limit or limit[0] < 1 or limit[1] <= 0:
+        raise argparse.ArgumentTypeError(f"--rate-limit {text!r}: expected N/SECONDS or off")
+    return limit
+
+
 def run_serve(args):
     try:
-        app = create_app({"FIXTURES": args.fixtures, "SEED": args.seed,
+        limit = rate_limit(args.rate_limit)
+    except argparse.ArgumentTypeError as e:
+        print(f"schoology-mock: {e}", file=sys.stderr)
+        return 2
+    try:
+        app = create_app({"FIXTURES": args.fixtures, "SEED": args.seed, "RATE_LIMIT": limit,
                           "ACTING_UID": args.acting_uid, "AUTH": args.auth})
     except FixtureError as e:
         print(f"schoology-mock: {e}", file=sys.stderr)

@@ -2,8 +2,10 @@
 AUTH "off", everyone is the administrator (for curl and demos)."""
 from flask import current_app, g, request
 
+from ..errors import error_response
 from ..formats import SCHOOLOGY_HEADERS, SchoologyResponse
 from .oauth import Identity, Refused, Verifier
+from .ratelimit import RateLimiter
 from .permissions import Forbidden, may_manage, may_view
 
 __all__ = ["Forbidden", "Identity", "Refused", "Verifier", "calling_uid", "may_manage",
@@ -11,6 +13,9 @@ __all__ = ["Forbidden", "Identity", "Refused", "Verifier", "calling_uid", "may_m
 
 
 def register(app):
+    limit = app.config["RATE_LIMIT"]
+    if limit:
+        app.extensions["schoology_rate_limiter"] = RateLimiter(*limit)
     app.before_request(authenticate)
 
 
@@ -35,6 +40,13 @@ def authenticate():
     except Refused as e:
         return SchoologyResponse(e.message, 401, SCHOOLOGY_HEADERS,
                                  content_type="text/plain; charset=UTF-8")
+    limiter = current_app.extensions.get("schoology_rate_limiter")
+    if limiter is not None:
+        wait = limiter.retry_after(g.identity.consumer_key)
+        if wait is not None:
+            return error_response(429, "Too many requests: this consumer key is over its "
+                                  f"limit of {limiter.limit} requests every "
+                                  f"{limiter.window:g} seconds.", {"Retry-After": str(wait)})
     return None
 
 
