@@ -228,3 +228,53 @@ def test_the_default_limit_is_schoologys_and_can_be_turned_off():
             codes = {s.get(f"{running.url}{LIST}?limit=1", auth=OAuth1(*ADMIN),
                            timeout=10).status_code for _ in range(60)}
     assert codes == {200}
+
+
+def approve(server, token, uid, callback="http://app.example/done?x=1"):
+    page = requests.get(f"{server.url}/oauth/authorize", timeout=10,
+                        params={"oauth_token": token, "oauth_callback": callback})
+    assert page.status_code == 200 and 'name="uid"' in page.text
+    answer = requests.post(f"{server.url}/oauth/authorize", allow_redirects=False, timeout=10,
+                           data={"oauth_token": token, "oauth_callback": callback, "uid": uid})
+    assert answer.status_code == 302
+    joiner = "&" if "?" in callback else "?"
+    assert answer.headers["Location"] == f"{callback}{joiner}oauth_token={token}"
+
+
+def test_three_legged_flow_with_requests_oauthlib(server):
+    from requests_oauthlib import OAuth1Session
+    consumer = ("demo-teacher-key", "demo-teacher-secret")
+    session = OAuth1Session(*consumer)
+    pending = session.fetch_request_token(f"{server.url}/v1/oauth/request_token")
+    assert set(pending) >= {"oauth_token", "oauth_token_secret", "xoauth_token_ttl"}
+    # before approval the request token is refused
+    early = OAuth1Session(*consumer, resource_owner_key=pending["oauth_token"],
+                          resource_owner_secret=pending["oauth_token_secret"])
+    assert early.get(f"{server.url}/v1/oauth/access_token", timeout=10).status_code == 401
+    approve(server, pending["oauth_token"], "45552222")
+    exchange = OAuth1Session(*consumer, resource_owner_key=pending["oauth_token"],
+                             resource_owner_secret=pending["oauth_token_secret"])
+    answer = exchange.get(f"{server.url}/v1/oauth/access_token", timeout=10)
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"].startswith("application/x-www-form-urlencoded")
+    from urllib.parse import parse_qs
+    access = {k: v[0] for k, v in parse_qs(answer.text).items()}
+    auth = OAuth1(*consumer, access["oauth_token"], access["oauth_token_secret"])
+    assert joined_uid(server, auth) == "45552222"
+    # the request token is used up
+    again = OAuth1Session(*consumer, resource_owner_key=pending["oauth_token"],
+                          resource_owner_secret=pending["oauth_token_secret"])
+    assert again.get(f"{server.url}/v1/oauth/access_token", timeout=10).status_code == 401
+
+
+def test_schoolopy_three_legged_flow_and_get_me(server):
+    import schoolopy
+    auth = schoolopy.Auth("demo-teacher-key", "demo-teacher-secret", three_legged=True,
+                          domain=server.url)
+    auth.API_ROOT = f"{server.url}/v1"  # schoolopy's Auth has no other way to name the host
+    url = auth.request_authorization(callback_url="http://app.example/done")
+    assert url.startswith(f"{server.url}/oauth/authorize?oauth_token=")
+    approve(server, auth.request_token, "45552222", "http://app.example/done")
+    assert auth.authorize() and auth.authorized
+    me = schoolopy.Schoology(auth, api_host=f"{server.url}/v1/").get_me()
+    assert me.uid == "45552222"  # its session re-signs when it follows the 303

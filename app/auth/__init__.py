@@ -13,6 +13,8 @@ __all__ = ["Forbidden", "Identity", "Refused", "Verifier", "calling_uid", "may_m
 
 
 def register(app):
+    from .flow import flow_blueprint
+    app.register_blueprint(flow_blueprint())
     limit = app.config["RATE_LIMIT"]
     if limit:
         app.extensions["schoology_rate_limiter"] = RateLimiter(*limit)
@@ -36,7 +38,8 @@ def authenticate():
         verifier = current_app.extensions["schoology_verifier"] = Verifier(store)
     try:
         g.identity = verifier.verify(request.method, signed_uris(), dict(request.headers),
-                                     form_body())
+                                     form_body(),
+                                     request_token=request.path == "/v1/oauth/access_token")
     except Refused as e:
         return SchoologyResponse(e.message, 401, SCHOOLOGY_HEADERS,
                                  content_type="text/plain; charset=UTF-8")

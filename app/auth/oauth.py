@@ -58,10 +58,11 @@ class Verifier:
         self.lock = threading.Lock()
         self.seen = {}  # (consumer key, token) -> {timestamp: {nonce, ...}}
 
-    def verify(self, method, uris, headers, body=""):
+    def verify(self, method, uris, headers, body="", request_token=False):
         """The Identity behind a request, or Refused. uris: the URIs the client
         may have signed (the Host it sent, under either scheme), first the
-        likeliest; body: the form-encoded body, if any, which is signed too."""
+        likeliest; body: the form-encoded body, if any, which is signed too;
+        request_token: the token is a request token being exchanged."""
         carried = (headers.get("Authorization", ""), uris[0].partition("?")[2], body)
         if not any("oauth_signature" in place for place in carried):
             raise Refused("Verification of signature failed (no oauth_signature in request).")
@@ -74,7 +75,7 @@ class Verifier:
             raise Refused(f"OAuth verification failed: {e}") from None
 
         consumer_key, token_key = request.client_key, request.resource_owner_key or ""
-        consumer, token = self._credentials(consumer_key, token_key)
+        consumer, token = self._credentials(consumer_key, token_key, request_token)
         self.validator.secrets.client = consumer.secret
         self.validator.secrets.token = token.secret if token else ""
         # Schoology checks the nonce before the signature: a client following a
@@ -83,13 +84,14 @@ class Verifier:
         if not any(self._signed(method, uri, body, headers) for uri in uris):
             raise Refused("Verification of signature failed (signature base string was "
                           f'"{self._base_string(request)}").')
-        uid = token.uid if token else consumer.uid
+        uid = token.uid if token and token.uid else consumer.uid
         administrator = self.store.users[uid].role == "administrator"
         return Identity(uid, consumer_key, token_key or None, administrator)
 
-    def _credentials(self, consumer_key, token_key):
+    def _credentials(self, consumer_key, token_key, request_token=False):
         consumer = self.store.consumers.get(consumer_key)
-        token = self.store.tokens.get(token_key) if token_key else None
+        tokens = self.store.request_tokens if request_token else self.store.tokens
+        token = tokens.get(token_key) if token_key else None
         if consumer is None or (token_key and (token is None
                                                or token.consumer_key != consumer_key)):
             raise Refused(f'The consumer_key "{consumer_key}" token "{token_key}" combination '

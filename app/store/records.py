@@ -117,3 +117,14 @@ class Token:
     secret: str
     consumer_key: str
     uid: int
+
+
+@dataclass
+class RequestToken:
+    """A three-legged request token: approved by a user (uid), then exchanged
+    once for an access token."""
+    token: str
+    secret: str
+    consumer_key: str
+    callback: str = ""
+    uid: int = None

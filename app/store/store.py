@@ -6,13 +6,14 @@ records are never mutated; a change replaces the record with an updated copy,
 so a caller that got records under the lock can render them after releasing
 it without seeing a half-applied change.
 """
+import secrets
 import threading
 from dataclasses import asdict, fields, replace
 
 from .errors import Conflict, Invalid, NotFound
 from .ids import IdIssuer
 from .index import RealmIndex
-from .records import STATUSES, Enrollment, User
+from .records import STATUSES, Enrollment, RequestToken, Token, User
 
 USER_FIELDS = tuple(f.name for f in fields(User) if f.name not in ("uid", "display_fixed"))
 
@@ -37,6 +38,7 @@ class Store:
         self.sections_by_code = {}  # (course_code, section_code) -> [section ids]
         self.consumers = {}  # key -> Consumer
         self.tokens = {}  # token -> Token
+        self.request_tokens = {}  # token -> RequestToken, until exchanged
 
     # --- building ---------------------------------------------------------
     def add_records(self, *, users=(), courses=(), grading_periods=(), sections=(),
@@ -281,6 +283,36 @@ class Store:
                 raise NotFound(f"user {uid} is not enrolled in section "
                                f"{', '.join(map(str, section_ids))}")
             return touched
+
+    # --- three-legged OAuth ----------------------------------------------------
+    def issue_request_token(self, consumer_key, callback=""):
+        with self.lock:
+            token = RequestToken(secrets.token_hex(16), secrets.token_hex(16), consumer_key,
+                                 callback)
+            self.request_tokens[token.token] = token
+            return token
+
+    def approve_request_token(self, token, uid):
+        """The user uid lets the token's consumer act as them."""
+        with self.lock:
+            pending = self.request_tokens.get(token)
+            if pending is None:
+                raise NotFound("no such request token (it may have been used)")
+            self.get_user(uid)
+            self.request_tokens[token] = replace(pending, uid=uid)
+            return self.request_tokens[token]
+
+    def exchange_request_token(self, token):
+        """An access token for an approved request token, which is used up."""
+        with self.lock:
+            pending = self.request_tokens.get(token)
+            if pending is None or pending.uid is None:
+                raise Invalid("the request token has not been approved")
+            del self.request_tokens[token]
+            access = Token(secrets.token_hex(16), secrets.token_hex(16), pending.consumer_key,
+                           pending.uid)
+            self.tokens[access.token] = access
+            return access
 
     # --- lookups ----------------------------------------------------------------
     def has_realm(self, realm, realm_id):
