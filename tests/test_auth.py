@@ -278,3 +278,17 @@ def test_schoolopy_three_legged_flow_and_get_me(server):
     assert auth.authorize() and auth.authorized
     me = schoolopy.Schoology(auth, api_host=f"{server.url}/v1/").get_me()
     assert me.uid == "45552222"  # its session re-signs when it follows the 303
+
+
+@pytest.mark.parametrize("value", [
+    'OAuth oauth_signature="x"',  # the rest missing
+    'OAuth oauth_consumer_key="demo-admin-key", oauth_signature="demo-admin-secret%26", '
+    'oauth_signature_method="PLAINTEXT", oauth_timestamp="soon", oauth_nonce="n"',
+    'OAuth oauth_consumer_key="demo-admin-key", oauth_signature="demo-admin-secret%26", '
+    'oauth_signature_method="RSA-SHA1", oauth_timestamp="1795428614", oauth_nonce="n"',
+    'OAuth oauth_consumer_key="demo-admin-key", oauth_consumer_key="again", '
+    'oauth_signature="s"',
+    "Bearer oauth_signature"])
+def test_malformed_headers_are_refused(server, value):
+    message = refused(server, Authorization=value)
+    assert message.startswith("OAuth verification failed: ")
