@@ -81,7 +81,8 @@ class Verifier:
         # Schoology checks the nonce before the signature: a client following a
         # 303 with the header it signed for the first URL is told of a replay.
         self._check_nonce(consumer_key, token_key, request.timestamp, request.nonce)
-        if not any(self._signed(method, uri, body, headers) for uri in uris):
+        if not (self.endpoint._check_signature(request)
+                or any(self._signed(method, uri, body, headers) for uri in uris[1:])):
             raise Refused("Verification of signature failed (signature base string was "
                           f'"{self._base_string(request)}").')
         uid = token.uid if token and token.uid else consumer.uid

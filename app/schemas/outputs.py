@@ -8,23 +8,20 @@ from marshmallow import Schema, fields
 MAX_LIMIT = 200
 
 
-class EnrollmentOut(Schema):
-    """An enrollment in a list, a single GET and an access-code join; the
-    user's fields joined in."""
-    id = fields.String()
-    uid = fields.String()
-    school_uid = fields.String()
-    name_title = fields.String()
-    name_title_show = fields.String()
-    name_first = fields.String()
-    name_first_preferred = fields.String()
-    name_middle = fields.String()
-    name_middle_show = fields.String()
-    name_last = fields.String()
-    name_display = fields.String()
-    admin = fields.Integer()
-    status = fields.String()
-    picture_url = fields.String()
+def user_fields():
+    """The user's fields as enrollments and user records carry them, in order;
+    fresh field objects for each schema that uses them."""
+    return {name: fields.String() for name in (
+        "school_uid", "name_title", "name_title_show", "name_first", "name_first_preferred",
+        "name_middle", "name_middle_show", "name_last", "name_display")}
+
+
+# An enrollment in a list, a single GET and an access-code join; the user's
+# fields joined in between its own.
+EnrollmentOut = Schema.from_dict({
+    "id": fields.String(), "uid": fields.String(), **user_fields(),
+    "admin": fields.Integer(), "status": fields.String(), "picture_url": fields.String(),
+}, name="EnrollmentOut")
 
 
 class EnrollmentCreatedOut(EnrollmentOut):
@@ -32,21 +29,12 @@ class EnrollmentCreatedOut(EnrollmentOut):
     status = fields.Integer()
 
 
-class UserOut(Schema):
-    """A user, as GET /v1/users/{id} gives the fields the store holds: uid is
-    the string form of the integer id."""
-    uid = fields.String()
-    id = fields.Integer()
-    school_uid = fields.String()
-    name_title = fields.String()
-    name_title_show = fields.String()
-    name_first = fields.String()
-    name_first_preferred = fields.String()
-    name_middle = fields.String()
-    name_middle_show = fields.String()
-    name_last = fields.String()
-    name_display = fields.String()
-    picture_url = fields.String()
+# A user, as GET /v1/users/{id} gives the fields the store holds: uid is the
+# string form of the integer id.
+UserOut = Schema.from_dict({
+    "uid": fields.String(), "id": fields.Integer(), **user_fields(),
+    "picture_url": fields.String(),
+}, name="UserOut")
 
 
 # --- rows of the 207 answers ------------------------------------------------
