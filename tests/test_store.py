@@ -205,3 +205,12 @@ def test_row_dumpers_agree_with_marshmallow(schema_class):
         values = {k: v for k, v in values.items() if k in schema_class._declared_fields}
         assert fast(values) == schema.dump(values)
         assert list(fast(values)) == [k for k in schema_class._declared_fields if k in values]
+
+
+def test_the_administrator_follows_role_changes(store):
+    admin = store.administrator_uid()
+    assert store.users[admin].role == "administrator"
+    store.update_user(admin, role="")
+    assert store.administrator_uid() == store.default_uid()
+    store.update_user(45552222, role="administrator")
+    assert store.administrator_uid() == 45552222

@@ -4,26 +4,20 @@ from flask import current_app, g, request
 
 from ..errors import error_response
 from ..formats import SCHOOLOGY_HEADERS, SchoologyResponse
+from .flow import flow_blueprint
 from .oauth import Identity, Refused, Verifier
-from .ratelimit import RateLimiter
 from .permissions import Forbidden, may_manage, may_view
+from .ratelimit import RateLimiter
 
-__all__ = ["Forbidden", "Identity", "Refused", "Verifier", "calling_uid", "may_manage",
-           "may_view", "register"]
+__all__ = ["Forbidden", "Identity", "Refused", "Verifier", "may_manage", "may_view", "register"]
 
 
 def register(app):
-    from .flow import flow_blueprint
     app.register_blueprint(flow_blueprint())
     limit = app.config["RATE_LIMIT"]
     if limit:
         app.extensions["schoology_rate_limiter"] = RateLimiter(*limit)
     app.before_request(authenticate)
-
-
-def calling_uid():
-    """The user behind the current request."""
-    return g.identity.uid
 
 
 def authenticate():

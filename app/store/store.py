@@ -39,6 +39,7 @@ class Store:
         self.consumers = {}  # key -> Consumer
         self.tokens = {}  # token -> Token
         self.request_tokens = {}  # token -> RequestToken, until exchanged
+        self.administrators = []  # uids of users with role administrator, in fixture order
 
     # --- building ---------------------------------------------------------
     def add_records(self, *, users=(), courses=(), grading_periods=(), sections=(),
@@ -59,6 +60,8 @@ class Store:
             for user in users:
                 if user.school_uid:
                     self.uid_by_school_uid[user.school_uid] = user.uid
+                if user.role == "administrator":
+                    self.administrators.append(user.uid)
             for section in sections:
                 self.realms[("section", section.id)] = RealmIndex()
                 if section.section_school_code:
@@ -167,6 +170,11 @@ class Store:
             new = replace(old, display_fixed=fixed, **changes)
             new.refresh_display()
             self.users[uid] = new
+            if (old.role == "administrator") != (new.role == "administrator"):
+                if new.role == "administrator":
+                    self.administrators.append(uid)
+                else:
+                    self.administrators.remove(uid)
             if old.school_uid != new.school_uid:
                 self.uid_by_school_uid.pop(old.school_uid, None)
                 if new.school_uid:
@@ -333,8 +341,7 @@ class Store:
         """Who a request acts as when authentication is off: the first
         administrator, else the first user."""
         with self.lock:
-            return next((u.uid for u in self.users.values() if u.role == "administrator"),
-                        None) or self.default_uid()
+            return self.administrators[0] if self.administrators else self.default_uid()
 
     def course_code_of(self, section):
         return self.courses[section.course_id].course_code
