@@ -3,10 +3,10 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth, errors, realms
+from . import auth, control, errors, realms
 from .users import users_blueprint
 from .formats import SchoologyResponse
-from .store import load_file
+from .store import build_store, read_file
 
 DEMO_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "demo.json"
 
@@ -38,10 +38,16 @@ def create_app(config=None, store=None):
     app.config.update(config or {})
     app.json.sort_keys = False
     if store is None:
-        store = load_file(app.config["FIXTURES"], seed=app.config["SEED"])
+        document = read_file(app.config["FIXTURES"])
+        store = build_store(document, source=app.config["FIXTURES"], seed=app.config["SEED"])
+    else:
+        document = store.export()
     app.extensions["schoology_store"] = store
+    # What POST /_mock/reset goes back to.
+    app.extensions["schoology_fixtures"] = document
     errors.register(app)
     auth.register(app)
     realms.register(app)
     app.register_blueprint(users_blueprint())
+    app.register_blueprint(control.control_blueprint())
     return app

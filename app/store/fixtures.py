@@ -137,16 +137,20 @@ KINDS = {
 }
 
 
-def load_file(path, seed=0):
-    """A Store holding the fixture file at path."""
+def read_file(path):
+    """The fixture document in the file at path."""
     try:
         with open(path, "rb") as f:
-            document = json.load(f)
+            return json.load(f)
     except OSError as e:
         raise FixtureError(f"{path}: cannot read fixture file: {e.strerror}") from None
     except ValueError as e:
         raise FixtureError(f"{path}: not valid JSON: {e}") from None
-    return build_store(document, source=str(path), seed=seed)
+
+
+def load_file(path, seed=0):
+    """A Store holding the fixture file at path."""
+    return build_store(read_file(path), source=str(path), seed=seed)
 
 
 def build_store(document, source="fixtures", seed=0):

@@ -80,6 +80,11 @@ class Store:
                 self.realms[(enrollment.realm, enrollment.realm_id)].add(enrollment)
                 self.ids.observe("enrollment", enrollment.id)
 
+    def reseed(self, seed):
+        """Ids issued from here on follow seed (those issued stay taken)."""
+        with self.lock:
+            self.ids.reseed(seed)
+
     # --- reads ------------------------------------------------------------
     def _realm(self, realm, realm_id):
         index = self.realms.get((realm, realm_id))

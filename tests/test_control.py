@@ -1,0 +1,121 @@
+"""The control API under /_mock/: reset, state, load, seed."""
+import json
+
+import pytest
+import requests
+from requests_oauthlib import OAuth1
+
+from app import create_app
+from app.server import MockServer
+from conftest import DEMO_FIXTURES
+
+ADMIN = OAuth1("demo-admin-key", "demo-admin-secret")
+
+
+@pytest.fixture
+def server():
+    with MockServer(create_app({"TESTING": True, "RATE_LIMIT": None})) as running:
+        yield running
+
+
+def lists(base, auth):
+    """Every list endpoint of the store, in both formats, as bytes."""
+    store_doc = requests.get(f"{base}/_mock/state", timeout=10).json()
+    answers = {}
+    realms = [("sections", s["id"]) for s in store_doc["sections"]] + \
+             [("groups", g["id"]) for g in store_doc["groups"]]
+    for plural, realm_id in realms:
+        for accept in ("application/json", "text/xml"):
+            r = requests.get(f"{base}/v1/{plural}/{realm_id}/enrollments?limit=200", auth=auth,
+                             headers={"Accept": accept}, timeout=10)
+            assert r.status_code == 200
+            answers[(plural, realm_id, accept)] = r.content
+    return answers
+
+
+def test_state_then_load_into_a_fresh_server_gives_identical_answers(server):
+    base = server.url
+    with requests.Session() as s:
+        # change the state first, so the snapshot is not just the fixtures
+        s.delete(f"{base}/v1/sections/3719526/enrollments/54302506", auth=ADMIN, timeout=10)
+        s.post(f"{base}/v1/groups/1530027713/enrollments", auth=ADMIN, timeout=10,
+               json={"uid": "45552222", "admin": 1, "status": 3})
+        snapshot = s.get(f"{base}/_mock/state", timeout=10).json()
+    before = lists(base, ADMIN)
+    with MockServer(create_app({"TESTING": True, "RATE_LIMIT": None})) as fresh:
+        loaded = requests.post(f"{fresh.url}/_mock/load", json=snapshot, timeout=10)
+        assert loaded.status_code == 200 and loaded.json()["enrollments"] == len(
+            snapshot["enrollments"])
+        after = lists(fresh.url, ADMIN)
+    # links carry each server's own address; everything else is byte for byte
+    assert {k: v.replace(fresh.url.encode(), b"BASE").replace(
+        fresh.url.replace("/", "\\/").encode(), b"BASE") for k, v in after.items()} == \
+        {k: v.replace(base.encode(), b"BASE").replace(base.replace("/", "\\/").encode(), b"BASE")
+         for k, v in before.items()}
+
+
+def test_reset_goes_back_to_the_fixtures(server):
+    original = requests.get(f"{server.url}/_mock/state", timeout=10).json()
+    requests.delete(f"{server.url}/v1/enrollments?enrollment_ids=54302505,54302506",
+                    auth=ADMIN, timeout=10)
+    assert requests.get(f"{server.url}/_mock/state", timeout=10).json() != original
+    assert requests.post(f"{server.url}/_mock/reset", timeout=10).json() == {"reset": True}
+    assert requests.get(f"{server.url}/_mock/state", timeout=10).json() == original
+    with open(DEMO_FIXTURES) as f:
+        assert len(original["enrollments"]) == len(json.load(f)["enrollments"])
+
+
+def test_seed_makes_the_next_ids_deterministic(server):
+    def next_ids():
+        requests.post(f"{server.url}/_mock/reset", timeout=10)
+        assert requests.post(f"{server.url}/_mock/seed", json={"seed": 42},
+                             timeout=10).json() == {"seed": 42}
+        body = {"enrollments": {"enrollment": [{"uid": u, "admin": 0, "status": 1}
+                                               for u in (45552101, 45552136, 45552183)]}}
+        rows = requests.post(f"{server.url}/v1/groups/1530027790/enrollments", json=body,
+                             auth=ADMIN, timeout=10).json()["enrollments"]["enrollment"]
+        return [r["id"] for r in rows]
+    first, second = next_ids(), next_ids()
+    assert first == second and len(set(first)) == 3
+    requests.post(f"{server.url}/_mock/reset", timeout=10)
+    requests.post(f"{server.url}/_mock/seed", json={"seed": 43}, timeout=10)
+    rows = requests.post(f"{server.url}/v1/groups/1530027790/enrollments", auth=ADMIN,
+                         timeout=10, json={"uid": 45552101, "admin": 0, "status": 1}).json()
+    assert rows["id"] != first[0]
+
+
+@pytest.mark.parametrize("body,says", [
+    ({"users": [{"uid": "x"}]}, "users[0]: field 'uid'"),
+    ({"path": "/nonexistent/school.json"}, "cannot read fixture file"),
+    ([1, 2], "fixture document"),
+])
+def test_a_bad_load_is_refused_and_changes_nothing(server, body, says):
+    before = requests.get(f"{server.url}/_mock/state", timeout=10).json()
+    r = requests.post(f"{server.url}/_mock/load", json=body, timeout=10)
+    assert r.status_code == 400 and says in r.json()["error"]
+    assert requests.get(f"{server.url}/_mock/state", timeout=10).json() == before
+
+
+@pytest.mark.parametrize("body", [{}, {"seed": "7"}, {"seed": True}])
+def test_a_bad_seed_is_refused(server, body):
+    assert requests.post(f"{server.url}/_mock/seed", json=body, timeout=10).status_code == 400
+
+
+def test_load_from_a_path_on_the_server(server, tmp_path):
+    path = tmp_path / "school.json"
+    path.write_text(json.dumps({"users": [{"uid": "7", "name_first": "Ada",
+                                           "name_last": "Lovelace", "role": "administrator"}],
+                                "consumers": [{"key": "k", "secret": "s", "uid": "7"}]}))
+    r = requests.post(f"{server.url}/_mock/load", json={"path": str(path)}, timeout=10)
+    assert r.status_code == 200 and r.json()["users"] == 1
+    me = requests.get(f"{server.url}/v1/users/7", auth=OAuth1("k", "s"), timeout=10)
+    assert me.status_code == 200 and me.json()["name_display"] == "Ada Lovelace"
+    # the old credentials went with the old state
+    assert requests.get(f"{server.url}/v1/users/me", auth=ADMIN, timeout=10,
+                        allow_redirects=False).status_code == 401
+
+
+def test_the_control_api_needs_no_schoology_credentials_and_v1_still_does(server):
+    assert requests.get(f"{server.url}/_mock/state", timeout=10).status_code == 200
+    assert requests.get(f"{server.url}/v1/sections/3719526/enrollments",
+                        timeout=10).status_code == 401
