@@ -3,7 +3,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth, control, errors, realms
+from . import auth, control, errors, journal, realms
 from .users import users_blueprint
 from .formats import SchoologyResponse
 from .store import build_store, read_file
@@ -24,6 +24,8 @@ DEFAULTS = {
     "AUTH": "oauth",
     # (requests, seconds) a consumer key may send before 429s; None: no limit.
     "RATE_LIMIT": (50, 5.0),
+    # How many requests the journal (/_mock/requests) keeps; 0: no journal.
+    "JOURNAL_SIZE": 5000,
     # The largest bulk body (50 items) is a few kB; anything near this is a mistake.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
 }
@@ -46,6 +48,7 @@ def create_app(config=None, store=None):
     # What POST /_mock/reset goes back to.
     app.extensions["schoology_fixtures"] = document
     errors.register(app)
+    journal.register(app)  # first, so that it times the whole request
     auth.register(app)
     realms.register(app)
     app.register_blueprint(users_blueprint())

@@ -25,6 +25,9 @@ def main(argv=None):
     serve.add_argument("--rate-limit", default="50/5", metavar="N/SECONDS",
                        help="requests each consumer key may send per window (default 50/5, "
                             "as Schoology); 'off' for none")
+    serve.add_argument("--journal-size", type=int, default=5000, metavar="N",
+                       help="requests the journal (/_mock/requests) keeps (default 5000)")
+    serve.add_argument("--no-journal", action="store_true", help="keep no request journal")
     serve.add_argument("--acting-uid", type=int, metavar="UID",
                        help="with --auth off, the user requests act as "
                             "(default: the first administrator of the fixtures)")
@@ -55,7 +58,9 @@ def run_serve(args):
         print(f"schoology-mock: {e}", file=sys.stderr)
         return 2
     try:
+        journal = 0 if args.no_journal else max(args.journal_size, 0)
         app = create_app({"FIXTURES": args.fixtures, "SEED": args.seed, "RATE_LIMIT": limit,
+                          "JOURNAL_SIZE": journal,
                           "ACTING_UID": args.acting_uid, "AUTH": args.auth})
     except FixtureError as e:
         print(f"schoology-mock: {e}", file=sys.stderr)

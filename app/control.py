@@ -6,6 +6,10 @@ out.
     GET  /_mock/state   the whole state, as a fixture document
     POST /_mock/load    replace the state: a fixture document, or {"path": FILE}
     POST /_mock/seed    {"seed": N}: ids issued from here on follow seed N
+    GET  /_mock/requests        the request journal, filtered by the query:
+                                method, path (a prefix), status, since, until
+    POST /_mock/requests/count  how many match the filters in the body
+    DELETE /_mock/requests      empty the journal
 """
 from flask import Blueprint, current_app, jsonify, request
 
@@ -55,10 +59,62 @@ def seed():
     return _answer(seed=given)
 
 
+def _journal():
+    journal = current_app.extensions.get("schoology_journal")
+    if journal is None:
+        raise _Off()
+    return journal
+
+
+class _Off(Exception):
+    pass
+
+
+def _filters(given):
+    """The journal filters from a dict of strings or JSON values."""
+    filters = {}
+    try:
+        for name, kind in (("method", str), ("path", str), ("status", int), ("since", float),
+                           ("until", float)):
+            if given.get(name) not in (None, ""):
+                value = given[name]
+                if kind is not str and isinstance(value, bool):
+                    raise ValueError(value)
+                filters[name] = kind(value)
+    except (TypeError, ValueError):
+        raise _BadFilter(f"bad filter {name}={given[name]!r}") from None
+    return filters
+
+
+class _BadFilter(Exception):
+    pass
+
+
+def requests_list():
+    entries = _journal().select(**_filters(request.args))
+    return jsonify({"requests": entries, "total": len(entries)})
+
+
+def requests_count():
+    return _answer(count=len(_journal().select(**_filters(request.get_json(silent=True) or {}))))
+
+
+def requests_clear():
+    _journal().clear()
+    return _answer(cleared=True)
+
+
 def control_blueprint():
     bp = Blueprint("control", __name__, url_prefix="/_mock")
     bp.add_url_rule("/reset", view_func=reset, methods=["POST"])
     bp.add_url_rule("/state", view_func=state, methods=["GET"])
     bp.add_url_rule("/load", view_func=load, methods=["POST"])
     bp.add_url_rule("/seed", view_func=seed, methods=["POST"])
+    bp.add_url_rule("/requests", view_func=requests_list, methods=["GET"])
+    bp.add_url_rule("/requests/count", view_func=requests_count, methods=["POST"])
+    bp.add_url_rule("/requests", view_func=requests_clear, methods=["DELETE"],
+                    endpoint="requests_clear")
+    bp.register_error_handler(_Off, lambda e: _answer(
+        404, error="The journal is off (serve --no-journal)."))
+    bp.register_error_handler(_BadFilter, lambda e: _answer(400, error=str(e)))
     return bp

@@ -230,10 +230,10 @@ def main():
     (work / "school.json").write_text(json.dumps(school()))
     (work / "write.lua").write_text(WRITE_LUA)
     (work / "walk.lua").write_text(WALK_LUA)
-    # Authentication off: what is measured is the API's own work.
+    # Authentication and the journal off: what is measured is the API's own work.
     mock, api = start([sys.executable, "-m", "app.cli", "serve", "--port", "0", "--fixtures",
-                       str(work / "school.json"), "--threads", str(args.threads), "--auth", "off"],
-                      "ready at ")
+                       str(work / "school.json"), "--threads", str(args.threads), "--auth", "off",
+                       "--no-journal"], "ready at ")
     try:
         list_url = f"{api}/sections/{LIST_SECTION}/enrollments?start=5000&limit=20"
         item_url = f"{api}/sections/{LIST_SECTION}/enrollments/{FIRST_ENROLLMENT + 3 * 4321}"

@@ -119,3 +119,74 @@ def test_the_control_api_needs_no_schoology_credentials_and_v1_still_does(server
     assert requests.get(f"{server.url}/_mock/state", timeout=10).status_code == 200
     assert requests.get(f"{server.url}/v1/sections/3719526/enrollments",
                         timeout=10).status_code == 401
+
+
+def test_the_journal_records_each_v1_request(server):
+    base = server.url
+    requests.delete(f"{base}/_mock/requests", timeout=10)
+    t0 = __import__("time").time()
+    requests.get(f"{base}/v1/sections/3719526/enrollments?limit=2", auth=ADMIN, timeout=10)
+    requests.post(f"{base}/v1/groups/1530027713/enrollments", auth=ADMIN, timeout=10,
+                  json={"uid": "45552222", "admin": 0, "status": 1})
+    requests.get(f"{base}/v1/sections/3719526/enrollments", timeout=10)  # unsigned: 401
+    requests.get(f"{base}/_mock/state", timeout=10)  # not journaled
+    journal = requests.get(f"{base}/_mock/requests", timeout=10).json()
+    assert journal["total"] == 3
+    first, created, refused = journal["requests"]
+    assert (first["method"], first["path"], first["query"], first["status"]) == \
+        ("GET", "/v1/sections/3719526/enrollments", "limit=2", 200)
+    assert first["identity"]["consumer_key"] == "demo-admin-key"
+    assert first["duration_ms"] > 0 and first["time"] >= t0
+    assert '"total":"19"' in first["response_body"]
+    assert created["status"] == 201 and '"uid": "45552222"' in created["request_body"]
+    assert refused["status"] == 401 and refused["identity"] is None
+    assert first["id"] < created["id"] < refused["id"]
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("method=post", [201]), ("path=/v1/groups", [201]), ("status=401", [401]),
+    ("path=/v1/sections&status=200", [200]), ("method=DELETE", [])])
+def test_journal_filters_and_count(server, query, expected):
+    requests.delete(f"{server.url}/_mock/requests", timeout=10)
+    requests.get(f"{server.url}/v1/sections/3719526/enrollments", auth=ADMIN, timeout=10)
+    requests.post(f"{server.url}/v1/groups/1530027713/enrollments", auth=ADMIN, timeout=10,
+                  json={"uid": "45552222", "admin": 0, "status": 1})
+    requests.get(f"{server.url}/v1/sections/3719526/enrollments", timeout=10)
+    got = requests.get(f"{server.url}/_mock/requests?{query}", timeout=10).json()
+    assert [e["status"] for e in got["requests"]] == expected
+    filters = dict(pair.split("=") for pair in query.split("&"))
+    counted = requests.post(f"{server.url}/_mock/requests/count", json=filters, timeout=10)
+    assert counted.json() == {"count": len(expected)}
+
+
+def test_journal_time_filters(server):
+    requests.get(f"{server.url}/v1/sections/3719526/enrollments", auth=ADMIN, timeout=10)
+    stamp = requests.get(f"{server.url}/_mock/requests", timeout=10).json()["requests"][-1]["time"]
+    assert requests.post(f"{server.url}/_mock/requests/count", timeout=10,
+                         json={"since": stamp + 1}).json() == {"count": 0}
+    assert requests.post(f"{server.url}/_mock/requests/count", timeout=10,
+                         json={"until": stamp}).json()["count"] >= 1
+
+
+def test_clearing_the_journal(server):
+    requests.get(f"{server.url}/v1/sections/3719526/enrollments", auth=ADMIN, timeout=10)
+    assert requests.delete(f"{server.url}/_mock/requests", timeout=10).json() == {"cleared": True}
+    assert requests.get(f"{server.url}/_mock/requests", timeout=10).json()["total"] == 0
+
+
+def test_the_journal_keeps_only_its_size():
+    app = create_app({"TESTING": True, "AUTH": "off", "JOURNAL_SIZE": 5})
+    client = app.test_client()
+    for n in range(8):
+        client.get(f"/v1/sections/3719526/enrollments?limit={n + 1}")
+    entries = client.get("/_mock/requests").get_json()["requests"]
+    assert [e["query"] for e in entries] == [f"limit={n}" for n in range(4, 9)]
+    assert [e["id"] for e in entries] == list(range(4, 9))
+
+
+def test_no_journal_and_bad_filters():
+    client = create_app({"TESTING": True, "AUTH": "off", "JOURNAL_SIZE": 0}).test_client()
+    assert client.get("/_mock/requests").status_code == 404
+    client = create_app({"TESTING": True, "AUTH": "off"}).test_client()
+    assert client.get("/_mock/requests?status=ok").status_code == 400
+    assert client.post("/_mock/requests/count", json={"since": True}).status_code == 400
