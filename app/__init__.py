@@ -26,6 +26,9 @@ DEFAULTS = {
     "RATE_LIMIT": (50, 5.0),
     # How many requests the journal (/_mock/requests) keeps; 0: no journal.
     "JOURNAL_SIZE": 5000,
+    # When set, /_mock/ requests must carry it in X-Mock-Admin-Token; when not,
+    # only clients on this machine may use /_mock/.
+    "ADMIN_TOKEN": None,
     # The largest bulk body (50 items) is a few kB; anything near this is a mistake.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
 }

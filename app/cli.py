@@ -1,5 +1,7 @@
 """The `schoology-mock` command."""
 import argparse
+import json
+import os
 import signal
 import sys
 
@@ -28,6 +30,12 @@ def main(argv=None):
     serve.add_argument("--journal-size", type=int, default=5000, metavar="N",
                        help="requests the journal (/_mock/requests) keeps (default 5000)")
     serve.add_argument("--no-journal", action="store_true", help="keep no request journal")
+    serve.add_argument("--admin-token", metavar="TOKEN",
+                       help="require this in X-Mock-Admin-Token on /_mock/ requests "
+                            "(default: /_mock/ answers clients on this machine only)")
+    serve.add_argument("--snapshot", metavar="FILE",
+                       help="start from FILE's state if it exists, and write the state to "
+                            "it on shutdown, so a sandbox keeps its data across restarts")
     serve.add_argument("--acting-uid", type=int, metavar="UID",
                        help="with --auth off, the user requests act as "
                             "(default: the first administrator of the fixtures)")
@@ -59,8 +67,11 @@ def run_serve(args):
         return 2
     try:
         journal = 0 if args.no_journal else max(args.journal_size, 0)
-        app = create_app({"FIXTURES": args.fixtures, "SEED": args.seed, "RATE_LIMIT": limit,
-                          "JOURNAL_SIZE": journal,
+        fixtures = args.fixtures
+        if args.snapshot and os.path.exists(args.snapshot):
+            fixtures = args.snapshot
+        app = create_app({"FIXTURES": fixtures, "SEED": args.seed, "RATE_LIMIT": limit,
+                          "JOURNAL_SIZE": journal, "ADMIN_TOKEN": args.admin_token,
                           "ACTING_UID": args.acting_uid, "AUTH": args.auth})
     except FixtureError as e:
         print(f"schoology-mock: {e}", file=sys.stderr)
@@ -78,7 +89,7 @@ def run_serve(args):
         return 2
     # SIGTERM ends the server as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    print(f"schoology-mock: serving {args.fixtures} (auth: {args.auth})", flush=True)
+    print(f"schoology-mock: serving {fixtures} (auth: {args.auth})", flush=True)
     print(f"schoology-mock: ready at {server.url}/v1", flush=True)
     try:
         server.serve_forever()
@@ -86,7 +97,18 @@ def run_serve(args):
         pass
     finally:
         server.stop()
+        if args.snapshot:
+            write_snapshot(app, args.snapshot)
     return 0
+
+
+def write_snapshot(app, path):
+    """The state, written whole or not at all."""
+    temporary = f"{path}.partial"
+    with open(temporary, "w") as f:
+        json.dump(app.extensions["schoology_store"].export(), f)
+    os.replace(temporary, path)
+    print(f"schoology-mock: state written to {path}", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The control API under /_mock/, for tests and demos: never part of
-Schoology's /v1 API and never reached with Schoology credentials. JSON in and
-out.
+Schoology's /v1 API and never reached with Schoology credentials. Open to
+clients on this machine, or behind a token (ADMIN_TOKEN). JSON in and out.
 
     POST /_mock/reset   back to the fixtures the server started with
     GET  /_mock/state   the whole state, as a fixture document
@@ -11,9 +11,31 @@ out.
     POST /_mock/requests/count  how many match the filters in the body
     DELETE /_mock/requests      empty the journal
 """
+import hmac
+import ipaddress
+
 from flask import Blueprint, current_app, jsonify, request
 
 from .store import FixtureError, build_store, load_file
+
+
+def guard():
+    """With ADMIN_TOKEN set, every control request must carry it in
+    X-Mock-Admin-Token; without, only clients on this machine may call."""
+    token = current_app.config.get("ADMIN_TOKEN")
+    if token:
+        given = request.headers.get("X-Mock-Admin-Token", "")
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            return _answer(401, error="The control API needs X-Mock-Admin-Token.")
+        return None
+    try:
+        local = ipaddress.ip_address(request.remote_addr or "").is_loopback
+    except ValueError:
+        local = False
+    if not local:
+        return _answer(403, error="The control API answers only this machine, or requests "
+                                  "with X-Mock-Admin-Token (serve --admin-token).")
+    return None
 
 
 def _answer(status=200, **body):
@@ -106,6 +128,7 @@ def requests_clear():
 
 def control_blueprint():
     bp = Blueprint("control", __name__, url_prefix="/_mock")
+    bp.before_request(guard)
     bp.add_url_rule("/reset", view_func=reset, methods=["POST"])
     bp.add_url_rule("/state", view_func=state, methods=["GET"])
     bp.add_url_rule("/load", view_func=load, methods=["POST"])

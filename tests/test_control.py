@@ -190,3 +190,51 @@ def test_no_journal_and_bad_filters():
     client = create_app({"TESTING": True, "AUTH": "off"}).test_client()
     assert client.get("/_mock/requests?status=ok").status_code == 400
     assert client.post("/_mock/requests/count", json={"since": True}).status_code == 400
+
+
+def test_the_control_api_answers_only_this_machine_without_a_token():
+    client = create_app({"TESTING": True}).test_client()
+    assert client.get("/_mock/state").status_code == 200  # 127.0.0.1
+    far = client.get("/_mock/state", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert far.status_code == 403 and "admin-token" in far.get_json()["error"]
+
+
+def test_with_an_admin_token_every_control_request_needs_it():
+    client = create_app({"TESTING": True, "ADMIN_TOKEN": "s3cret"}).test_client()
+    assert client.get("/_mock/state").status_code == 401
+    assert client.post("/_mock/reset", headers={"X-Mock-Admin-Token": "nope"}).status_code == 401
+    assert client.get("/_mock/state", headers={"X-Mock-Admin-Token": "s3cret"},
+                      environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 200
+    # Schoology credentials do not open it
+    from oauthlib.oauth1 import Client
+    _, signed, _ = Client("demo-admin-key", "demo-admin-secret").sign("http://localhost/_mock/state")
+    assert client.get("/_mock/state", headers=signed).status_code == 401
+
+
+def test_serve_snapshot_keeps_the_state_across_restarts(tmp_path):
+    from test_live import read_line_matching, start_cli
+    import time
+    snapshot = tmp_path / "sandbox.json"
+
+    def serve():
+        proc = start_cli("--auth", "off", "--snapshot", str(snapshot))
+        line = read_line_matching(proc.stdout, "ready at", time.monotonic() + 30)
+        return proc, line.split("ready at", 1)[1].strip()
+
+    proc, base = serve()
+    try:
+        r = requests.delete(f"{base}/sections/3719526/enrollments/54302505", timeout=10)
+        assert r.status_code == 204
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=15) == 0
+    assert snapshot.exists()
+    proc, base = serve()
+    try:
+        assert requests.get(f"{base}/sections/3719526/enrollments/54302505",
+                            timeout=10).status_code == 404
+        assert requests.get(f"{base}/sections/3719526/enrollments/54302506",
+                            timeout=10).status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)

@@ -120,11 +120,14 @@ def test_parallel_clients_enroll_each_user_once(live):
 
 
 # --- the console script ---------------------------------------------------------
-def start_cli(*args):
+def start_cli(*args, stderr=subprocess.STDOUT):
+    """The console script on a free port. Its stderr joins stdout by default,
+    which read_line_matching keeps draining: a pipe nobody reads would stall
+    the server once it filled."""
     exe = shutil.which("schoology-mock")
     cmd = [exe] if exe else [sys.executable, "-m", "app.cli"]
     return subprocess.Popen(cmd + ["serve", "--port", "0", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=stderr, text=True)
 
 
 def read_line_matching(stream, needle, deadline):
@@ -157,7 +160,7 @@ def test_serve_prints_its_url_and_serves_the_demo_school():
 def test_serve_refuses_a_bad_fixture_file_naming_it(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"users": [{"uid": "1"}, {"uid": "x"}]}))
-    proc = start_cli("--fixtures", str(bad))
+    proc = start_cli("--fixtures", str(bad), stderr=subprocess.PIPE)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 2
     assert f"{bad}: users[1]: field 'uid'" in err
@@ -227,6 +230,6 @@ def test_serve_acts_as_the_acting_uid_it_is_given():
     finally:
         proc.terminate()
         proc.wait(timeout=15)
-    refused = start_cli("--acting-uid", "5")
+    refused = start_cli("--acting-uid", "5", stderr=subprocess.PIPE)
     _, err = refused.communicate(timeout=30)
     assert refused.returncode == 2 and "--acting-uid 5: no such user" in err
