@@ -3,7 +3,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth, control, errors, journal, realms
+from . import auth, control, errors, faults, journal, realms
 from .users import users_blueprint
 from .formats import SchoologyResponse
 from .store import build_store, read_file
@@ -52,6 +52,7 @@ def create_app(config=None, store=None):
     app.extensions["schoology_fixtures"] = document
     errors.register(app)
     journal.register(app)  # first, so that it times the whole request
+    faults.register(app)  # before authentication: faults stand in for the network
     auth.register(app)
     realms.register(app)
     app.register_blueprint(users_blueprint())

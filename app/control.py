@@ -10,12 +10,14 @@ clients on this machine, or behind a token (ADMIN_TOKEN). JSON in and out.
                                 method, path (a prefix), status, since, until
     POST /_mock/requests/count  how many match the filters in the body
     DELETE /_mock/requests      empty the journal
+    POST /_mock/faults  add a fault rule (see faults.py); GET lists them, DELETE clears
 """
 import hmac
 import ipaddress
 
 from flask import Blueprint, current_app, jsonify, request
 
+from .faults import RuleError
 from .store import FixtureError, build_store, load_file
 
 
@@ -126,6 +128,23 @@ def requests_clear():
     return _answer(cleared=True)
 
 
+def faults_add():
+    try:
+        rule = current_app.extensions["schoology_faults"].add(request.get_json(silent=True))
+    except RuleError as e:
+        return _answer(400, error=str(e))
+    return jsonify(rule.describe()), 201
+
+
+def faults_list():
+    return jsonify({"faults": current_app.extensions["schoology_faults"].describe()})
+
+
+def faults_clear():
+    current_app.extensions["schoology_faults"].clear()
+    return _answer(cleared=True)
+
+
 def control_blueprint():
     bp = Blueprint("control", __name__, url_prefix="/_mock")
     bp.before_request(guard)
@@ -137,6 +156,10 @@ def control_blueprint():
     bp.add_url_rule("/requests/count", view_func=requests_count, methods=["POST"])
     bp.add_url_rule("/requests", view_func=requests_clear, methods=["DELETE"],
                     endpoint="requests_clear")
+    bp.add_url_rule("/faults", view_func=faults_add, methods=["POST"])
+    bp.add_url_rule("/faults", view_func=faults_list, methods=["GET"], endpoint="faults_list")
+    bp.add_url_rule("/faults", view_func=faults_clear, methods=["DELETE"],
+                    endpoint="faults_clear")
     bp.register_error_handler(_Off, lambda e: _answer(
         404, error="The journal is off (serve --no-journal)."))
     bp.register_error_handler(_BadFilter, lambda e: _answer(400, error=str(e)))
