@@ -48,9 +48,14 @@ def _swap(store):
     current_app.extensions["schoology_store"] = store
 
 
+def reset_state(app):
+    """Back to the fixtures the app started with."""
+    app.extensions["schoology_store"] = build_store(app.extensions["schoology_fixtures"],
+                                                    seed=app.config["SEED"])
+
+
 def reset():
-    _swap(build_store(current_app.extensions["schoology_fixtures"],
-                      seed=current_app.config["SEED"]))
+    reset_state(current_app)
     return _answer(reset=True)
 
 

@@ -1,0 +1,72 @@
+"""The pytest plugin, used as users use it: from a test file of their own."""
+import json
+
+USER_TESTS = '''
+import requests
+from requests_oauthlib import OAuth1
+
+
+def admin(mock):
+    return OAuth1(*mock.credentials["demo-admin-key"])
+
+
+def test_changes_and_journal(schoology_mock):
+    r = requests.delete(schoology_mock.url + "/sections/3719526/enrollments/54302505",
+                        auth=admin(schoology_mock), timeout=10)
+    assert r.status_code == 204
+    schoology_mock.journal.assert_count(1, method="DELETE", path="/v1/sections/3719526/")
+    assert 54302505 not in schoology_mock.store.enrollments
+
+
+def test_state_journal_and_faults_are_reset_between_tests(schoology_mock):
+    assert 54302505 in schoology_mock.store.enrollments
+    assert schoology_mock.journal.count() == 0
+    schoology_mock.faults.add(path="/v1/.*", status=503, times=1)
+    url = schoology_mock.url + "/sections/3719526/enrollments"
+    assert requests.get(url, auth=admin(schoology_mock), timeout=10).status_code == 503
+    assert requests.get(url, auth=admin(schoology_mock), timeout=10).status_code == 200
+
+
+def test_no_fault_left_from_the_last_test(schoology_mock):
+    url = schoology_mock.url + "/sections/3719526/enrollments"
+    assert requests.get(url, auth=admin(schoology_mock), timeout=10).status_code == 200
+
+
+def test_a_failing_journal_assertion_says_what_it_saw(schoology_mock):
+    requests.get(schoology_mock.url + "/sections/3719526/enrollments",
+                 auth=admin(schoology_mock), timeout=10)
+    schoology_mock.journal.assert_count(1, method="POST")
+'''
+
+
+def test_the_plugin_in_a_project_of_its_own(pytester):
+    pytester.makepyfile(test_roster=USER_TESTS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines([
+        "*expected 1 request(s) matching {'method': 'POST'}, got 0*"])
+
+
+WORKER_TESTS = '''
+import json, os, pathlib, pytest
+
+@pytest.mark.parametrize("n", range(6))
+def test_where(schoology_mock, n):
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    out = pathlib.Path(os.environ["WHERE_DIR"]) / f"{worker}-{n}.json"
+    out.write_text(json.dumps({"worker": worker, "url": schoology_mock.url}))
+'''
+
+
+def test_each_xdist_worker_gets_its_own_server(pytester, tmp_path, monkeypatch):
+    monkeypatch.setenv("WHERE_DIR", str(tmp_path))
+    pytester.makepyfile(test_workers=WORKER_TESTS)
+    result = pytester.runpytest_subprocess("-n", "2", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=6)
+    urls = {}
+    for path in tmp_path.glob("*.json"):
+        where = json.loads(path.read_text())
+        urls.setdefault(where["worker"], set()).add(where["url"])
+    assert set(urls) == {"gw0", "gw1"}
+    assert all(len(u) == 1 for u in urls.values())  # one server a worker, for the session
+    assert urls["gw0"] != urls["gw1"]
