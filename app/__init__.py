@@ -4,6 +4,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import auth, control, errors, faults, journal, realms
+from .clock import Clock
 from .users import users_blueprint
 from .formats import SchoologyResponse
 from .store import build_store, read_file
@@ -48,6 +49,7 @@ def create_app(config=None, store=None):
     else:
         document = store.export()
     app.extensions["schoology_store"] = store
+    app.extensions["schoology_clock"] = Clock()
     # What POST /_mock/reset goes back to.
     app.extensions["schoology_fixtures"] = document
     errors.register(app)

@@ -11,6 +11,8 @@ clients on this machine, or behind a token (ADMIN_TOKEN). JSON in and out.
     POST /_mock/requests/count  how many match the filters in the body
     DELETE /_mock/requests      empty the journal
     POST /_mock/faults  add a fault rule (see faults.py); GET lists them, DELETE clears
+    POST /_mock/clock   {"freeze": true|false, "at": EPOCH, "advance": SECONDS}: move or
+                        freeze the server's time; DELETE /_mock/clock: back to real time
 """
 import hmac
 import ipaddress
@@ -150,6 +152,24 @@ def faults_clear():
     return _answer(cleared=True)
 
 
+def clock_set():
+    given = request.get_json(silent=True)
+    fields = {"freeze": bool, "at": (int, float), "advance": (int, float)}
+    if not isinstance(given, dict) or not given or set(given) - set(fields) or any(
+            not isinstance(v, fields[k]) or (k != "freeze" and isinstance(v, bool))
+            for k, v in given.items()):
+        return _answer(400, error='Send {"freeze": true|false, "at": EPOCH SECONDS, '
+                                  '"advance": SECONDS}, any of them.')
+    clock = current_app.extensions["schoology_clock"]
+    now = clock.set(**given)
+    return _answer(now=now, frozen=clock.frozen is not None)
+
+
+def clock_real():
+    current_app.extensions["schoology_clock"].real()
+    return _answer(now=current_app.extensions["schoology_clock"](), frozen=False)
+
+
 def control_blueprint():
     bp = Blueprint("control", __name__, url_prefix="/_mock")
     bp.before_request(guard)
@@ -165,6 +185,8 @@ def control_blueprint():
     bp.add_url_rule("/faults", view_func=faults_list, methods=["GET"], endpoint="faults_list")
     bp.add_url_rule("/faults", view_func=faults_clear, methods=["DELETE"],
                     endpoint="faults_clear")
+    bp.add_url_rule("/clock", view_func=clock_set, methods=["POST"])
+    bp.add_url_rule("/clock", view_func=clock_real, methods=["DELETE"], endpoint="clock_real")
     bp.register_error_handler(_Off, lambda e: _answer(
         404, error="The journal is off (serve --no-journal)."))
     bp.register_error_handler(_BadFilter, lambda e: _answer(400, error=str(e)))

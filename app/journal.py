@@ -58,7 +58,7 @@ def record(response):
     identity = g.get("identity")
     started = g.get("journal_started", time.perf_counter())
     journal.add({
-        "time": time.time(),
+        "time": current_app.extensions["schoology_clock"](),
         "method": request.method,
         "path": request.path,
         "query": request.query_string.decode("utf-8", "replace"),

@@ -1,7 +1,7 @@
 """A pytest plugin, active once schoology-mock is installed: the fixture
 `schoology_mock` is a live mock on a free port, one per test session (so one
 per pytest-xdist worker), put back to its fixtures, with its journal and
-faults emptied, before each test that uses it.
+faults emptied and its clock real, before each test that uses it.
 
     def test_roster_sync(schoology_mock):
         client = RequestClient(*schoology_mock.credentials["demo-admin-key"],
@@ -88,10 +88,16 @@ class SchoologyMock:
         """Consumer key -> (key, secret), from the fixtures."""
         return {c.key: (c.key, c.secret) for c in self.store.consumers.values()}
 
+    @property
+    def clock(self):
+        """The server's clock: clock.set(freeze=True, at=..., advance=...), clock.real()."""
+        return self.app.extensions["schoology_clock"]
+
     def reset(self):
         reset_state(self.app)
         self.journal.clear()
         self.faults.clear()
+        self.clock.real()
 
 
 @pytest.fixture(scope="session")

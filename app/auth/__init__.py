@@ -16,7 +16,8 @@ def register(app):
     app.register_blueprint(flow_blueprint())
     limit = app.config["RATE_LIMIT"]
     if limit:
-        app.extensions["schoology_rate_limiter"] = RateLimiter(*limit)
+        app.extensions["schoology_rate_limiter"] = RateLimiter(
+            *limit, clock=app.extensions["schoology_clock"])
     app.before_request(authenticate)
 
 
@@ -29,7 +30,8 @@ def authenticate():
         return None
     verifier = current_app.extensions.get("schoology_verifier")
     if verifier is None or verifier.store is not store:
-        verifier = current_app.extensions["schoology_verifier"] = Verifier(store)
+        verifier = current_app.extensions["schoology_verifier"] = Verifier(
+            store, clock=current_app.extensions["schoology_clock"])
     try:
         g.identity = verifier.verify(request.method, signed_uris(), dict(request.headers),
                                      form_body(),
