@@ -41,6 +41,8 @@ def _text(data):
 
 
 def _request_body():
+    if not request.content_length and "Transfer-Encoding" not in request.headers:
+        return ""  # no body: reading the empty stream still costs werkzeug's setup
     try:
         return _text(request.get_data(cache=True))
     except RequestEntityTooLarge:
