@@ -15,10 +15,8 @@ from ..schemas import (MAX_BULK, AccessCodeBody, BulkCreateRow, BulkUpdateItem, 
                        MultiRealmItem, MultiRealmQuery, MultiRealmRow, SchoolCodeImportItem,
                        SchoolCodeImportRow, UpdateRow, render_enrollment)
 from ..store import Invalid, NotFound, StoreError
-from .responses import (acting_uid, api_base, body, create_enrollment, first_error, load,
+from .responses import (acting_uid, body, create_enrollment, enrollment_url, first_error, load,
                         query_fields, store)
-
-PLURAL = {"section": "sections", "group": "groups"}
 
 _create_item = Loader(EnrollmentCreate)
 _update_item = Loader(BulkUpdateItem)
@@ -27,10 +25,6 @@ _multi_query = Loader(MultiRealmQuery)
 _course_item = Loader(CourseImportItem)
 _school_code_item = Loader(SchoolCodeImportItem)
 _access_code = Loader(AccessCodeBody)
-
-
-def location(realm, realm_id, enrollment_id):
-    return f"{api_base()}/{PLURAL[realm]}/{realm_id}/enrollments/{enrollment_id}"
 
 
 def items_of(data):
@@ -86,7 +80,7 @@ def post_enrollments(realm, realm_id):
         enrollment, _ = store().create_enrollment(realm.name, realm_id, f["uid"], f["admin"],
                                                   f["status"])
         return {"id": enrollment.id, "uid": enrollment.uid,
-                "location": location(realm.name, realm_id, enrollment.id)}
+                "location": enrollment_url(realm, realm_id, enrollment.id)}
 
     return multi_status(BulkCreateRow, rows(items, _create_item, apply,
                                             lambda f: {"uid": f["uid"]}))
@@ -141,7 +135,7 @@ def create_across_realms():
         else:
             enrollment, _ = store().create_enrollment(realm, realm_id, f["uid"], f["admin"],
                                                       f["status"])
-        return {"location": location(realm, realm_id, enrollment.id), "uid": enrollment.uid,
+        return {"location": enrollment_url(realm, realm_id, enrollment.id), "uid": enrollment.uid,
                 "id": enrollment.id, "realm": realm, "realm_id": realm_id}
 
     def echo(f):
@@ -191,7 +185,7 @@ def import_by_grading_periods(grading_period_ids):
         for section_id in sections:
             may_manage("section", section_id)
         touched = store().import_enrollment(sections, uid, f.get("admin"), f.get("delete") == 1)
-        return dict(echo(f), location=location("section", sections[0], touched[0]))
+        return dict(echo(f), location=enrollment_url("section", sections[0], touched[0]))
 
     def echo(f):
         return {k: f[k] for k in ("school_uid", "course_code", "section_code")}
@@ -221,7 +215,7 @@ def import_by_section_school_code():
         touched = store().import_enrollment([section.id], uid, f.get("admin"),
                                             f.get("delete") == 1)
         return dict(echo(f), course_code=store().course_code_of(section),
-                    location=location("section", section.id, touched[0]))
+                    location=enrollment_url("section", section.id, touched[0]))
 
     def echo(f):
         # section_code comes back as it was sent (empty when not), as Schoology does

@@ -14,6 +14,8 @@ from ..schemas import (MAX_LIMIT, EnrollmentCreate, EnrollmentUpdate, ListQuery,
                        render_created, render_enrollment)
 
 Realm = namedtuple("Realm", "name plural")
+REALMS = (Realm("section", "sections"), Realm("group", "groups"))
+REALM = {realm.name: realm for realm in REALMS}  # "section" -> Realm
 
 _list_query = Loader(ListQuery)
 _create = Loader(EnrollmentCreate)
@@ -60,6 +62,11 @@ def body():
 
 def enrollments_url(realm, realm_id):
     return f"{api_base()}/{realm.plural}/{realm_id}/enrollments"
+
+
+def enrollment_url(realm, realm_id, enrollment_id):
+    """realm: a Realm, or its name ("section")."""
+    return f"{enrollments_url(REALM.get(realm, realm), realm_id)}/{enrollment_id}"
 
 
 def query_pairs():
@@ -117,7 +124,7 @@ def create_enrollment(realm, realm_id, data):
     may_manage(realm.name, realm_id)
     fields = load(_create, data)
     enrollment, user = store().create_enrollment(realm.name, realm_id, **fields)
-    link = f"{enrollments_url(realm, realm_id)}/{enrollment.id}"
+    link = enrollment_url(realm, realm_id, enrollment.id)
     return render(render_created(enrollment, user, link=link), 201)
 
 

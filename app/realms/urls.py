@@ -4,9 +4,7 @@ from functools import partial
 from flask import Blueprint
 
 from . import bulk, responses as r
-from .responses import Realm
-
-REALMS = (Realm("section", "sections"), Realm("group", "groups"))
+from .responses import REALMS
 ALL = ["GET", "POST", "PUT", "DELETE", "PATCH"]
 
 
