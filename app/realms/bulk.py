@@ -25,6 +25,12 @@ _multi_query = Loader(MultiRealmQuery)
 _course_item = Loader(CourseImportItem)
 _school_code_item = Loader(SchoolCodeImportItem)
 _access_code = Loader(AccessCodeBody)
+_bulk_create_row = Dumper(BulkCreateRow)
+_update_row = Dumper(UpdateRow)
+_multi_row = Dumper(MultiRealmRow)
+_delete_row = Dumper(DeleteRow)
+_course_row = Dumper(CourseImportRow)
+_school_code_row = Dumper(SchoolCodeImportRow)
 
 
 def items_of(data):
@@ -62,8 +68,8 @@ def rows(items, loader, apply, echo):
             yield dict(echo(fields), response_code=code, error=e.message)
 
 
-def multi_status(row_schema, results):
-    dump = Dumper(row_schema)
+def multi_status(dump, results):
+    """207, with each row written by dump (a Dumper of the endpoint's row schema)."""
     return render({"enrollments": {"enrollment": [dump(row) for row in results]}}, 207)
 
 
@@ -82,7 +88,7 @@ def post_enrollments(realm, realm_id):
         return {"id": enrollment.id, "uid": enrollment.uid,
                 "location": enrollment_url(realm, realm_id, enrollment.id)}
 
-    return multi_status(BulkCreateRow, rows(items, _create_item, apply,
+    return multi_status(_bulk_create_row, rows(items, _create_item, apply,
                                             lambda f: {"uid": f["uid"]}))
 
 
@@ -104,7 +110,7 @@ def update_many(realm, realm_id):
                                   admin=f.get("admin"), status=f.get("status"))
         return {"id": enrollment_id}
 
-    return multi_status(UpdateRow, rows(items, _update_item, apply,
+    return multi_status(_update_row, rows(items, _update_item, apply,
                                         lambda f: {"id": f["id"]} if "id" in f else {}))
 
 
@@ -144,7 +150,7 @@ def create_across_realms():
             known["realm_id"] = f[f"{f['realm']}_id"]
         return known
 
-    return multi_status(MultiRealmRow, rows(items, _multi_item, apply, echo))
+    return multi_status(_multi_row, rows(items, _multi_item, apply, echo))
 
 
 # --- DELETE /v1/enrollments?enrollment_ids=1,2,3 ---------------------------------
@@ -168,7 +174,7 @@ def delete_many():
             results.append({"response_code": 404, "id": token, "error": e.message})
         except Forbidden as e:
             results.append({"response_code": 403, "id": token, "error": e.message})
-    return multi_status(DeleteRow, results)
+    return multi_status(_delete_row, results)
 
 
 # --- the imports -------------------------------------------------------------------
@@ -190,7 +196,7 @@ def import_by_grading_periods(grading_period_ids):
     def echo(f):
         return {k: f[k] for k in ("school_uid", "course_code", "section_code")}
 
-    return multi_status(CourseImportRow, rows(items, _course_item, apply, echo))
+    return multi_status(_course_row, rows(items, _course_item, apply, echo))
 
 
 def grading_periods(given):
@@ -222,4 +228,4 @@ def import_by_section_school_code():
         return {"school_uid": f["school_uid"], "section_school_code": f["section_school_code"],
                 "section_code": f.get("section_code", "")}
 
-    return multi_status(SchoolCodeImportRow, rows(items, _school_code_item, apply, echo))
+    return multi_status(_school_code_row, rows(items, _school_code_item, apply, echo))
