@@ -19,6 +19,7 @@ import ipaddress
 
 from flask import Blueprint, current_app, jsonify, request
 
+from .context import store
 from .faults import RuleError
 from .store import FixtureError, build_store, load_file
 
@@ -46,8 +47,8 @@ def _answer(status=200, **body):
     return jsonify(body), status
 
 
-def _swap(store):
-    current_app.extensions["schoology_store"] = store
+def _swap(new):
+    current_app.extensions["schoology_store"] = new
 
 
 def reset_state(app):
@@ -62,7 +63,7 @@ def reset():
 
 
 def state():
-    return jsonify(current_app.extensions["schoology_store"].export())
+    return jsonify(store().export())
 
 
 def load():
@@ -72,21 +73,21 @@ def load():
         return _answer(400, error="Send a fixture document (JSON) or {\"path\": FILE}.")
     try:
         if set(document) == {"path"}:
-            store = load_file(document["path"], seed=current_app.config["SEED"])
+            loaded = load_file(document["path"], seed=current_app.config["SEED"])
         else:
-            store = build_store(document, source="the loaded document",
-                                seed=current_app.config["SEED"])
+            loaded = build_store(document, source="the loaded document",
+                                 seed=current_app.config["SEED"])
     except FixtureError as e:
         return _answer(400, error=str(e))
-    _swap(store)
-    return _answer(loaded=True, users=len(store.users), enrollments=len(store.enrollments))
+    _swap(loaded)
+    return _answer(loaded=True, users=len(loaded.users), enrollments=len(loaded.enrollments))
 
 
 def seed():
     given = (request.get_json(silent=True) or {}).get("seed")
     if not isinstance(given, int) or isinstance(given, bool):
         return _answer(400, error='Send {"seed": N} with a whole number N.')
-    current_app.extensions["schoology_store"].reseed(given)
+    store().reseed(given)
     return _answer(seed=given)
 
 

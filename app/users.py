@@ -3,8 +3,9 @@ answers 303 See Other to /v1/users/{uid} (clients re-sign before following),
 and /v1/users/{uid} gives the user."""
 from dataclasses import asdict
 
-from flask import Blueprint, current_app, g
+from flask import Blueprint, g
 
+from .context import store
 from .errors import error_response
 from .formats import empty, render
 from .realms.responses import api_base
@@ -20,7 +21,7 @@ def me():
 
 
 def user(uid):
-    found = current_app.extensions["schoology_store"].get_user(uid)
+    found = store().get_user(uid)
     if not g.identity.administrator and uid != g.identity.uid:
         # Schoology: another user's data through a personal key, 401 and no body
         return error_response(401)

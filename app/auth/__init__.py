@@ -2,6 +2,7 @@
 AUTH "off", everyone is the administrator (for curl and demos)."""
 from flask import current_app, g, request
 
+from ..context import store as current_store
 from ..errors import error_response
 from ..formats import SCHOOLOGY_HEADERS, SchoologyResponse
 from .flow import flow_blueprint
@@ -24,7 +25,7 @@ def register(app):
 def authenticate():
     if not request.path.startswith("/v1/"):
         return None
-    store = current_app.extensions["schoology_store"]
+    store = current_store()
     if current_app.config["AUTH"] == "off":
         g.identity = Identity(store.administrator_uid(), None, None, True)
         return None

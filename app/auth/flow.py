@@ -5,9 +5,10 @@ from /v1/oauth/access_token, signed with the approved request token. Tokens
 are answered form-encoded, as Schoology does."""
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from flask import Blueprint, Response, current_app, g, redirect, request
+from flask import Blueprint, Response, g, redirect, request
 from markupsafe import escape
 
+from ..context import store
 from ..formats import SCHOOLOGY_HEADERS
 from ..store import Invalid, NotFound
 
@@ -15,23 +16,19 @@ TOKEN_TTL = 3600
 FORM = "application/x-www-form-urlencoded"
 
 
-def _store():
-    return current_app.extensions["schoology_store"]
-
-
 def _form(**values):
     return Response(urlencode(values), 200, SCHOOLOGY_HEADERS, content_type=FORM)
 
 
 def request_token():
-    token = _store().issue_request_token(g.identity.consumer_key)
+    token = store().issue_request_token(g.identity.consumer_key)
     return _form(oauth_token=token.token, oauth_token_secret=token.secret,
                  xoauth_token_ttl=TOKEN_TTL)
 
 
 def access_token():
     try:
-        access = _store().exchange_request_token(g.identity.token)
+        access = store().exchange_request_token(g.identity.token)
     except Invalid as e:
         return Response(e.message, 401, SCHOOLOGY_HEADERS, content_type="text/plain")
     return _form(oauth_token=access.token, oauth_token_secret=access.secret)
@@ -51,12 +48,12 @@ PAGE = """<!doctype html>
 
 def authorize_page():
     token = request.args.get("oauth_token", "")
-    pending = _store().request_tokens.get(token)
+    pending = store().request_tokens.get(token)
     if pending is None:
         return Response("No such request token (it may have been used).", 404,
                         content_type="text/plain")
     options = "".join(f'<option value="{u.uid}">{escape(u.name_display)} ({u.uid})</option>'
-                      for u in _store().users.values())
+                      for u in store().users.values())
     return PAGE.format(consumer=escape(pending.consumer_key), token=escape(token),
                        callback=escape(request.args.get("oauth_callback", "")),
                        options=options)
@@ -65,7 +62,7 @@ def authorize_page():
 def approve():
     token, callback = request.form.get("oauth_token", ""), request.form.get("oauth_callback", "")
     try:
-        _store().approve_request_token(token, int(request.form.get("uid", "0")))
+        store().approve_request_token(token, int(request.form.get("uid", "0")))
     except (NotFound, ValueError) as e:
         return Response(f"Not approved: {e}", 400, content_type="text/plain")
     if callback:

@@ -3,8 +3,9 @@ may do everything; an active realm admin (a teacher, admin=1) may list and
 manage that realm's enrollments; a member may see their own enrollment and
 nothing else of the realm (403); a realm the caller is not in is not visible
 to them at all (404, as if it did not exist)."""
-from flask import current_app, g
+from flask import g
 
+from ..context import store
 from ..store import NotFound
 
 
@@ -16,20 +17,16 @@ class Forbidden(Exception):
         self.message = message
 
 
-def _store():
-    return current_app.extensions["schoology_store"]
-
-
 def _own_enrollment(realm, realm_id):
     """The caller's enrollment in the realm, None when they have none; a
     realm that does not exist is a NotFound."""
-    return _store().enrollment_of(realm, realm_id, g.identity.uid)
+    return store().enrollment_of(realm, realm_id, g.identity.uid)
 
 
 def may_manage(realm, realm_id):
     """Raise unless the caller may list and change the realm's enrollments."""
     if g.identity.administrator:
-        if not _store().has_realm(realm, realm_id):
+        if not store().has_realm(realm, realm_id):
             raise NotFound(f"{realm} {realm_id} does not exist")
         return
     own = _own_enrollment(realm, realm_id)

@@ -4,7 +4,6 @@ row per item, in item order. An item that fails gets its own 4xx row with an
 envelope, or holds no item or more than 50, is refused whole with a 400 and
 changes nothing. Each item is applied atomically, so concurrent bulk
 requests never enroll a user twice."""
-from flask import request
 from marshmallow import ValidationError
 
 from ..auth import Forbidden, may_manage
@@ -15,8 +14,9 @@ from ..schemas import (MAX_BULK, AccessCodeBody, BulkCreateRow, BulkUpdateItem, 
                        MultiRealmItem, MultiRealmQuery, MultiRealmRow, SchoolCodeImportItem,
                        SchoolCodeImportRow, UpdateRow, render_enrollment)
 from ..store import Invalid, NotFound, StoreError
+from ..context import store
 from .responses import (acting_uid, body, create_enrollment, enrollment_url, first_error, load,
-                        query_fields, store)
+                        query_fields)
 
 _create_item = Loader(EnrollmentCreate)
 _update_item = Loader(BulkUpdateItem)

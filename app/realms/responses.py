@@ -8,6 +8,7 @@ from flask import current_app, g, request
 from marshmallow import ValidationError
 
 from ..auth import may_manage, may_view
+from ..context import store
 from ..errors import APIError
 from ..formats import BodyError, empty, parse_body, render
 from ..schemas import (MAX_LIMIT, EnrollmentCreate, EnrollmentUpdate, ListQuery, Loader,
@@ -20,10 +21,6 @@ REALM = {realm.name: realm for realm in REALMS}  # "section" -> Realm
 _list_query = Loader(ListQuery)
 _create = Loader(EnrollmentCreate)
 _update = Loader(EnrollmentUpdate)
-
-
-def store():
-    return current_app.extensions["schoology_store"]
 
 
 def api_base():

@@ -1,0 +1,7 @@
+"""What the app serving the current request holds."""
+from flask import current_app
+
+
+def store():
+    """The store of the app serving this request (the control API may swap it)."""
+    return current_app.extensions["schoology_store"]
