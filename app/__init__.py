@@ -1,53 +1,45 @@
 """schoology-mock: a high-fidelity mock of the Schoology REST API (v1)."""
-from pathlib import Path
+from importlib import resources
 
 from flask import Flask
 
-from . import auth, control, errors, faults, journal, realms
+from . import auth, control, errors, faults, journal, realms, settings
 from .clock import Clock
-from .users import users_blueprint
 from .formats import SchoologyResponse
-from .store import build_store, read_file
+from .settings import SettingError
+from .snapshot import starting_document
+from .store import FixtureError, build_store
+from .users import users_blueprint
 
-DEMO_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "demo.json"
+# The demo school, read through importlib.resources so that it is found from a
+# wheel, an sdist, an editable install or a zip alike.
+DEMO_FIXTURES = resources.files(f"{__name__}.fixtures") / "demo.json"
 
-DEFAULTS = {
-    "FIXTURES": str(DEMO_FIXTURES),
-    "SEED": 0,
-    # Where this server is reachable; used for links when a client sends
-    # Host: api.schoology.com. `serve` sets it from the address it binds.
-    "BASE_URL": None,
-    # The user requests act as (access-code joins); None: the first user of
-    # the fixtures.
-    "ACTING_UID": None,
-    # "oauth": every /v1 request must be OAuth 1.0a-signed with the fixtures'
-    # credentials; "off": every request is the administrator.
-    "AUTH": "oauth",
-    # (requests, seconds) a consumer key may send before 429s; None: no limit.
-    "RATE_LIMIT": (50, 5.0),
-    # How many requests the journal (/_mock/requests) keeps; 0: no journal.
-    "JOURNAL_SIZE": 5000,
-    # When set, /_mock/ requests must carry it in X-Mock-Admin-Token; when not,
-    # only clients on this machine may use /_mock/.
-    "ADMIN_TOKEN": None,
-    # The largest bulk body (50 items) is a few kB; anything near this is a mistake.
-    "MAX_CONTENT_LENGTH": 1024 * 1024,
-}
+DEFAULTS = dict(settings.DEFAULTS,
+                # The largest bulk body (50 items) is a few kB; anything near this is a mistake.
+                MAX_CONTENT_LENGTH=1024 * 1024)
+
+__all__ = ["DEFAULTS", "DEMO_FIXTURES", "FixtureError", "SettingError", "create_app"]
 
 
 def create_app(config=None, store=None):
-    """The WSGI app. config overrides DEFAULTS; store, when given, is served
-    instead of loading config["FIXTURES"]."""
+    """The WSGI app. config overrides DEFAULTS (the keys are in settings.py, and
+    a bad value raises SettingError); store, when given, is served instead of
+    loading the fixtures (or the snapshot)."""
     app = Flask(__name__)
     app.response_class = SchoologyResponse
     app.config.from_mapping(DEFAULTS)
-    app.config.update(config or {})
+    app.config.update(settings.check(config or {}))
     app.json.sort_keys = False
     if store is None:
-        document = read_file(app.config["FIXTURES"])
-        store = build_store(document, source=app.config["FIXTURES"], seed=app.config["SEED"])
+        source, document = starting_document(app.config, DEMO_FIXTURES)
+        store = build_store(document, source=source, seed=app.config["SEED"])
     else:
-        document = store.export()
+        source, document = "the store given", store.export()
+    acting = app.config["ACTING_UID"]
+    if acting is not None and acting not in store.users:
+        raise SettingError(settings.BY_KEY["ACTING_UID"], acting, f"no such user in {source}")
+    app.extensions["schoology_source"] = source
     app.extensions["schoology_store"] = store
     app.extensions["schoology_clock"] = Clock()
     # What POST /_mock/reset goes back to.

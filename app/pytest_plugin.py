@@ -9,23 +9,40 @@ faults emptied and its clock real, before each test that uses it.
         ...
         schoology_mock.journal.assert_count(1, method="POST", path="/v1/sections/3719526/")
 
-Settings (pytest.ini / pyproject): schoology_mock_fixtures (a fixture file;
-default the demo school), schoology_mock_auth (oauth or off),
-schoology_mock_rate_limit (N/SECONDS or off; default off in tests).
+Every setting is an ini option (pytest.ini, pyproject, setup.cfg), named
+schoology_mock_<setting>: schoology_mock_fixtures, schoology_mock_auth,
+schoology_mock_rate_limit (off by default here), ... A bad value stops pytest
+with one line naming the option.
 """
 import pytest
 
-from . import DEFAULTS, create_app
-from .cli import rate_limit
+from . import settings
 from .control import reset_state
 from .server import MockServer
 
+_CONFIG = pytest.StashKey()
+
 
 def pytest_addoption(parser):
-    parser.addini("schoology_mock_fixtures", "fixture file for the schoology_mock fixture",
-                  default=DEFAULTS["FIXTURES"])
-    parser.addini("schoology_mock_auth", "oauth or off", default="oauth")
-    parser.addini("schoology_mock_rate_limit", "N/SECONDS or off", default="off")
+    for setting in settings.SETTINGS:
+        parser.addini(setting.ini,
+                      f"schoology_mock fixture: {setting.help} "
+                      f"(default: {setting.default_text(settings.PLUGIN_DEFAULTS)})",
+                      default="")
+
+
+def pytest_configure(config):
+    """Check the options before any test runs; an empty option is not given."""
+    given = {}
+    for setting in settings.SETTINGS:
+        value = config.getini(setting.ini)
+        if value != "":
+            given[setting.key] = value
+    try:
+        config.stash[_CONFIG], _ = settings.resolve([("config", settings.PLUGIN_DEFAULTS),
+                                                     ("ini", given)])
+    except settings.SettingError as e:
+        raise pytest.UsageError(str(e)) from None
 
 
 class Journal:
@@ -102,11 +119,14 @@ class SchoologyMock:
 
 @pytest.fixture(scope="session")
 def schoology_mock_server(pytestconfig):
-    app = create_app({
-        "FIXTURES": pytestconfig.getini("schoology_mock_fixtures"),
-        "AUTH": pytestconfig.getini("schoology_mock_auth"),
-        "RATE_LIMIT": rate_limit(pytestconfig.getini("schoology_mock_rate_limit")),
-    })
+    from . import FixtureError, create_app
+
+    try:
+        app = create_app(pytestconfig.stash[_CONFIG])
+    except settings.SettingError as e:  # ACTING_UID, checked against the fixtures
+        pytest.fail(str(e.given_as("ini")), pytrace=False)
+    except FixtureError as e:
+        pytest.fail(str(e), pytrace=False)
     with MockServer(app) as server:
         yield SchoologyMock(server)
 

@@ -4,20 +4,32 @@ the tests, and by anyone who wants a live mock inside their own test run:
 
     with MockServer(create_app()) as server:
         requests.get(server.url + "/v1/sections/3719526/enrollments")
+
+Host, port, threads and base URL come from the app's config (HOST, PORT,
+THREADS, BASE_URL) unless given here; when the app has a SNAPSHOT file, the
+state is written to it when the server stops.
 """
 import threading
 
 from cheroot import wsgi
 
+from .settings import DEFAULTS
+from .snapshot import write_snapshot
+
 
 class MockServer:
-    def __init__(self, app, host="127.0.0.1", port=0, threads=16, base_url=None):
+    def __init__(self, app, host=None, port=None, threads=None, base_url=None):
+        def setting(given, key):
+            return given if given is not None else app.config.get(key, DEFAULTS[key])
+
         self.app = app
-        self.host = host
-        self._server = wsgi.Server((host, port), app, numthreads=threads,
+        self.host = setting(host, "HOST")
+        self._server = wsgi.Server((self.host, setting(port, "PORT")), app,
+                                   numthreads=setting(threads, "THREADS"),
                                    server_name="schoology-mock")
         self._thread = None
-        self._base_url = base_url
+        self._base_url = setting(base_url, "BASE_URL")
+        self.snapshot_written = None
 
     @property
     def port(self):
@@ -35,7 +47,8 @@ class MockServer:
     def bind(self):
         """Open the listening socket (port 0 picks a free one)."""
         self._server.prepare()
-        self.app.config["BASE_URL"] = self.url
+        # Where links lead clients that sent Host: api.schoology.com.
+        self.app.extensions["schoology_server_url"] = self.url
         return self
 
     def serve_forever(self):
@@ -55,6 +68,8 @@ class MockServer:
         self._server.stop()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        if "schoology_store" in self.app.extensions:  # not for a plain Flask app
+            self.snapshot_written = write_snapshot(self.app)
 
     def __enter__(self):
         return self.start()

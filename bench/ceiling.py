@@ -11,8 +11,7 @@ from pathlib import Path
 
 from flask import Flask, Response, request
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from app.server import MockServer  # noqa: E402
+from schoology_mock.server import MockServer
 
 
 def make_app(answers):

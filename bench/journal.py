@@ -33,7 +33,7 @@ def main():
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--connections", type=int, default=4)
     args = parser.parse_args()
-    serve = [sys.executable, "-m", "app.cli", "serve", "--port", "0", "--auth", "off"]
+    serve = [sys.executable, "-m", "schoology_mock", "serve", "--port", "0", "--auth", "off"]
     on, on_url = start(serve, "ready at ")
     off, off_url = start(serve + ["--no-journal"], "ready at ")
     try:

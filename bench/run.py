@@ -231,7 +231,7 @@ def main():
     (work / "write.lua").write_text(WRITE_LUA)
     (work / "walk.lua").write_text(WALK_LUA)
     # Authentication and the journal off: what is measured is the API's own work.
-    mock, api = start([sys.executable, "-m", "app.cli", "serve", "--port", "0", "--fixtures",
+    mock, api = start([sys.executable, "-m", "schoology_mock", "serve", "--port", "0", "--fixtures",
                        str(work / "school.json"), "--threads", str(args.threads), "--auth", "off",
                        "--no-journal"], "ready at ")
     try:

@@ -1,79 +1,35 @@
+"""Fixtures for the whole suite. Shared constants and helpers are in helpers.py."""
+import pytest
+
+from helpers import Api, demo_document
+from schoology_mock import DEMO_FIXTURES, create_app
+from schoology_mock.server import MockServer
+from schoology_mock.store import build_store, load_file
+
 pytest_plugins = ["pytester"]
 
-import json
-from pathlib import Path
 
-import pytest
-import xmltodict
+@pytest.fixture
+def start_server():
+    """Starts live servers, each on a free port, stopped after the test:
+    start_server(AUTH="off", RATE_LIMIT=None, store=...) takes create_app's
+    config keys (TESTING is on) and, optionally, the store to serve."""
+    started = []
 
-from app import DEMO_FIXTURES, create_app
-from app.server import MockServer
-from app.store import build_store, load_file
+    def start(store=None, **config):
+        server = MockServer(create_app(dict({"TESTING": True}, **config), store=store))
+        started.append(server.start())
+        return server
 
-SECTION = 3719526  # Algebra I: Period 1 in the demo school
-GROUP = 1530027713  # Robotics Club
-FORMATS = ("json", "xml")
-ACCEPT = {"json": "application/json", "xml": "text/xml"}
-CONTENT_TYPE = {"json": "application/json", "xml": "text/xml"}
-
-REALMS = [("sections", SECTION, "section"), ("groups", GROUP, "group")]
-
-
-def demo_document():
-    return json.loads(Path(DEMO_FIXTURES).read_text())
+    yield start
+    for server in started:
+        server.stop()
 
 
-def xml_to_data(body, list_tags=("enrollment",)):
-    """Read an XML answer with xmltodict (not our own parser), so a fault in
-    app.formats cannot hide itself; the <result> root is dropped."""
-    doc = xmltodict.parse(body, force_list=list_tags,
-                          postprocessor=lambda path, key, value: (key, "" if value is None
-                                                                  else value))
-    return doc["result"]
-
-
-def as_strings(data):
-    """JSON data as XML can carry it: every scalar a string."""
-    return json.loads(json.dumps(data), parse_int=str)
-
-
-def assert_same_data(as_json, as_xml):
-    """A JSON answer and an XML answer carry the same data. An empty list has
-    no elements in XML at all."""
-    expected = as_strings(as_json)
-    if isinstance(expected, dict):
-        expected = {k: v for k, v in expected.items() if v != []}
-    assert as_xml == expected
-
-
-def to_xml_body(data, root="body"):
-    """A request body in Schoology's XML form, written by xmltodict."""
-    return xmltodict.unparse({root: data}).encode()
-
-
-class Api:
-    """Drives the app through the Flask test client in either format."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def call(self, method, path, fmt="json", body=None, raw=None, headers=None, **kw):
-        headers = dict({"Accept": ACCEPT[fmt]}, **(headers or {}))
-        data = raw
-        if body is not None:
-            data = json.dumps(body) if fmt == "json" else to_xml_body(body)
-            headers.setdefault("Content-Type", CONTENT_TYPE[fmt])
-        return self.client.open(path, method=method, data=data, headers=headers, **kw)
-
-    def data(self, response, fmt):
-        if not response.data:
-            return None
-        if fmt == "json":
-            return json.loads(response.data)
-        return xml_to_data(response.data)
-
-    def get(self, path, fmt="json", **kw):
-        return self.call("GET", path, fmt, **kw)
+@pytest.fixture
+def live(start_server):
+    """A live server of the demo school, authentication off."""
+    return start_server(AUTH="off")
 
 
 @pytest.fixture
@@ -106,11 +62,3 @@ def big_store():
                                    "realm": "section", "realm_id": "4000001",
                                    "admin": int(n % 97 == 0), "status": 1 + n % 5})
     return build_store(doc)
-
-
-@pytest.fixture
-def live():
-    """A real HTTP server on a free port, serving a fresh demo store."""
-    app = create_app({"TESTING": True, "AUTH": "off"})
-    with MockServer(app) as server:
-        yield server

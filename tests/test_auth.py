@@ -7,22 +7,17 @@ import pytest
 import requests
 from requests_oauthlib import OAuth1
 
-from app import create_app
-from app.server import MockServer
-from app.auth.oauth import REPLAY
-from conftest import SECTION, xml_to_data
+from helpers import (ADMIN, GROUP as ROBOTICS, ROBOTICS_CODE, SECTION, STUDENT, TOKEN,
+                     assert_same_data, xml_to_data)
+from schoology_mock import DEFAULTS
+from schoology_mock.auth.oauth import REPLAY
 
-ADMIN = ("demo-admin-key", "demo-admin-secret")
-STUDENT = ("demo-student-key", "demo-student-secret")
-TOKEN = ("demo-student-token", "demo-student-token-secret")  # of demo-teacher-key
 LIST = f"/v1/sections/{SECTION}/enrollments"
-ROBOTICS, ROBOTICS_CODE = 1530027713, "R6Q9K-ZMPJQ"
 
 
 @pytest.fixture
-def server():
-    with MockServer(create_app({"TESTING": True})) as running:
-        yield running
+def server(start_server):
+    return start_server()
 
 
 def joined_uid(server, auth, **kw):
@@ -156,10 +151,9 @@ def test_refused_requests_change_nothing(server):
     assert r.status_code == 401 and store.export() == before
 
 
-def test_auth_off_lets_every_request_in_as_the_administrator():
-    with MockServer(create_app({"TESTING": True, "AUTH": "off"})) as running:
-        assert requests.get(f"{running.url}{LIST}", timeout=10).status_code == 200
-        assert joined_uid(running, None) == "45553001"
+def test_auth_off_lets_every_request_in_as_the_administrator(live):
+    assert requests.get(f"{live.url}{LIST}", timeout=10).status_code == 200
+    assert joined_uid(live, None) == "45553001"
 
 
 @pytest.mark.parametrize("key", [ADMIN, STUDENT])
@@ -177,7 +171,6 @@ def test_users_me_redirects_to_the_calling_user(server, key):
     assert as_json.status_code == 200 and as_json.json()["uid"] == str(uid)
     assert as_json.json()["id"] == uid
     assert as_json.json()["name_display"] == store.users[uid].name_display
-    from conftest import assert_same_data
     assert_same_data(as_json.json(), xml_to_data(as_xml.content))
 
 
@@ -194,9 +187,9 @@ def test_reading_another_users_record_is_401_with_no_body(server):
     assert r.status_code == 200
 
 
-def test_a_burst_over_the_rate_limit_gets_429_then_succeeds_after_the_window():
-    app = create_app({"TESTING": True, "RATE_LIMIT": (5, 1.0)})
-    with MockServer(app) as running, requests.Session() as s:
+def test_a_burst_over_the_rate_limit_gets_429_then_succeeds_after_the_window(start_server):
+    running = start_server(RATE_LIMIT="5/1")
+    with requests.Session() as s:
         url = f"{running.url}{LIST}"
         answers = []
         for _ in range(20):  # 5 a window: a 429 comes by the 6th, or the 11th across a refill
@@ -218,15 +211,12 @@ def test_a_burst_over_the_rate_limit_gets_429_then_succeeds_after_the_window():
         assert again.status_code == 200
 
 
-def test_the_default_limit_is_schoologys_and_can_be_turned_off():
-    from app import DEFAULTS
-    from app.cli import rate_limit
+def test_the_default_limit_is_schoologys_and_can_be_turned_off(start_server):
     assert DEFAULTS["RATE_LIMIT"] == (50, 5.0)
-    assert rate_limit("50/5") == (50, 5.0) and rate_limit("off") is None
-    with MockServer(create_app({"TESTING": True, "RATE_LIMIT": None})) as running:
-        with requests.Session() as s:
-            codes = {s.get(f"{running.url}{LIST}?limit=1", auth=OAuth1(*ADMIN),
-                           timeout=10).status_code for _ in range(60)}
+    running = start_server(RATE_LIMIT="off")
+    with requests.Session() as s:
+        codes = {s.get(f"{running.url}{LIST}?limit=1", auth=OAuth1(*ADMIN),
+                       timeout=10).status_code for _ in range(60)}
     assert codes == {200}
 
 

@@ -4,11 +4,10 @@ import json
 
 import pytest
 
-from app import create_app
-from app.store import load_file
-from conftest import DEMO_FIXTURES, FORMATS, SECTION, Api, assert_same_data, demo_document
+from helpers import FORMATS, GROUP, SECTION, Api, assert_same_data, demo_document, free_users
+from schoology_mock import DEMO_FIXTURES, create_app
+from schoology_mock.store import load_file
 
-GROUP = 1530027713  # Robotics Club
 FALL, SPRING, FULL_YEAR = 812202, 812203, 812201
 
 
@@ -23,17 +22,13 @@ def rows_of(api, response, fmt):
     return rows if isinstance(rows, list) else [rows]
 
 
-def free_users(store, realm, realm_id, n):
-    taken = store.realms[(realm, realm_id)].by_uid
-    return [uid for uid in store.users if uid not in taken][:n]
-
-
 def same_in_both_formats(method, url, body):
     """Send the request to two fresh servers, one in JSON and one in XML: the
     answers carry the same data (ids match: same fixtures, same seed)."""
     answers = {}
     for fmt in FORMATS:
-        api = Api(create_app({"TESTING": True, "AUTH": "off"}, store=load_file(DEMO_FIXTURES)).test_client())
+        app = create_app({"TESTING": True, "AUTH": "off"}, store=load_file(DEMO_FIXTURES))
+        api = Api(app.test_client())
         response = api.call(method, url, fmt, body=body)
         answers[fmt] = (response.status_code, api.data(response, fmt))
     assert answers["json"][0] == answers["xml"][0]

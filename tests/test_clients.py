@@ -5,28 +5,19 @@ import requests
 import schoolopy
 from edfi_schoology_extractor.api.request_client import RequestClient
 
-from app import create_app
-from app.server import MockServer
+from helpers import ADMIN, GROUP, SECTION, free_users
 
-ADMIN = ("demo-admin-key", "demo-admin-secret")
-BIG_SECTION = 4000001  # 1,234 enrollments (conftest.big_store)
-SECTION, GROUP = 3719526, 1530027713
+BIG_SECTION = 4000001  # 1,234 enrollments (the big_store fixture)
 
 
 @pytest.fixture
-def server(big_store):
-    with MockServer(create_app({"TESTING": True}, store=big_store)) as running:
-        yield running
+def server(start_server, big_store):
+    return start_server(store=big_store)
 
 
 @pytest.fixture
 def edfi(server):
     return RequestClient(*ADMIN, base_url=f"{server.url}/v1/")
-
-
-def free_users(store, realm, realm_id, n):
-    taken = store.realms[(realm, realm_id)].by_uid
-    return [uid for uid in store.users if uid not in taken][:n]
 
 
 def test_edfi_pages_through_a_large_section(edfi, server):

@@ -6,10 +6,9 @@ import uuid
 import pytest
 import requests
 
-from app import create_app
-from app.server import MockServer
+from helpers import SECTION
 
-LIST = "/v1/sections/3719526/enrollments"
+LIST = f"/v1/sections/{SECTION}/enrollments"
 
 
 def signed_at(stamp):
@@ -19,9 +18,8 @@ def signed_at(stamp):
 
 
 @pytest.fixture
-def server():
-    with MockServer(create_app({"TESTING": True, "RATE_LIMIT": (3, 5.0)})) as running:
-        yield running
+def server(start_server):
+    return start_server(RATE_LIMIT="3/5")
 
 
 def clock(server, **body):

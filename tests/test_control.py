@@ -5,17 +5,15 @@ import pytest
 import requests
 from requests_oauthlib import OAuth1
 
-from app import create_app
-from app.server import MockServer
-from conftest import DEMO_FIXTURES
+from helpers import ADMIN as ADMIN_KEY, demo_document, served_url, start_cli
+from schoology_mock import create_app
 
-ADMIN = OAuth1("demo-admin-key", "demo-admin-secret")
+ADMIN = OAuth1(*ADMIN_KEY)
 
 
 @pytest.fixture
-def server():
-    with MockServer(create_app({"TESTING": True, "RATE_LIMIT": None})) as running:
-        yield running
+def server(start_server):
+    return start_server(RATE_LIMIT=None)
 
 
 def lists(base, auth):
@@ -33,7 +31,7 @@ def lists(base, auth):
     return answers
 
 
-def test_state_then_load_into_a_fresh_server_gives_identical_answers(server):
+def test_state_then_load_into_a_fresh_server_gives_identical_answers(server, start_server):
     base = server.url
     with requests.Session() as s:
         # change the state first, so the snapshot is not just the fixtures
@@ -42,11 +40,11 @@ def test_state_then_load_into_a_fresh_server_gives_identical_answers(server):
                json={"uid": "45552222", "admin": 1, "status": 3})
         snapshot = s.get(f"{base}/_mock/state", timeout=10).json()
     before = lists(base, ADMIN)
-    with MockServer(create_app({"TESTING": True, "RATE_LIMIT": None})) as fresh:
-        loaded = requests.post(f"{fresh.url}/_mock/load", json=snapshot, timeout=10)
-        assert loaded.status_code == 200 and loaded.json()["enrollments"] == len(
-            snapshot["enrollments"])
-        after = lists(fresh.url, ADMIN)
+    fresh = start_server(RATE_LIMIT=None)
+    loaded = requests.post(f"{fresh.url}/_mock/load", json=snapshot, timeout=10)
+    assert loaded.status_code == 200 and loaded.json()["enrollments"] == len(
+        snapshot["enrollments"])
+    after = lists(fresh.url, ADMIN)
     # links carry each server's own address; everything else is byte for byte
     assert {k: v.replace(fresh.url.encode(), b"BASE").replace(
         fresh.url.replace("/", "\\/").encode(), b"BASE") for k, v in after.items()} == \
@@ -61,8 +59,7 @@ def test_reset_goes_back_to_the_fixtures(server):
     assert requests.get(f"{server.url}/_mock/state", timeout=10).json() != original
     assert requests.post(f"{server.url}/_mock/reset", timeout=10).json() == {"reset": True}
     assert requests.get(f"{server.url}/_mock/state", timeout=10).json() == original
-    with open(DEMO_FIXTURES) as f:
-        assert len(original["enrollments"]) == len(json.load(f)["enrollments"])
+    assert len(original["enrollments"]) == len(demo_document()["enrollments"])
 
 
 def test_seed_makes_the_next_ids_deterministic(server):
@@ -212,14 +209,11 @@ def test_with_an_admin_token_every_control_request_needs_it():
 
 
 def test_serve_snapshot_keeps_the_state_across_restarts(tmp_path):
-    from test_live import read_line_matching, start_cli
-    import time
     snapshot = tmp_path / "sandbox.json"
 
     def serve():
         proc = start_cli("--auth", "off", "--snapshot", str(snapshot))
-        line = read_line_matching(proc.stdout, "ready at", time.monotonic() + 30)
-        return proc, line.split("ready at", 1)[1].strip()
+        return proc, served_url(proc)
 
     proc, base = serve()
     try:

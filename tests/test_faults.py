@@ -2,17 +2,14 @@
 import pytest
 import requests
 
-from app import create_app
-from app.server import MockServer
-from conftest import xml_to_data
+from helpers import SECTION, xml_to_data
 
-LIST = "/v1/sections/3719526/enrollments"
+LIST = f"/v1/sections/{SECTION}/enrollments"
 
 
 @pytest.fixture
-def server():
-    with MockServer(create_app({"TESTING": True, "AUTH": "off"})) as running:
-        yield running
+def server(live):
+    return live
 
 
 def add(server, **rule):
@@ -59,13 +56,12 @@ def test_a_dropped_connection(server):
     assert again.status_code == 201
 
 
-def test_a_seeded_probability_repeats_run_after_run():
+def test_a_seeded_probability_repeats_run_after_run(start_server):
     def pattern():
-        with MockServer(create_app({"TESTING": True, "AUTH": "off"})) as running:
-            add(running, path=LIST, probability=0.5, seed=11, status=500)
-            with requests.Session() as s:
-                return [s.get(f"{running.url}{LIST}", timeout=10).status_code
-                        for _ in range(30)]
+        running = start_server(AUTH="off")
+        add(running, path=LIST, probability=0.5, seed=11, status=500)
+        with requests.Session() as s:
+            return [s.get(f"{running.url}{LIST}", timeout=10).status_code for _ in range(30)]
     first, second = pattern(), pattern()
     assert first == second and {200, 500} == set(first)
 

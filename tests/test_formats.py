@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from app.formats import jsonfmt, xmlfmt
-from conftest import SECTION
+from schoology_mock.formats import jsonfmt, xmlfmt
+from helpers import SECTION
 
 URL = f"/v1/sections/{SECTION}/enrollments?limit=1"
 

@@ -3,7 +3,9 @@ import json
 
 import pytest
 
-from conftest import FORMATS, REALMS, SECTION, assert_same_data, xml_to_data
+from helpers import FORMATS, REALMS, SECTION, Api, assert_same_data, free_users, xml_to_data
+from schoology_mock import DEMO_FIXTURES, create_app
+from schoology_mock.store import load_file
 
 TEACHER, STUDENT, ENROLLMENT = 45552101, 45552222, 54302505
 NOT_ENROLLED = 45552101  # the Period 1 teacher is in no group
@@ -15,11 +17,6 @@ SINGLE = ["id", "uid", "school_uid", "name_title", "name_title_show", "name_firs
 def first_enrollment(api, plural, realm_id):
     return api.data(api.get(f"/v1/{plural}/{realm_id}/enrollments?limit=1"), "json")[
         "enrollment"][0]
-
-
-def free_user(store, realm, realm_id):
-    index = store.realms[(realm, realm_id)]
-    return next(uid for uid in store.users if uid not in index.by_uid)
 
 
 # --- view -----------------------------------------------------------------
@@ -53,7 +50,7 @@ def test_renaming_a_user_shows_in_every_enrollment(api, store):
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("plural,realm_id,realm", REALMS)
 def test_create_answers_201_with_the_object(api, store, fmt, plural, realm_id, realm):
-    uid = free_user(store, realm, realm_id)
+    uid = free_users(store, realm, realm_id, 1)[0]
     response = api.call("POST", f"/v1/{plural}/{realm_id}/enrollments", fmt,
                         body={"uid": str(uid), "admin": "0", "status": "3"})
     assert response.status_code == 201
@@ -69,7 +66,7 @@ def test_create_answers_201_with_the_object(api, store, fmt, plural, realm_id, r
 
 
 def test_create_accepts_numbers_as_well_as_strings(api, store):
-    uid = free_user(store, "group", 1530027713)
+    uid = free_users(store, "group", 1530027713, 1)[0]
     response = api.call("POST", "/v1/groups/1530027713/enrollments",
                         body={"uid": uid, "admin": 1, "status": 1})
     assert response.status_code == 201
@@ -77,10 +74,6 @@ def test_create_accepts_numbers_as_well_as_strings(api, store):
 
 
 def test_create_issues_increasing_ids_deterministically(app, store):
-    from app import create_app
-    from app.store import load_file
-    from conftest import Api, DEMO_FIXTURES
-
     def run(seed):
         s = load_file(DEMO_FIXTURES, seed=seed)
         client = Api(create_app({"AUTH": "off"}, store=s).test_client())
@@ -156,7 +149,7 @@ def test_oversized_body_is_413(api, store):
 
 
 def test_body_without_content_type_is_read_by_its_look(api, store):
-    uid = free_user(store, "group", 1530027713)
+    uid = free_users(store, "group", 1530027713, 1)[0]
     xml = f"<body><uid>{uid}</uid><admin>0</admin><status>1</status></body>".encode()
     response = api.client.post("/v1/groups/1530027713/enrollments", data=xml)
     assert response.status_code == 201
@@ -254,7 +247,7 @@ def test_wrong_methods_are_405_with_allow(api, store, method, url):
 def test_create_answer_carries_the_same_data_in_both_formats(api, store, plural, realm_id, realm):
     """Created as XML, read back as JSON (and the other way): the same data."""
     for made_in, read_in in (("xml", "json"), ("json", "xml")):
-        uid = free_user(store, realm, realm_id)
+        uid = free_users(store, realm, realm_id, 1)[0]
         created = api.data(api.call("POST", f"/v1/{plural}/{realm_id}/enrollments", made_in,
                                     body={"uid": uid, "admin": 1, "status": 4}), made_in)
         url = f"/v1/{plural}/{realm_id}/enrollments/{created['id']}"

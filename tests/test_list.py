@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import FORMATS, REALMS, SECTION, assert_same_data, xml_to_data
+from helpers import FORMATS, REALMS, SECTION, assert_same_data, xml_to_data
 
 # Field names, order and JSON types of a list item, as in the reference sample.
 LIST_ITEM = [("id", str), ("uid", str), ("school_uid", str), ("name_title", str),

@@ -1,20 +1,14 @@
 """End to end: a real server on a free port, driven with requests."""
 import json
-from pathlib import Path
-import queue
-import shutil
 import subprocess
-import sys
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import requests
 
-from conftest import ACCEPT, SECTION, assert_same_data, to_xml_body, xml_to_data
-
-GROUP = 1530027790  # Student Council
+from helpers import (ACCEPT, COUNCIL as GROUP, SECTION, assert_same_data, served_url, start_cli,
+                     to_xml_body, xml_to_data)
 
 
 def call(session, method, url, fmt="json", body=None, **kw):
@@ -120,34 +114,10 @@ def test_parallel_clients_enroll_each_user_once(live):
 
 
 # --- the console script ---------------------------------------------------------
-def start_cli(*args, stderr=subprocess.STDOUT):
-    """The console script on a free port. Its stderr joins stdout by default,
-    which read_line_matching keeps draining: a pipe nobody reads would stall
-    the server once it filled."""
-    exe = shutil.which("schoology-mock")
-    cmd = [exe] if exe else [sys.executable, "-m", "app.cli"]
-    return subprocess.Popen(cmd + ["serve", "--port", "0", *args], stdout=subprocess.PIPE,
-                            stderr=stderr, text=True)
-
-
-def read_line_matching(stream, needle, deadline):
-    lines = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(l) for l in stream], daemon=True).start()
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=max(0.01, deadline - time.monotonic()))
-        except queue.Empty:
-            break
-        if needle in line:
-            return line
-    raise AssertionError(f"no line with {needle!r} before the deadline")
-
-
 def test_serve_prints_its_url_and_serves_the_demo_school():
     proc = start_cli("--auth", "off")
     try:
-        line = read_line_matching(proc.stdout, "ready at", time.monotonic() + 30)
-        base = line.split("ready at", 1)[1].strip()
+        base = served_url(proc)
         assert base.startswith("http://127.0.0.1:") and base.endswith("/v1")
         r = requests.get(f"{base}/sections/{SECTION}/enrollments", timeout=10)
         assert r.status_code == 200 and r.json()["total"] == "19"
@@ -222,8 +192,7 @@ def test_parallel_bulk_enrollments_of_overlapping_users(live):
 def test_serve_acts_as_the_acting_uid_it_is_given():
     proc = start_cli("--auth", "off", "--acting-uid", "45552222")
     try:
-        base = read_line_matching(proc.stdout, "ready at", time.monotonic() + 30)
-        base = base.split("ready at", 1)[1].strip()
+        base = served_url(proc)
         r = requests.post(f"{base}/groups/1530027713/accesscode",
                           json={"access_code": "R6Q9K-ZMPJQ"}, timeout=10)
         assert r.status_code == 201 and r.json()["uid"] == "45552222"

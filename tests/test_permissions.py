@@ -6,12 +6,10 @@ import json
 import pytest
 from oauthlib.oauth1 import SIGNATURE_PLAINTEXT, Client
 
-from app import create_app
+from helpers import ADMIN, GROUP as ROBOTICS, SECTION as OWN_SECTION, STUDENT, TEACHER, free_users
+from schoology_mock import create_app
 
-ADMIN = ("demo-admin-key", "demo-admin-secret")
-TEACHER = ("demo-teacher-key", "demo-teacher-secret")  # 45552101: admin of 3719526, 3719541
-STUDENT = ("demo-student-key", "demo-student-secret")  # 45552222: member of 3719526, 3719588
-OWN_SECTION, OTHER_SECTION, ROBOTICS = 3719526, 3719588, 1530027713
+OTHER_SECTION = 3719588
 STUDENT_ENROLLMENT, TEACHER_ENROLLMENT = 54302506, 54302505
 
 
@@ -49,15 +47,11 @@ def as_student(oauth_app):
     return Signed(oauth_app, *STUDENT)
 
 
-def free_user(store, realm, realm_id):
-    return next(u for u in store.users if u not in store.realms[(realm, realm_id)].by_uid)
-
-
 def test_the_administrator_may_do_everything(as_admin, store):
     for section in (OWN_SECTION, OTHER_SECTION):
         assert as_admin("GET", f"/v1/sections/{section}/enrollments").status_code == 200
     assert as_admin("GET", f"/v1/groups/{ROBOTICS}/enrollments").status_code == 200
-    uid = free_user(store, "section", OTHER_SECTION)
+    uid = free_users(store, "section", OTHER_SECTION, 1)[0]
     assert as_admin("POST", f"/v1/sections/{OTHER_SECTION}/enrollments",
                     {"uid": uid, "admin": 0, "status": 1}).status_code == 201
 
@@ -66,7 +60,7 @@ def test_a_teacher_manages_their_own_sections(as_teacher, store):
     url = f"/v1/sections/{OWN_SECTION}/enrollments"
     assert as_teacher("GET", url).status_code == 200
     assert as_teacher("GET", f"{url}/{STUDENT_ENROLLMENT}").status_code == 200
-    uid = free_user(store, "section", OWN_SECTION)
+    uid = free_users(store, "section", OWN_SECTION, 1)[0]
     assert as_teacher("POST", url, {"uid": uid, "admin": 0, "status": 1}).status_code == 201
     assert as_teacher("PUT", f"{url}/{STUDENT_ENROLLMENT}", {"status": 2}).status_code == 204
     assert as_teacher("DELETE", f"{url}/{STUDENT_ENROLLMENT}").status_code == 204
@@ -91,7 +85,7 @@ def test_a_member_may_read_only_their_own_enrollment(as_student, store):
     assert own.status_code == 200 and json.loads(own.data)["uid"] == "45552222"
     for method, path, body in (
             ("GET", url, None), ("GET", f"{url}/{TEACHER_ENROLLMENT}", None),
-            ("POST", url, {"uid": free_user(store, "section", OWN_SECTION), "admin": 0,
+            ("POST", url, {"uid": free_users(store, "section", OWN_SECTION, 1)[0], "admin": 0,
                            "status": 1}),
             ("PUT", f"{url}/{TEACHER_ENROLLMENT}", {"status": 2}),
             ("DELETE", f"{url}/{TEACHER_ENROLLMENT}", None),
@@ -108,13 +102,13 @@ def rows(response):
 
 
 def test_across_realms_each_row_is_checked(as_teacher, as_student, store):
-    uid = free_user(store, "section", OWN_SECTION)
+    uid = free_users(store, "section", OWN_SECTION, 1)[0]
     items = [{"realm": "section", "section_id": OWN_SECTION, "uid": uid, "admin": 0, "status": 1},
              {"realm": "section", "section_id": OTHER_SECTION, "uid": uid, "admin": 0,
               "status": 1}]
     got = rows(as_teacher("POST", "/v1/enrollments", {"enrollments": {"enrollment": items}}))
     assert [r["response_code"] for r in got] == [200, 404]
-    other = free_user(store, "section", OWN_SECTION)
+    other = free_users(store, "section", OWN_SECTION, 1)[0]
     got = rows(as_student("POST", "/v1/enrollments", {"enrollments": {"enrollment": [
         {"realm": "section", "section_id": OWN_SECTION, "uid": other, "admin": 0, "status": 1}]}}))
     assert got[0]["response_code"] == 403

@@ -8,11 +8,12 @@ import pytest
 
 from marshmallow import ValidationError
 
-from app.schemas import (BulkCreateRow, CourseImportRow, DeleteRow, Dumper, EnrollmentCreate,
+from schoology_mock.schemas import (BulkCreateRow, CourseImportRow, DeleteRow, Dumper, EnrollmentCreate,
                          EnrollmentCreatedOut, EnrollmentOut, EnrollmentUpdate, ListQuery,
                          Loader, MultiRealmRow, Renderer, SchoolCodeImportRow, UpdateRow, view)
-from app.store import Conflict, FixtureError, build_store, load_file
-from conftest import DEMO_FIXTURES, demo_document
+from schoology_mock.store import Conflict, FixtureError, build_store, load_file
+from helpers import demo_document
+from schoology_mock import DEMO_FIXTURES
 
 
 def brute_force(store, realm_id, statuses, admins, uids):

@@ -28,7 +28,7 @@ def api_base():
     that send Host: api.schoology.com to reach the mock (schoolopy, the Ed-Fi
     extractor) get the server's own address instead, so the links they follow
     come back here rather than going to Schoology."""
-    base = current_app.config.get("BASE_URL")
+    base = current_app.config["BASE_URL"] or current_app.extensions.get("schoology_server_url")
     if base and request.host.split(":")[0].endswith("schoology.com"):
         return base.rstrip("/") + "/v1"
     return f"{request.scheme}://{request.host}/v1"

@@ -138,9 +138,10 @@ KINDS = {
 
 
 def read_file(path):
-    """The fixture document in the file at path."""
+    """The fixture document in the file at path (a path, or a Traversable from
+    importlib.resources, which has an open() of its own)."""
     try:
-        with open(path, "rb") as f:
+        with (path.open("rb") if hasattr(path, "open") else open(path, "rb")) as f:
             return json.load(f)
     except OSError as e:
         raise FixtureError(f"{path}: cannot read fixture file: {e.strerror}") from None

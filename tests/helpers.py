@@ -1,0 +1,122 @@
+"""What several test modules share: the demo school's ids and credentials, and
+helpers to read and write both formats and to run the console script. Tests
+import this module (setup.cfg puts tests/ on pytest's pythonpath); fixtures
+live in conftest.py, which no test imports."""
+import json
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+import xmltodict
+
+from schoology_mock import DEMO_FIXTURES
+
+SECTION = 3719526  # Algebra I: Period 1 in the demo school
+GROUP = 1530027713  # Robotics Club
+COUNCIL = 1530027790  # Student Council
+ROBOTICS_CODE = "R6Q9K-ZMPJQ"
+FORMATS = ("json", "xml")
+ACCEPT = {"json": "application/json", "xml": "text/xml"}
+CONTENT_TYPE = {"json": "application/json", "xml": "text/xml"}
+REALMS = [("sections", SECTION, "section"), ("groups", GROUP, "group")]
+
+ADMIN = ("demo-admin-key", "demo-admin-secret")
+TEACHER = ("demo-teacher-key", "demo-teacher-secret")  # 45552101: admin of 3719526, 3719541
+STUDENT = ("demo-student-key", "demo-student-secret")  # 45552222: member of 3719526, 3719588
+TOKEN = ("demo-student-token", "demo-student-token-secret")  # of demo-teacher-key
+
+
+def demo_document():
+    return json.loads(DEMO_FIXTURES.read_text())
+
+
+def free_users(store, realm, realm_id, n):
+    """n users of the store not enrolled in that realm."""
+    taken = store.realms[(realm, realm_id)].by_uid
+    return [uid for uid in store.users if uid not in taken][:n]
+
+
+def xml_to_data(body, list_tags=("enrollment",)):
+    """Read an XML answer with xmltodict (not our own parser), so a fault in
+    the mock's formats cannot hide itself; the <result> root is dropped."""
+    doc = xmltodict.parse(body, force_list=list_tags,
+                          postprocessor=lambda path, key, value: (key, "" if value is None
+                                                                  else value))
+    return doc["result"]
+
+
+def as_strings(data):
+    """JSON data as XML can carry it: every scalar a string."""
+    return json.loads(json.dumps(data), parse_int=str)
+
+
+def assert_same_data(as_json, as_xml):
+    """A JSON answer and an XML answer carry the same data. An empty list has
+    no elements in XML at all."""
+    expected = as_strings(as_json)
+    if isinstance(expected, dict):
+        expected = {k: v for k, v in expected.items() if v != []}
+    assert as_xml == expected
+
+
+def to_xml_body(data, root="body"):
+    """A request body in Schoology's XML form, written by xmltodict."""
+    return xmltodict.unparse({root: data}).encode()
+
+
+class Api:
+    """Drives the app through the Flask test client in either format."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def call(self, method, path, fmt="json", body=None, raw=None, headers=None, **kw):
+        headers = dict({"Accept": ACCEPT[fmt]}, **(headers or {}))
+        data = raw
+        if body is not None:
+            data = json.dumps(body) if fmt == "json" else to_xml_body(body)
+            headers.setdefault("Content-Type", CONTENT_TYPE[fmt])
+        return self.client.open(path, method=method, data=data, headers=headers, **kw)
+
+    def data(self, response, fmt):
+        if not response.data:
+            return None
+        if fmt == "json":
+            return json.loads(response.data)
+        return xml_to_data(response.data)
+
+    def get(self, path, fmt="json", **kw):
+        return self.call("GET", path, fmt, **kw)
+
+
+# --- the console script -------------------------------------------------------
+def start_cli(*args, stderr=subprocess.STDOUT, env=None, port="0"):
+    """`schoology-mock serve` on a free port. Its stderr joins stdout by default,
+    which read_line_matching keeps draining: a pipe nobody reads would stall
+    the server once it filled."""
+    exe = shutil.which("schoology-mock")
+    cmd = [exe] if exe else [sys.executable, "-m", "schoology_mock"]
+    return subprocess.Popen(cmd + ["serve", "--port", port, *args], stdout=subprocess.PIPE,
+                            stderr=stderr, text=True, env=env)
+
+
+def read_line_matching(stream, needle, deadline):
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in stream], daemon=True).start()
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.01, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if needle in line:
+            return line
+    raise AssertionError(f"no line with {needle!r} before the deadline")
+
+
+def served_url(proc, timeout=30):
+    """The API's base URL a started server prints: http://127.0.0.1:PORT/v1"""
+    line = read_line_matching(proc.stdout, "ready at", time.monotonic() + timeout)
+    return line.split("ready at", 1)[1].strip()
