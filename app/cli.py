@@ -11,6 +11,10 @@ PROG = "schoology-mock"
 
 
 def main(argv=None):
+    return run_serve(build_parser().parse_args(argv))
+
+
+def build_parser():
     parser = argparse.ArgumentParser(prog=PROG, description="A mock of the Schoology REST API (v1).")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser(
@@ -25,8 +29,7 @@ def main(argv=None):
         serve.add_argument(setting.flag, dest=setting.key, metavar=setting.metavar,
                            help=f"{setting.help} (default: {default})")
     serve.add_argument("--no-journal", action="store_true", help="the same as --journal-size 0")
-    args = parser.parse_args(argv)
-    return run_serve(args)
+    return parser
 
 
 def fail(message):
@@ -64,7 +67,8 @@ def run_serve(args):
     try:
         server.bind()
     except OSError as e:
-        return fail(f"cannot listen on {server.host}:{app.config['PORT']}: {e}")
+        return fail(f"cannot listen on {server.host} port {app.config['PORT']} "
+                    f"(host and port settings): {e.strerror or e}")
     # SIGTERM ends the server as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     print(f"{PROG}: serving {app.extensions['schoology_source']} (auth: {app.config['AUTH']})",

@@ -30,6 +30,7 @@ class MockServer:
         self._thread = None
         self._base_url = setting(base_url, "BASE_URL")
         self.snapshot_written = None
+        self._stopped = False
 
     @property
     def port(self):
@@ -65,6 +66,9 @@ class MockServer:
         return self
 
     def stop(self):
+        if self._stopped:
+            return
+        self._stopped = True
         self._server.stop()
         if self._thread is not None:
             self._thread.join(timeout=10)

@@ -140,7 +140,25 @@ def fixtures(value):
     """A fixture file's path; None is the demo school shipped with the package."""
     if value is None or hasattr(value, "read_bytes"):  # a Path or an importlib Traversable
         return value
-    return path(value)
+    value = path(value)
+    if not os.path.isfile(value):
+        raise ValueError("no such file")
+    return value
+
+
+def token(value):
+    """Sent in a header by hand: visible ASCII, no spaces, which clients would trim or mangle."""
+    if not isinstance(value, str) or not re.fullmatch(r"[!-~]+", value):
+        raise ValueError("expected a token of visible ASCII characters, without spaces")
+    return value
+
+
+def host(value):
+    """An IP address or a host name to bind."""
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9.\-]+|\[?[0-9A-Fa-f:.]+\]?",
+                                                      value):
+        raise ValueError("expected an IP address or a host name")
+    return value.strip("[]")
 
 
 SETTINGS = [
@@ -154,7 +172,7 @@ SETTINGS = [
             "50/5, as Schoology"),
     Setting("JOURNAL_SIZE", 5000, whole(0),
             "requests the journal (/_mock/requests) keeps; 0: no journal", "N"),
-    Setting("ADMIN_TOKEN", None, optional(text),
+    Setting("ADMIN_TOKEN", None, optional(token),
             "require this in X-Mock-Admin-Token on /_mock/ requests", "TOKEN",
             "none: /_mock/ answers clients on this machine only"),
     Setting("SNAPSHOT", None, optional(writable_path),
@@ -166,7 +184,7 @@ SETTINGS = [
     Setting("BASE_URL", None, optional(url),
             "the address clients reach the server at, when not http://HOST:PORT "
             "(behind a proxy)", "URL", "http://HOST:PORT"),
-    Setting("HOST", "127.0.0.1", text, "address to bind", "HOST"),
+    Setting("HOST", "127.0.0.1", host, "address to bind", "HOST"),
     Setting("PORT", 0, whole(0, 65535), "port to listen on; 0 picks a free one", "PORT"),
     Setting("THREADS", 16, whole(1), "worker threads", "N"),
 ]
