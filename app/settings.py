@@ -192,7 +192,7 @@ BY_KEY = {s.key: s for s in SETTINGS}
 DEFAULTS = {s.key: s.default for s in SETTINGS}
 # Where a front end's default differs from create_app's.
 SERVE_DEFAULTS = {"PORT": 8000}
-PLUGIN_DEFAULTS = {"RATE_LIMIT": None}  # a test suite should not wait on a rate limit
+PLUGIN_DEFAULTS = {"RATE_LIMIT": "off"}  # a test suite should not wait on a rate limit
 
 
 def check(config, kind="config"):

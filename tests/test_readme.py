@@ -4,6 +4,7 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
 import requests
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -51,3 +52,52 @@ def test_readme_curl_examples_succeed(live):
                 assert rows and applied == rows, (command, text)
             if headers.get("Accept") == "text/xml":
                 assert response.content.startswith(b"<?xml")
+
+
+def section(title):
+    return README.read_text().split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_settings_table_names_every_setting_in_all_four_spellings():
+    from schoology_mock.settings import SETTINGS
+    rows = [line for line in section("Settings").splitlines()
+            if line.startswith("| ") and "`--" in line]
+    assert len(rows) == len(SETTINGS)
+    for setting, row in zip(SETTINGS, rows):
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert cells[1:5] == [f"`{setting.flag}`", f"`{setting.env}`", f"`{setting.ini}`",
+                              f"`{setting.key}`"], row
+
+
+def test_the_settings_refusals_shown_are_what_they_say():
+    from schoology_mock.settings import BY_KEY, SettingError
+    block = re.search(r"```\n(schoology-mock: --.*?)```", section("Settings"), re.S).group(1)
+    spellings = [(r"schoology-mock: --([a-z-]+) '(.*?)': ", "flag"),
+                 (r"schoology-mock: SCHOOLOGY_MOCK_([A-Z_]+)='(.*?)': ", "env"),
+                 (r"ERROR: ini option schoology_mock_([a-z_]+) '(.*?)': ", "ini"),
+                 (r"config key ([A-Z_]+) '(.*?)': ", "config")]
+    lines = block.strip().splitlines()
+    assert len(lines) == 4
+    for line, (pattern, kind) in zip(lines, spellings):
+        name, value = re.match(pattern, line).groups()
+        with pytest.raises(SettingError) as refused:
+            BY_KEY[name.upper().replace("-", "_")].check(value, kind)
+        assert line.endswith(str(refused.value)), (line, str(refused.value))
+
+
+def python_blocks(title):
+    return re.findall(r"```python\n(.*?)```", section(title), re.S)
+
+
+def test_the_python_example_runs():
+    example = python_blocks("Using it in your project")[0]
+    scope = {}
+    exec(compile(example, "README.md", "exec"), scope)
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/v1", scope["base_url"])
+
+
+def test_the_pytest_example_passes(pytester):
+    example = python_blocks("Using it in your project")[1]
+    assert "def test_unenroll(schoology_mock)" in example
+    pytester.makepyfile(test_example=example)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
