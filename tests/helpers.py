@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 
 import xmltodict
 
@@ -93,14 +94,27 @@ class Api:
 
 
 # --- the console script -------------------------------------------------------
-def start_cli(*args, stderr=subprocess.STDOUT, env=None, port="0"):
-    """`schoology-mock serve` on a free port. Its stderr joins stdout by default,
-    which read_line_matching keeps draining: a pipe nobody reads would stall
-    the server once it filled."""
-    exe = shutil.which("schoology-mock")
-    cmd = [exe] if exe else [sys.executable, "-m", "schoology_mock"]
-    return subprocess.Popen(cmd + ["serve", "--port", port, *args], stdout=subprocess.PIPE,
-                            stderr=stderr, text=True, env=env)
+def start_cli(*args, stderr=subprocess.STDOUT, command=None, **popen):
+    """`schoology-mock serve` (or the command given) on a free port. Its stderr
+    joins stdout by default, which read_line_matching keeps draining: a pipe
+    nobody reads would stall the server once it filled."""
+    if command is None:
+        exe = shutil.which("schoology-mock")
+        command = [exe] if exe else [sys.executable, "-m", "schoology_mock"]
+    return subprocess.Popen([*command, "serve", "--port", "0", *args], stdout=subprocess.PIPE,
+                            stderr=stderr, text=True, **popen)
+
+
+@contextmanager
+def serving(*args, **kw):
+    """A started `serve` (start_cli's arguments): the API's base URL. On leaving,
+    the server must stop cleanly on SIGTERM."""
+    proc = start_cli(*args, **kw)
+    try:
+        yield served_url(proc)
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=15) == 0
 
 
 def read_line_matching(stream, needle, deadline):

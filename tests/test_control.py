@@ -5,7 +5,7 @@ import pytest
 import requests
 from requests_oauthlib import OAuth1
 
-from helpers import ADMIN as ADMIN_KEY, demo_document, served_url, start_cli
+from helpers import ADMIN as ADMIN_KEY, demo_document, serving
 from schoology_mock import create_app
 
 ADMIN = OAuth1(*ADMIN_KEY)
@@ -210,25 +210,12 @@ def test_with_an_admin_token_every_control_request_needs_it():
 
 def test_serve_snapshot_keeps_the_state_across_restarts(tmp_path):
     snapshot = tmp_path / "sandbox.json"
-
-    def serve():
-        proc = start_cli("--auth", "off", "--snapshot", str(snapshot))
-        return proc, served_url(proc)
-
-    proc, base = serve()
-    try:
+    with serving("--auth", "off", "--snapshot", str(snapshot)) as base:
         r = requests.delete(f"{base}/sections/3719526/enrollments/54302505", timeout=10)
         assert r.status_code == 204
-    finally:
-        proc.terminate()
-        assert proc.wait(timeout=15) == 0
     assert snapshot.exists()
-    proc, base = serve()
-    try:
+    with serving("--auth", "off", "--snapshot", str(snapshot)) as base:
         assert requests.get(f"{base}/sections/3719526/enrollments/54302505",
                             timeout=10).status_code == 404
         assert requests.get(f"{base}/sections/3719526/enrollments/54302506",
                             timeout=10).status_code == 200
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)

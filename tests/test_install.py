@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-from helpers import SECTION, served_url
+from helpers import SECTION, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -116,16 +116,10 @@ def test_the_wheel_in_a_fresh_venv_beside_a_users_own_app_package(tmp_path):
 
     # the console script serves the demo school from the installed package
     env = user_environ(venv)
-    server = subprocess.Popen([venv / "bin" / "schoology-mock", "serve", "--port", "0", "--auth",
-                               "off"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, env=env, cwd=outside)
-    try:
-        base = served_url(server)
+    with serving("--auth", "off", command=[venv / "bin" / "schoology-mock"], env=env,
+                 cwd=outside) as base:
         listed = requests.get(f"{base}/sections/{SECTION}/enrollments", timeout=10)
         assert listed.status_code == 200 and listed.json()["total"] == "19"
-    finally:
-        server.terminate()
-        assert server.wait(timeout=15) == 0
 
     # the user's project: its own app package, its own tests using the plugin
     project = tmp_path / "project"

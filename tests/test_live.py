@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from helpers import (ACCEPT, COUNCIL as GROUP, SECTION, assert_same_data, served_url, start_cli,
+from helpers import (ACCEPT, COUNCIL as GROUP, SECTION, assert_same_data, serving, start_cli,
                      to_xml_body, xml_to_data)
 
 
@@ -115,16 +115,11 @@ def test_parallel_clients_enroll_each_user_once(live):
 
 # --- the console script ---------------------------------------------------------
 def test_serve_prints_its_url_and_serves_the_demo_school():
-    proc = start_cli("--auth", "off")
-    try:
-        base = served_url(proc)
+    with serving("--auth", "off") as base:
         assert base.startswith("http://127.0.0.1:") and base.endswith("/v1")
         r = requests.get(f"{base}/sections/{SECTION}/enrollments", timeout=10)
         assert r.status_code == 200 and r.json()["total"] == "19"
         assert r.headers["X-Schoology"] == "API"
-    finally:
-        proc.terminate()
-        assert proc.wait(timeout=15) == 0
 
 
 def test_serve_refuses_a_bad_fixture_file_naming_it(tmp_path):
@@ -190,15 +185,10 @@ def test_parallel_bulk_enrollments_of_overlapping_users(live):
 
 
 def test_serve_acts_as_the_acting_uid_it_is_given():
-    proc = start_cli("--auth", "off", "--acting-uid", "45552222")
-    try:
-        base = served_url(proc)
+    with serving("--auth", "off", "--acting-uid", "45552222") as base:
         r = requests.post(f"{base}/groups/1530027713/accesscode",
                           json={"access_code": "R6Q9K-ZMPJQ"}, timeout=10)
         assert r.status_code == 201 and r.json()["uid"] == "45552222"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
     refused = start_cli("--acting-uid", "5", stderr=subprocess.PIPE)
     _, err = refused.communicate(timeout=30)
     assert refused.returncode == 2 and "--acting-uid 5: no such user" in err

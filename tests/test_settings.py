@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from helpers import GROUP, ROBOTICS_CODE, SECTION, demo_document, served_url, start_cli
+from helpers import GROUP, ROBOTICS_CODE, SECTION, demo_document, serving
 from schoology_mock import SettingError, create_app
 from schoology_mock.cli import build_parser, configure, main
 from schoology_mock.settings import SETTINGS
@@ -209,31 +209,19 @@ def test_serve_takes_its_settings_from_the_environment(clean_environ):
     the acting user from a flag that overrides the environment's."""
     env = dict(os.environ, SCHOOLOGY_MOCK_AUTH="off", SCHOOLOGY_MOCK_JOURNAL_SIZE="0",
                SCHOOLOGY_MOCK_ACTING_UID="45552222")
-    proc = start_cli("--acting-uid", "45552101", env=env)
-    try:
-        base = served_url(proc)
+    with serving("--acting-uid", "45552101", env=env) as base:
         assert requests.get(f"{base}/sections/{SECTION}/enrollments", timeout=10).status_code == 200
         joined = requests.post(f"{base}/groups/{GROUP}/accesscode", timeout=10,
                                json={"access_code": ROBOTICS_CODE})
         assert joined.status_code == 201 and joined.json()["uid"] == "45552101"
         root = base[:-len("/v1")]
         assert requests.get(f"{root}/_mock/requests", timeout=10).status_code == 404
-    finally:
-        proc.terminate()
-        assert proc.wait(timeout=15) == 0
 
 
 def test_python_dash_m_serves_like_the_console_script(clean_environ):
-    proc = subprocess.Popen([sys.executable, "-m", "schoology_mock", "serve", "--port", "0",
-                             "--auth", "off"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
-    try:
-        base = served_url(proc)
+    with serving("--auth", "off", command=[sys.executable, "-m", "schoology_mock"]) as base:
         r = requests.get(f"{base}/sections/{SECTION}/enrollments", timeout=10)
         assert r.status_code == 200 and r.json()["total"] == "19"
-    finally:
-        proc.terminate()
-        assert proc.wait(timeout=15) == 0
     refused = subprocess.run([sys.executable, "-m", "schoology_mock", "serve", "--seed", "x"],
                              capture_output=True, text=True, timeout=60)
     assert refused.returncode == 2
