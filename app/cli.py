@@ -3,6 +3,7 @@ import argparse
 import os
 import signal
 import sys
+import threading
 
 from . import settings
 from .settings import SETTINGS, SettingError
@@ -69,19 +70,22 @@ def run_serve(args):
     except OSError as e:
         return fail(f"cannot listen on {server.host} port {app.config['PORT']} "
                     f"(host and port settings): {e.strerror or e}")
-    # SIGTERM ends the server as Ctrl-C does.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # The server runs in its own thread and the main thread only waits: a signal
+    # handler then never interrupts the server's loop halfway through (a
+    # KeyboardInterrupt raised there can leave one of its locks held, and the
+    # server would never stop).
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    server.start()
     print(f"{PROG}: serving {app.extensions['schoology_source']} (auth: {app.config['AUTH']})",
           flush=True)
     print(f"{PROG}: ready at {server.url}/v1", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
+    while server.serving and not stopping.wait(0.5):
         pass
-    finally:
-        server.stop()
-        if server.snapshot_written:
-            print(f"{PROG}: state written to {server.snapshot_written}", flush=True)
+    server.stop()
+    if server.snapshot_written:
+        print(f"{PROG}: state written to {server.snapshot_written}", flush=True)
     return 0
 
 

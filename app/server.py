@@ -59,11 +59,17 @@ class MockServer:
 
     def start(self):
         """Serve from a background thread; returns once the port is open."""
-        self.bind()
+        if not self._server.ready:
+            self.bind()
         self._thread = threading.Thread(target=self._server.serve, name="schoology-mock",
                                         daemon=True)
         self._thread.start()
         return self
+
+    @property
+    def serving(self):
+        """Whether the thread start() began is still serving."""
+        return self._thread is not None and self._thread.is_alive()
 
     def stop(self):
         if self._stopped:

@@ -3,8 +3,10 @@ helpers to read and write both formats and to run the console script. Tests
 import this module (setup.cfg puts tests/ on pytest's pythonpath); fixtures
 live in conftest.py, which no test imports."""
 import json
+import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -101,6 +103,7 @@ def start_cli(*args, stderr=subprocess.STDOUT, command=None, **popen):
     if command is None:
         exe = shutil.which("schoology-mock")
         command = [exe] if exe else [sys.executable, "-m", "schoology_mock"]
+    popen["env"] = dict(popen.get("env") or os.environ, PYTHONFAULTHANDLER="1")
     return subprocess.Popen([*command, "serve", "--port", "0", *args], stdout=subprocess.PIPE,
                             stderr=stderr, text=True, **popen)
 
@@ -109,17 +112,32 @@ def start_cli(*args, stderr=subprocess.STDOUT, command=None, **popen):
 def serving(*args, **kw):
     """A started `serve` (start_cli's arguments): the API's base URL. On leaving,
     the server must stop cleanly on SIGTERM."""
-    proc = start_cli(*args, **kw)
+    proc, seen = start_cli(*args, **kw), []
     try:
-        yield served_url(proc)
+        yield served_url(proc, seen=seen)
     finally:
         proc.terminate()
-        assert proc.wait(timeout=15) == 0
+        try:
+            code = proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)  # faulthandler (below) prints every thread's stack
+            proc.wait(timeout=15)
+            time.sleep(0.2)  # the drain thread's last lines (diagnostics only)
+            code = "still running 15 s after SIGTERM"
+        assert code == 0, f"serve {args}: {code}: {''.join(seen)}"
 
 
-def read_line_matching(stream, needle, deadline):
+def read_line_matching(stream, needle, deadline, seen=None):
+    """The first line with needle in it; every line read goes to seen as well."""
     lines = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in stream], daemon=True).start()
+    seen = [] if seen is None else seen
+
+    def drain():
+        for line in stream:
+            seen.append(line)
+            lines.put(line)
+
+    threading.Thread(target=drain, daemon=True).start()
     while time.monotonic() < deadline:
         try:
             line = lines.get(timeout=max(0.01, deadline - time.monotonic()))
@@ -127,10 +145,10 @@ def read_line_matching(stream, needle, deadline):
             break
         if needle in line:
             return line
-    raise AssertionError(f"no line with {needle!r} before the deadline")
+    raise AssertionError(f"no line with {needle!r} before the deadline: {''.join(seen)}")
 
 
-def served_url(proc, timeout=30):
+def served_url(proc, timeout=30, seen=None):
     """The API's base URL a started server prints: http://127.0.0.1:PORT/v1"""
-    line = read_line_matching(proc.stdout, "ready at", time.monotonic() + timeout)
+    line = read_line_matching(proc.stdout, "ready at", time.monotonic() + timeout, seen)
     return line.split("ready at", 1)[1].strip()
