@@ -3,7 +3,7 @@ import argparse
 import os
 import signal
 import sys
-import threading
+import time
 
 from . import settings
 from .settings import SETTINGS, SettingError
@@ -16,7 +16,8 @@ def main(argv=None):
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog=PROG, description="A mock of the Schoology REST API (v1).")
+    parser = argparse.ArgumentParser(prog=PROG,
+                                     description="A mock of the Schoology REST API (v1).")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser(
         "serve", help="serve the API over HTTP",
@@ -53,7 +54,8 @@ def configure(args, environ):
 
 def run_serve(args):
     from . import create_app
-    from .server import MockServer
+    from .server import BindError, MockServer
+    from .snapshot import SnapshotError
     from .store import FixtureError
 
     given_by = {}
@@ -67,23 +69,26 @@ def run_serve(args):
     server = MockServer(app)
     try:
         server.bind()
-    except OSError as e:
-        return fail(f"cannot listen on {server.host} port {app.config['PORT']} "
-                    f"(host and port settings): {e.strerror or e}")
-    # The server runs in its own thread and the main thread only waits: a signal
-    # handler then never interrupts the server's loop halfway through (a
-    # KeyboardInterrupt raised there can leave one of its locks held, and the
-    # server would never stop).
-    stopping = threading.Event()
+    except BindError as e:
+        return fail(f"{e} (host and port settings)")
+    # The server runs in its own thread and the main thread only sleeps: a
+    # signal then never interrupts the server's loop halfway through (a
+    # KeyboardInterrupt raised there can leave one of its locks held, and it
+    # would never stop). The handler only sets a flag: it takes no lock that
+    # the code it interrupted might hold.
+    stopping = []
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stopping.set())
+        signal.signal(signum, lambda *_: stopping.append(True))
     server.start()
     print(f"{PROG}: serving {app.extensions['schoology_source']} (auth: {app.config['AUTH']})",
           flush=True)
     print(f"{PROG}: ready at {server.url}/v1", flush=True)
-    while server.serving and not stopping.wait(0.5):
-        pass
-    server.stop()
+    while server.serving and not stopping:
+        time.sleep(0.1)
+    try:
+        server.stop()
+    except SnapshotError as e:
+        return fail(e)
     if server.snapshot_written:
         print(f"{PROG}: state written to {server.snapshot_written}", flush=True)
     return 0

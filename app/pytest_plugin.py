@@ -49,9 +49,12 @@ class Journal:
     """The mock's request journal, with assertions for tests."""
 
     def __init__(self, app):
-        self._journal = app.extensions.get("schoology_journal")
+        self._journal = app.extensions.get("schoology_journal")  # None: kept no journal
 
     def requests(self, method=None, path=None, status=None):
+        if self._journal is None:
+            raise RuntimeError("the mock keeps no journal (ini option "
+                               "schoology_mock_journal_size = 0)")
         return self._journal.select(method=method, path=path, status=status)
 
     def count(self, **filters):
@@ -64,7 +67,8 @@ class Journal:
             + ", ".join(f"{e['method']} {e['path']} -> {e['status']}" for e in got))
 
     def clear(self):
-        self._journal.clear()
+        if self._journal is not None:
+            self._journal.clear()
 
 
 class Faults:
@@ -119,18 +123,30 @@ class SchoologyMock:
 
 @pytest.fixture(scope="session")
 def schoology_mock_server(pytestconfig):
+    """The session's server. Each refusal is one line, and pytest.fail is called
+    outside the except block so no chained traceback comes with it."""
     from . import FixtureError, create_app
+    from .server import BindError
+    from .snapshot import SnapshotError
 
+    server = refusal = None
     try:
-        app = create_app(pytestconfig.stash[_CONFIG])
-    except (settings.SettingError, FixtureError) as e:
-        # ACTING_UID (checked against the fixtures) or the fixture file itself
-        refusal = str(e.given_as("ini") if isinstance(e, settings.SettingError) else e)
-    else:
-        with MockServer(app) as server:
-            yield SchoologyMock(server)
-        return
-    pytest.fail(refusal, pytrace=False)  # outside the except: one line, no chained traceback
+        server = MockServer(create_app(pytestconfig.stash[_CONFIG])).start()
+    except settings.SettingError as e:  # ACTING_UID, checked against the fixtures
+        refusal = str(e.given_as("ini"))
+    except FixtureError as e:
+        refusal = str(e)
+    except BindError as e:
+        refusal = f"{e} (ini options schoology_mock_host, schoology_mock_port)"
+    if refusal:
+        pytest.fail(refusal, pytrace=False)
+    yield SchoologyMock(server)
+    try:
+        server.stop()
+    except SnapshotError as e:
+        refusal = str(e)
+    if refusal:
+        pytest.fail(refusal, pytrace=False)
 
 
 @pytest.fixture

@@ -17,6 +17,10 @@ from .settings import DEFAULTS
 from .snapshot import write_snapshot
 
 
+class BindError(Exception):
+    """The address cannot be listened on (in use, not this machine's, unknown)."""
+
+
 class MockServer:
     def __init__(self, app, host=None, port=None, threads=None, base_url=None):
         def setting(given, key):
@@ -46,8 +50,13 @@ class MockServer:
         return f"http://{host}:{self.port}"
 
     def bind(self):
-        """Open the listening socket (port 0 picks a free one)."""
-        self._server.prepare()
+        """Open the listening socket (port 0 picks a free one); BindError if it cannot."""
+        try:
+            self._server.prepare()
+        except (OSError, ValueError) as e:  # ValueError: a name getaddrinfo cannot encode
+            where = self.host or "every interface"
+            raise BindError(f"cannot listen on {where} port {self._server.bind_addr[1]}: "
+                            f"{getattr(e, 'strerror', None) or e}") from None
         # Where links lead clients that sent Host: api.schoology.com.
         self.app.extensions["schoology_server_url"] = self.url
         return self
@@ -72,6 +81,8 @@ class MockServer:
         return self._thread is not None and self._thread.is_alive()
 
     def stop(self):
+        """Stop serving, then write the snapshot if the app has one (SnapshotError
+        if it cannot be written)."""
         if self._stopped:
             return
         self._stopped = True

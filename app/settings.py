@@ -6,8 +6,10 @@ one is refused in one line that names the setting as it was given.
 
 This module imports nothing of the app, so the pytest plugin can check its
 options without loading Flask."""
+import ipaddress
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from typing import Callable
 
@@ -70,14 +72,15 @@ class Setting:
 # --- parsers: each takes text (flags, environment, ini) or a typed value (config) ---
 def whole(minimum=None, maximum=None):
     def parse(value):
-        if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+        if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,30}\s*", value):
             value = int(value)
         if (not isinstance(value, int) or isinstance(value, bool)
                 or (minimum is not None and value < minimum)
                 or (maximum is not None and value > maximum)):
-            bounds = {(None, None): "", (0, None): " of 0 or more", (1, None): " of 1 or more"}
+            if maximum is not None:
+                raise ValueError(f"expected a whole number from {minimum} to {maximum}")
             raise ValueError("expected a whole number"
-                             + bounds.get((minimum, maximum), f" from {minimum} to {maximum}"))
+                             + ("" if minimum is None else f" of {minimum} or more"))
         return value
     return parse
 
@@ -108,11 +111,27 @@ def path(value):
 
 
 def writable_path(value):
-    """A file the server may write later: its folder must exist now, not at shutdown."""
+    """A file the server writes when it stops: whether it can is found out now,
+    by writing a file beside it, not after a whole session."""
     value = path(value)
     folder = os.path.dirname(os.path.abspath(value))
     if not os.path.isdir(folder):
         raise ValueError(f"folder {folder} does not exist")
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        raise ValueError(f"cannot write in folder {folder}: {e.strerror or e}") from None
+    return value
+
+
+def fixtures(value):
+    """A fixture file's path; None is the demo school shipped with the package."""
+    if value is None or (hasattr(value, "read_bytes") and not isinstance(value, os.PathLike)):
+        return value  # a Traversable of importlib.resources (the demo school in a zip)
+    value = path(value)
+    if not os.path.isfile(value):
+        raise ValueError("no such file")
     return value
 
 
@@ -131,19 +150,10 @@ def rate_limit(value):
         count, seconds = whole(1)(count), float(seconds)
     except (TypeError, ValueError):
         seconds = 0
-    if not seconds > 0:
-        raise ValueError("expected N/SECONDS (e.g. 50/5) or off")
+    # A window the clock cannot step through (inf, nan, 1e-320) would break every request.
+    if not 0.001 <= seconds <= 86400:
+        raise ValueError("expected N/SECONDS (e.g. 50/5; SECONDS from 0.001 to 86400) or off")
     return count, seconds
-
-
-def fixtures(value):
-    """A fixture file's path; None is the demo school shipped with the package."""
-    if value is None or hasattr(value, "read_bytes"):  # a Path or an importlib Traversable
-        return value
-    value = path(value)
-    if not os.path.isfile(value):
-        raise ValueError("no such file")
-    return value
 
 
 def token(value):
@@ -155,10 +165,14 @@ def token(value):
 
 def host(value):
     """An IP address or a host name to bind."""
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9.\-]+|\[?[0-9A-Fa-f:.]+\]?",
-                                                      value):
-        raise ValueError("expected an IP address or a host name")
-    return value.strip("[]")
+    if isinstance(value, str):
+        try:
+            return str(ipaddress.ip_address(value.strip("[]")))
+        except ValueError:
+            label = r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)"
+            if len(value) <= 253 and re.fullmatch(rf"{label}(\.{label})*", value):
+                return value
+    raise ValueError("expected an IP address or a host name (0.0.0.0 or :: for every interface)")
 
 
 SETTINGS = [
@@ -170,7 +184,7 @@ SETTINGS = [
     Setting("RATE_LIMIT", (50, 5.0), rate_limit,
             "requests each consumer key may send per window, or off", "N/SECONDS|off",
             "50/5, as Schoology"),
-    Setting("JOURNAL_SIZE", 5000, whole(0),
+    Setting("JOURNAL_SIZE", 5000, whole(0, 1_000_000),
             "requests the journal (/_mock/requests) keeps; 0: no journal", "N"),
     Setting("ADMIN_TOKEN", None, optional(token),
             "require this in X-Mock-Admin-Token on /_mock/ requests", "TOKEN",
@@ -186,7 +200,7 @@ SETTINGS = [
             "(behind a proxy)", "URL", "http://HOST:PORT"),
     Setting("HOST", "127.0.0.1", host, "address to bind", "HOST"),
     Setting("PORT", 0, whole(0, 65535), "port to listen on; 0 picks a free one", "PORT"),
-    Setting("THREADS", 16, whole(1), "worker threads", "N"),
+    Setting("THREADS", 16, whole(1, 1024), "worker threads", "N"),
 ]
 BY_KEY = {s.key: s for s in SETTINGS}
 DEFAULTS = {s.key: s.default for s in SETTINGS}
@@ -218,11 +232,13 @@ def from_environ(environ=None):
 
 
 def resolve(layers):
-    """Layers of (kind, {key: value}), lowest first, parsed and merged: the
-    config and, for each key, the kind that gave it."""
-    config, given_by = {}, {}
+    """Layers of (kind, {key: value}), lowest first: the config, each setting
+    parsed from the layer that gives it last (a value a higher layer overrides
+    is never used, so never refused), and for each key the kind that gave it."""
+    given, given_by = {}, {}
     for kind, values in layers:
         for key, value in values.items():
-            config[key] = BY_KEY[key].check(value, kind) if key in BY_KEY else value
-            given_by[key] = kind
+            given[key], given_by[key] = value, kind
+    config = {key: BY_KEY[key].check(value, given_by[key]) if key in BY_KEY else value
+              for key, value in given.items()}
     return config, given_by

@@ -1,4 +1,6 @@
 """Fixtures for the whole suite. Shared constants and helpers are in helpers.py."""
+import os
+
 import pytest
 
 from helpers import Api, demo_document
@@ -7,6 +9,16 @@ from schoology_mock.server import MockServer
 from schoology_mock.store import build_store, load_file
 
 pytest_plugins = ["pytester"]
+
+
+@pytest.fixture(autouse=True)
+def no_mock_environment(monkeypatch):
+    """No SCHOOLOGY_MOCK_ variable of the shell that runs the tests reaches the
+    servers they start; a test sets what it means to test."""
+    for name in list(os.environ):
+        if name.startswith("SCHOOLOGY_MOCK_"):
+            monkeypatch.delenv(name)
+    return monkeypatch
 
 
 @pytest.fixture

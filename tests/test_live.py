@@ -3,13 +3,12 @@ import json
 import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
 
-from helpers import (ACCEPT, COUNCIL as GROUP, SECTION, assert_same_data, served_url, serving, start_cli,
-                     to_xml_body, xml_to_data)
+from helpers import (ACCEPT, COUNCIL as GROUP, SECTION, assert_same_data, served_url, serving,
+                     start_cli, to_xml_body, xml_to_data)
 
 
 def call(session, method, url, fmt="json", body=None, **kw):
@@ -130,24 +129,6 @@ def test_serve_refuses_a_bad_fixture_file_naming_it(tmp_path):
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 2
     assert f"{bad}: users[1]: field 'uid'" in err
-
-
-def test_wsgi_module_serves_fixtures_named_in_the_environment(tmp_path, monkeypatch):
-    import importlib
-
-    document = {"users": [{"uid": "7", "name_first": "Ada", "name_last": "Lovelace"}],
-                "groups": [{"id": "9", "title": "Chess"}],
-                "enrollments": [{"id": "11", "uid": "7", "realm": "group", "realm_id": "9",
-                                 "admin": 1, "status": 1}]}
-    path = tmp_path / "school.json"
-    path.write_text(json.dumps(document))
-    monkeypatch.setenv("SCHOOLOGY_MOCK_FIXTURES", str(path))
-    monkeypatch.setenv("SCHOOLOGY_MOCK_AUTH", "off")
-    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent))
-    import wsgi
-    wsgi = importlib.reload(wsgi)
-    data = wsgi.app.test_client().get("/v1/groups/9/enrollments").get_json()
-    assert [e["name_display"] for e in data["enrollment"]] == ["Ada Lovelace"]
 
 
 def test_parallel_bulk_enrollments_of_overlapping_users(live):

@@ -1,5 +1,6 @@
 """The pytest plugin, used as users use it: from a test file of their own."""
 import json
+import socket
 
 USER_TESTS = '''
 import requests
@@ -70,3 +71,61 @@ def test_each_xdist_worker_gets_its_own_server(pytester, tmp_path, monkeypatch):
     assert set(urls) == {"gw0", "gw1"}
     assert all(len(u) == 1 for u in urls.values())  # one server a worker, for the session
     assert urls["gw0"] != urls["gw1"]
+
+
+NO_JOURNAL_TESTS = '''
+import pytest, requests
+
+def test_serves_with_no_journal(schoology_mock):
+    r = requests.get(schoology_mock.url + "/sections/3719526/enrollments", timeout=10)
+    assert r.status_code == 200
+    with pytest.raises(RuntimeError, match="keeps no journal"):
+        schoology_mock.journal.count()
+
+def test_and_resets_between_tests(schoology_mock):
+    schoology_mock.journal.clear()
+'''
+
+
+def test_the_plugin_with_no_journal(pytester):
+    pytester.makeini("[pytest]\nschoology_mock_journal_size = 0\nschoology_mock_auth = off\n")
+    pytester.makepyfile(test_it=NO_JOURNAL_TESTS)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+SNAPSHOT_TESTS = '''
+import pytest, requests
+
+@pytest.mark.parametrize("n", range(6))
+def test_change(schoology_mock, n):
+    url = schoology_mock.url + "/sections/3719526/enrollments/54302505"
+    assert requests.delete(url, timeout=10).status_code == 204
+'''
+
+
+def test_workers_sharing_one_snapshot_file_each_write_it_whole(pytester):
+    snapshot = pytester.path / "state.json"
+    pytester.makeini(f"[pytest]\nschoology_mock_snapshot = {snapshot}\n"
+                     "schoology_mock_auth = off\n")
+    pytester.makepyfile(test_it=SNAPSHOT_TESTS)
+    for _ in range(3):  # each run: two workers stop at about the same time
+        snapshot.unlink(missing_ok=True)  # (a server starts from the snapshot when there is one)
+        result = pytester.runpytest_subprocess("-n", "2", "-p", "no:cacheprovider")
+        result.assert_outcomes(passed=6)
+        state = json.loads(snapshot.read_text())
+        assert 54302505 not in {int(e["id"]) for e in state["enrollments"]}
+        assert not list(pytester.path.glob("*.partial"))
+
+
+def test_a_port_in_use_is_one_line(pytester):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        pytester.makeini(f"[pytest]\nschoology_mock_port = {port}\n")
+        pytester.makepyfile(test_it="def test_it(schoology_mock):\n    pass\n")
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"cannot listen on 127.0.0.1 port {port}: * (ini options "
+                                 "schoology_mock_host, schoology_mock_port)"])
+    assert "Traceback" not in result.stdout.str()

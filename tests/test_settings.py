@@ -12,42 +12,41 @@ from pathlib import Path
 import pytest
 import requests
 
-from helpers import GROUP, ROBOTICS_CODE, SECTION, demo_document, serving
+from helpers import GROUP, ROBOTICS_CODE, SECTION, demo_document, served_url, serving, start_cli
 from schoology_mock import SettingError, create_app
 from schoology_mock.cli import build_parser, configure, main
 from schoology_mock.settings import SETTINGS
+from schoology_mock.snapshot import SnapshotError
 
 ROOT = Path(__file__).resolve().parent.parent
 
+RATE = "expected N/SECONDS (e.g. 50/5; SECONDS from 0.001 to 86400) or off"
+HOST = "expected an IP address or a host name (0.0.0.0 or :: for every interface)"
 # A bad value for each setting, and what the refusal says of it.
 BAD = [
     ("FIXTURES", "/no/such/school.json", "no such file"),
     ("SEED", "ten", "expected a whole number"),
     ("AUTH", "maybe", "expected oauth or off"),
-    ("RATE_LIMIT", "fast", "expected N/SECONDS (e.g. 50/5) or off"),
-    ("JOURNAL_SIZE", "-1", "expected a whole number of 0 or more"),
+    ("RATE_LIMIT", "fast", RATE),
+    ("RATE_LIMIT", "2/inf", RATE),
+    ("JOURNAL_SIZE", "-1", "expected a whole number from 0 to 1000000"),
+    ("JOURNAL_SIZE", "99999999999999999999", "expected a whole number from 0 to 1000000"),
     ("ADMIN_TOKEN", "two words", "expected a token of visible ASCII characters, without spaces"),
     ("SNAPSHOT", "/no/such/folder/state.json", "folder /no/such/folder does not exist"),
+    ("SNAPSHOT", "/proc/state.json", "cannot write in folder /proc: No such file or directory"),
     ("ACTING_UID", "someone", "expected a whole number of 1 or more"),
     ("ACTING_UID", "5", "no such user in the demo school"),  # checked against the fixtures
     ("BASE_URL", "mock.example:8000", "expected an http:// or https:// URL"),
-    ("HOST", "not a host", "expected an IP address or a host name"),
+    ("HOST", "not a host", HOST),
+    ("HOST", "...", HOST),
     ("PORT", "70000", "expected a whole number from 0 to 65535"),
-    ("THREADS", "0", "expected a whole number of 1 or more"),
+    ("THREADS", "0", "expected a whole number from 1 to 1024"),
+    ("THREADS", "1000000", "expected a whole number from 1 to 1024"),
 ]
 
 
 def test_every_setting_has_a_bad_value_here():
     assert {key for key, _, _ in BAD} == {s.key for s in SETTINGS}
-
-
-@pytest.fixture
-def clean_environ(monkeypatch):
-    """No SCHOOLOGY_MOCK_ variable of the shell that runs the tests leaks in."""
-    for name in list(os.environ):
-        if name.startswith("SCHOOLOGY_MOCK_"):
-            monkeypatch.delenv(name)
-    return monkeypatch
 
 
 def shown(value):
@@ -56,7 +55,7 @@ def shown(value):
 
 
 @pytest.mark.parametrize("key,value,problem", BAD)
-def test_a_bad_flag_is_one_line_and_exit_2(key, value, problem, clean_environ, capsys):
+def test_a_bad_flag_is_one_line_and_exit_2(key, value, problem, capsys):
     flag = "--" + key.lower().replace("_", "-")
     assert main(["serve", flag, value]) == 2
     out, err = capsys.readouterr()
@@ -64,9 +63,9 @@ def test_a_bad_flag_is_one_line_and_exit_2(key, value, problem, clean_environ, c
 
 
 @pytest.mark.parametrize("key,value,problem", BAD)
-def test_a_bad_environment_variable_is_one_line_and_exit_2(key, value, problem, clean_environ,
+def test_a_bad_environment_variable_is_one_line_and_exit_2(key, value, problem, monkeypatch,
                                                            capsys):
-    clean_environ.setenv(f"SCHOOLOGY_MOCK_{key}", value)
+    monkeypatch.setenv(f"SCHOOLOGY_MOCK_{key}", value)
     assert main(["serve"]) == 2
     _, err = capsys.readouterr()
     assert err == f"schoology-mock: SCHOOLOGY_MOCK_{key}={shown(value)}: {problem}\n"
@@ -94,15 +93,6 @@ def test_a_bad_ini_option_stops_pytest_with_one_line(key, value, problem, pytest
         assert result.ret == pytest.ExitCode.USAGE_ERROR
         result.stderr.fnmatch_lines([f"ERROR: {line[1:]}"])
     assert not any("Traceback" in text or "During handling" in text for text in output)
-
-
-def test_the_wsgi_module_refuses_a_bad_environment_in_one_line(clean_environ):
-    env = dict(os.environ, SCHOOLOGY_MOCK_RATE_LIMIT="fast")
-    done = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr == ("schoology-mock: SCHOOLOGY_MOCK_RATE_LIMIT='fast': "
-                           "expected N/SECONDS (e.g. 50/5) or off\n")
 
 
 # --- good values: the same setting, whichever way it is spelled ----------------------
@@ -184,19 +174,23 @@ def test_typed_config_values_are_taken_as_they_are():
     assert create_app({"RATE_LIMIT": None, "ADMIN_TOKEN": None}).config["RATE_LIMIT"] is None
 
 
-def test_a_flag_wins_over_the_environment(clean_environ):
+def test_a_flag_wins_over_the_environment():
     args = build_parser().parse_args(["serve", "--seed", "8", "--no-journal"])
     config, given_by = configure(args, {"SCHOOLOGY_MOCK_SEED": "7", "SCHOOLOGY_MOCK_AUTH": "off",
                                         "SCHOOLOGY_MOCK_JOURNAL_SIZE": "9"})
     assert (config["SEED"], config["AUTH"], config["JOURNAL_SIZE"]) == (8, "off", 0)
     assert (given_by["SEED"], given_by["AUTH"]) == ("flag", "env")
+    # a bad value the flag overrides is never read, so never refused
+    args = build_parser().parse_args(["serve", "--seed", "3", "--no-journal"])
+    config, given_by = configure(args, {"SCHOOLOGY_MOCK_SEED": "bad",
+                                        "SCHOOLOGY_MOCK_JOURNAL_SIZE": "-5"})
+    assert (config["SEED"], config["JOURNAL_SIZE"], given_by["SEED"]) == (3, 0, "flag")
     # serve listens on 8000 unless told otherwise; create_app's servers pick a free port
     assert configure(build_parser().parse_args(["serve"]), {})[0]["PORT"] == 8000
     assert create_app().config["PORT"] == 0
 
 
-def test_an_empty_environment_variable_is_not_given_and_an_unknown_one_is_named(
-        clean_environ, capsys):
+def test_an_empty_environment_variable_is_not_given_and_an_unknown_one_is_named(capsys):
     args = build_parser().parse_args(["serve"])
     config, _ = configure(args, {"SCHOOLOGY_MOCK_AUTH": "", "SCHOOLOGY_MOCK_FIXTURE": "x.json"})
     assert "AUTH" not in config
@@ -204,7 +198,7 @@ def test_an_empty_environment_variable_is_not_given_and_an_unknown_one_is_named(
         "schoology-mock: ignoring SCHOOLOGY_MOCK_FIXTURE: no such setting\n"
 
 
-def test_serve_takes_its_settings_from_the_environment(clean_environ):
+def test_serve_takes_its_settings_from_the_environment():
     """A real process: authentication off and no journal from the environment,
     the acting user from a flag that overrides the environment's."""
     env = dict(os.environ, SCHOOLOGY_MOCK_AUTH="off", SCHOOLOGY_MOCK_JOURNAL_SIZE="0",
@@ -218,7 +212,7 @@ def test_serve_takes_its_settings_from_the_environment(clean_environ):
         assert requests.get(f"{root}/_mock/requests", timeout=10).status_code == 404
 
 
-def test_python_dash_m_serves_like_the_console_script(clean_environ):
+def test_python_dash_m_serves_like_the_console_script():
     with serving("--auth", "off", command=[sys.executable, "-m", "schoology_mock"]) as base:
         r = requests.get(f"{base}/sections/{SECTION}/enrollments", timeout=10)
         assert r.status_code == 200 and r.json()["total"] == "19"
@@ -249,3 +243,44 @@ def test_a_snapshot_config_is_written_when_the_server_stops(start_server, tmp_pa
     again = start_server(AUTH="off", SNAPSHOT=str(snapshot))
     assert requests.get(f"{again.url}/v1/sections/{SECTION}/enrollments/54302505",
                         timeout=10).status_code == 404
+
+
+def test_every_interface_is_0_0_0_0_and_an_empty_host_is_refused(start_server, capsys):
+    server = start_server(AUTH="off", HOST="0.0.0.0")
+    assert server.url.startswith("http://127.0.0.1:")
+    assert requests.get(f"{server.url}/v1/sections/{SECTION}/enrollments",
+                        timeout=10).status_code == 200
+    assert main(["serve", "--host", ""]) == 2
+    assert capsys.readouterr().err == ("schoology-mock: --host '': expected an IP address or a "
+                                       "host name (0.0.0.0 or :: for every interface)\n")
+
+
+def test_a_port_in_use_is_one_line_and_exit_2(capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"schoology-mock: cannot listen on 127.0.0.1 port {port}: ")
+    assert err.endswith(" (host and port settings)\n") and err.count("\n") == 1
+
+
+def test_a_snapshot_that_cannot_be_written_at_stop_is_one_line(tmp_path, start_server):
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    proc = start_cli("--auth", "off", "--snapshot", str(folder / "state.json"),
+                     stderr=subprocess.PIPE)
+    served_url(proc)
+    folder.rmdir()  # after the start-up check: the write at stop fails
+    proc.terminate()
+    _, err = proc.communicate(timeout=15)
+    assert proc.returncode == 2
+    assert err == (f"schoology-mock: cannot write the snapshot to {folder / 'state.json'}: "
+                   "No such file or directory\n")
+    # MockServer raises it, once stopped
+    folder.mkdir()
+    server = start_server(SNAPSHOT=str(folder / "state.json"))
+    folder.rmdir()
+    with pytest.raises(SnapshotError, match="cannot write the snapshot to"):
+        server.stop()
