@@ -17,10 +17,12 @@ def report(message):
 
 
 given, unknown = settings.from_environ()
-for name in unknown + [settings.ENV_PREFIX + key for key in ("HOST", "PORT", "THREADS")
-                       if key in given]:
-    report(f"ignoring {name}: " + ("no such setting" if name in unknown else
-                                   "the WSGI server chooses its own address and threads"))
+for name in unknown:
+    report(f"ignoring {name}: no such setting")
+for key in ("HOST", "PORT", "THREADS"):
+    if key in given:
+        report(f"ignoring {settings.ENV_PREFIX}{key}: the WSGI server chooses its own address "
+               "and threads")
 try:
     app = create_app(settings.resolve([("env", given)])[0])
 except (SettingError, FixtureError) as e:

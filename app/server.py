@@ -54,8 +54,7 @@ class MockServer:
         try:
             self._server.prepare()
         except (OSError, ValueError) as e:  # ValueError: a name getaddrinfo cannot encode
-            where = self.host or "every interface"
-            raise BindError(f"cannot listen on {where} port {self._server.bind_addr[1]}: "
+            raise BindError(f"cannot listen on {self.host} port {self._server.bind_addr[1]}: "
                             f"{getattr(e, 'strerror', None) or e}") from None
         # Where links lead clients that sent Host: api.schoology.com.
         self.app.extensions["schoology_server_url"] = self.url

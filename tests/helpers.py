@@ -120,9 +120,9 @@ def serving(*args, **kw):
         try:
             code = proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGABRT)  # faulthandler (below) prints every thread's stack
+            proc.send_signal(signal.SIGABRT)  # faulthandler (start_cli) prints every stack
             proc.wait(timeout=15)
-            time.sleep(0.2)  # the drain thread's last lines (diagnostics only)
+            proc.stdout.drainer.join(timeout=15)  # until the pipe closes: the stacks are in seen
             code = "still running 15 s after SIGTERM"
         assert code == 0, f"serve {args}: {code}: {''.join(seen)}"
 
@@ -137,7 +137,9 @@ def read_line_matching(stream, needle, deadline, seen=None):
             seen.append(line)
             lines.put(line)
 
-    threading.Thread(target=drain, daemon=True).start()
+    # Kept on the stream, so whoever ends the process can wait for its last lines.
+    stream.drainer = threading.Thread(target=drain, daemon=True)
+    stream.drainer.start()
     while time.monotonic() < deadline:
         try:
             line = lines.get(timeout=max(0.01, deadline - time.monotonic()))
