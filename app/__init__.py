@@ -1,15 +1,16 @@
-"""schoology-mock: a high-fidelity mock of the Schoology REST API (v1)."""
+"""schoology-mock: a high-fidelity mock of the Schoology REST API (v1) and of
+Canvas LMS's Enrollments API, over one school. The app is dialect-neutral
+(store, clock, journal, faults, control); each API is a blueprint of its own."""
 from importlib import resources
 
 from flask import Flask
 
-from . import auth, control, errors, faults, journal, realms, settings
+from . import control, dialects, faults, journal, schoology, settings
 from .clock import Clock
-from .formats import SchoologyResponse
+from .response import Response
 from .settings import SettingError
 from .snapshot import starting_document
 from .store import FixtureError, build_store
-from .users import users_blueprint
 
 # The demo school, read through importlib.resources so that it is found from a
 # wheel, an sdist, an editable install or a zip alike.
@@ -27,7 +28,7 @@ def create_app(config=None, store=None):
     a bad value raises SettingError); store, when given, is served instead of
     loading the fixtures (or the snapshot)."""
     app = Flask(__name__)
-    app.response_class = SchoologyResponse
+    app.response_class = Response
     app.config.from_mapping(DEFAULTS)
     app.config.update(settings.check(config or {}))
     app.json.sort_keys = False
@@ -44,11 +45,13 @@ def create_app(config=None, store=None):
     app.extensions["schoology_clock"] = Clock()
     # What POST /_mock/reset goes back to.
     app.extensions["schoology_fixtures"] = document
-    errors.register(app)
-    journal.register(app)  # first, so that it times the whole request
-    faults.register(app)  # before authentication: faults stand in for the network
-    auth.register(app)
-    realms.register(app)
-    app.register_blueprint(users_blueprint())
+    # The one chain every API request goes through, in order: the journal (so
+    # that it times the whole request), the faults (before authentication:
+    # they stand in for the network), then the dialect's blueprint, which
+    # authenticates and answers.
+    dialects.register(app)
+    journal.register(app)
+    faults.register(app)
+    schoology.register(app)
     app.register_blueprint(control.control_blueprint())
     return app

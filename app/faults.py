@@ -1,4 +1,5 @@
-"""Fault injection for /v1 requests, ruled from /_mock/faults.
+"""Fault injection for API requests (Schoology's /v1 and Canvas's /api/v1),
+ruled from /_mock/faults.
 
 A rule matches a method (or any) and a path pattern (a regular expression the
 whole path must match), optionally only its next N matches ("times") and/or
@@ -10,7 +11,8 @@ dropped connection (the socket closed with no answer at all).
 Matching happens in a WSGI layer around the app, because a dropped connection
 must never become an answer: it raises a connection reset, which the server
 treats as the client going away. The other faults are applied inside the
-app, so their answers are negotiated like any other.
+app, and answered in the shape of the request's dialect (negotiated JSON or
+XML for Schoology, Canvas's {"errors": [...]}).
 """
 import errno
 import random
@@ -20,7 +22,7 @@ import time
 
 from flask import request
 
-from .errors import error_response
+from . import dialects
 
 ENVIRON_KEY = "schoology_mock.fault"
 
@@ -139,7 +141,7 @@ class Faults:
 
 
 class FaultLayer:
-    """The WSGI layer: finds the rule for each /v1 request; drops the
+    """The WSGI layer: finds the rule for each API request; drops the
     connection itself, and leaves the rest to apply() inside the app."""
 
     def __init__(self, wsgi_app, faults):
@@ -147,7 +149,7 @@ class FaultLayer:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
-        if path.startswith("/v1/") and self.faults.rules:
+        if self.faults.rules and dialects.dialect_of(path) is not None:
             rule = self.faults.match(environ.get("REQUEST_METHOD", "GET"), path)
             if rule is not None:
                 _sleep(rule)
@@ -168,11 +170,12 @@ def apply():
     rule = request.environ.get(ENVIRON_KEY)
     if rule is None:
         return None
+    error = dialects.current().error
     if rule.retry_after is not None:
-        return error_response(429, rule.body or "Too many requests (injected fault).",
+        return error(429, rule.body or "Too many requests (injected fault).",
                               {"Retry-After": str(rule.retry_after)})
     if rule.status is not None:
-        return error_response(rule.status, rule.body or f"Injected fault: {rule.status}.")
+        return error(rule.status, rule.body or f"Injected fault: {rule.status}.")
     return None
 
 

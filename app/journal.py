@@ -1,4 +1,5 @@
-"""The request journal: every /v1 request as it was answered, newest last,
+"""The request journal: every API request (Schoology's /v1, Canvas's /api/v1)
+as it was answered, newest last,
 kept in a bounded deque so a long run never grows memory without bound (the
 oldest entries go first; bodies are kept up to BODY_LIMIT bytes)."""
 import itertools
@@ -7,6 +8,8 @@ from collections import deque
 
 from flask import current_app, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
+
+from .dialects import dialect_of
 
 BODY_LIMIT = 4096
 
@@ -55,18 +58,20 @@ def start():
 
 def record(response):
     journal = current_app.extensions.get("schoology_journal")
-    if journal is None or not request.path.startswith("/v1/"):
+    dialect = dialect_of(request.path)
+    if journal is None or dialect is None:
         return response
     identity = g.get("identity")
     started = g.get("journal_started", time.perf_counter())
     journal.add({
         "time": current_app.extensions["schoology_clock"](),
+        "dialect": dialect,
         "method": request.method,
         "path": request.path,
         "query": request.query_string.decode("utf-8", "replace"),
         "identity": None if identity is None else {
-            "uid": identity.uid, "consumer_key": identity.consumer_key,
-            "token": identity.token},
+            "uid": identity.uid, "consumer_key": getattr(identity, "consumer_key", None),
+            "token": getattr(identity, "token", None)},
         "status": response.status_code,
         "duration_ms": round((time.perf_counter() - started) * 1000, 3),
         "request_body": _request_body(),

@@ -10,7 +10,7 @@ from requests_oauthlib import OAuth1
 from helpers import (ADMIN, GROUP as ROBOTICS, ROBOTICS_CODE, SECTION, STUDENT, TOKEN,
                      assert_same_data, xml_to_data)
 from schoology_mock import DEFAULTS
-from schoology_mock.auth.oauth import REPLAY
+from schoology_mock.schoology.auth.oauth import REPLAY
 
 LIST = f"/v1/sections/{SECTION}/enrollments"
 

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from schoology_mock.formats import jsonfmt, xmlfmt
+from schoology_mock.schoology.formats import jsonfmt, xmlfmt
 from helpers import SECTION
 
 URL = f"/v1/sections/{SECTION}/enrollments?limit=1"

@@ -8,7 +8,7 @@ import pytest
 
 from marshmallow import ValidationError
 
-from schoology_mock.schemas import (BulkCreateRow, CourseImportRow, DeleteRow, Dumper, EnrollmentCreate,
+from schoology_mock.schoology.schemas import (BulkCreateRow, CourseImportRow, DeleteRow, Dumper, EnrollmentCreate,
                          EnrollmentCreatedOut, EnrollmentOut, EnrollmentUpdate, ListQuery,
                          Loader, MultiRealmRow, Renderer, SchoolCodeImportRow, UpdateRow, view)
 from schoology_mock.store import Conflict, FixtureError, build_store, load_file

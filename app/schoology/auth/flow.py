@@ -8,9 +8,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from flask import Blueprint, Response, g, redirect, request
 from markupsafe import escape
 
-from ..context import store
+from ...context import store
 from ..formats import SCHOOLOGY_HEADERS
-from ..store import Invalid, NotFound
+from ...store import Invalid, NotFound
 
 TOKEN_TTL = 3600
 FORM = "application/x-www-form-urlencoded"
@@ -73,10 +73,16 @@ def approve():
                     content_type="text/plain")
 
 
-def flow_blueprint():
-    bp = Blueprint("oauth_flow", __name__)
-    bp.add_url_rule("/v1/oauth/request_token", view_func=request_token, methods=["GET", "POST"])
-    bp.add_url_rule("/v1/oauth/access_token", view_func=access_token, methods=["GET", "POST"])
+def token_blueprint():
+    """Nested in the /v1 blueprint."""
+    bp = Blueprint("oauth", __name__, url_prefix="/oauth")
+    bp.add_url_rule("/request_token", view_func=request_token, methods=["GET", "POST"])
+    bp.add_url_rule("/access_token", view_func=access_token, methods=["GET", "POST"])
+    return bp
+
+
+def approval_blueprint():
+    bp = Blueprint("oauth_approval", __name__)
     bp.add_url_rule("/oauth/authorize", view_func=authorize_page, methods=["GET"])
     bp.add_url_rule("/oauth/authorize", view_func=approve, methods=["POST"],
                     endpoint="approve")

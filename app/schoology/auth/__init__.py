@@ -1,11 +1,13 @@
 """Who is calling: OAuth 1.0a on every /v1 request (AUTH "oauth"), or, with
-AUTH "off", everyone is the administrator (for curl and demos)."""
+AUTH "off", everyone is the administrator (for curl and demos). Schoology's
+rate limit, per consumer key, comes right after."""
 from flask import current_app, g, request
 
-from ..context import store as current_store
+from ...context import store as current_store
 from ..errors import error_response
-from ..formats import SCHOOLOGY_HEADERS, SchoologyResponse
-from .flow import flow_blueprint
+from ...response import Response
+from ..formats import SCHOOLOGY_HEADERS
+from .flow import approval_blueprint, token_blueprint
 from .oauth import Identity, Refused, Verifier
 from .permissions import Forbidden, may_manage, may_view
 from .ratelimit import RateLimiter
@@ -13,18 +15,19 @@ from .ratelimit import RateLimiter
 __all__ = ["Forbidden", "Identity", "Refused", "Verifier", "may_manage", "may_view", "register"]
 
 
-def register(app):
-    app.register_blueprint(flow_blueprint())
+def register(app, bp):
+    """Authentication on bp (the /v1 blueprint), the token endpoints in it,
+    and the approval page, which is on Schoology's site rather than its API."""
+    bp.before_request(authenticate)
+    bp.register_blueprint(token_blueprint())
+    app.register_blueprint(approval_blueprint())
     limit = app.config["RATE_LIMIT"]
     if limit:
         app.extensions["schoology_rate_limiter"] = RateLimiter(
             *limit, clock=app.extensions["schoology_clock"])
-    app.before_request(authenticate)
 
 
 def authenticate():
-    if not request.path.startswith("/v1/"):
-        return None
     store = current_store()
     if current_app.config["AUTH"] == "off":
         g.identity = Identity(store.administrator_uid(), None, None, True)
@@ -38,7 +41,7 @@ def authenticate():
                                      form_body(),
                                      request_token=request.path == "/v1/oauth/access_token")
     except Refused as e:
-        return SchoologyResponse(e.message, 401, SCHOOLOGY_HEADERS,
+        return Response(e.message, 401, SCHOOLOGY_HEADERS,
                                  content_type="text/plain; charset=UTF-8")
     limiter = current_app.extensions.get("schoology_rate_limiter")
     if limiter is not None:

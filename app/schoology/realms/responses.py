@@ -8,7 +8,7 @@ from flask import current_app, g, request
 from marshmallow import ValidationError
 
 from ..auth import may_manage, may_view
-from ..context import store
+from ...context import store
 from ..errors import APIError
 from ..formats import BodyError, empty, parse_body, render
 from ..schemas import (MAX_LIMIT, EnrollmentCreate, EnrollmentUpdate, ListQuery, Loader,

@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 from flask import Blueprint, g
 
-from .context import store
+from ..context import store
 from .errors import error_response
 from .formats import empty, render
 from .realms.responses import api_base
@@ -29,7 +29,7 @@ def user(uid):
 
 
 def users_blueprint():
-    bp = Blueprint("users", __name__, url_prefix="/v1/users")
+    bp = Blueprint("users", __name__, url_prefix="/users")
     bp.add_url_rule("/me", view_func=me, methods=["GET"])
     bp.add_url_rule("/<int:uid>", view_func=user, methods=["GET"])
     return bp

@@ -3,10 +3,11 @@ bodies in from either. Every /v1 answer is built here, so every one carries
 Schoology's headers."""
 from functools import lru_cache
 
-from flask import Response, request
+from flask import request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from ...response import Response
 from . import jsonfmt, xmlfmt
 from .prepared import Prepared
 
@@ -17,17 +18,6 @@ SCHOOLOGY_HEADERS = {
     "X-Schoology": "API",
     "Cache-Control": "no-cache, no-store, must-revalidate, post-check=0, pre-check=0",
 }
-
-
-class SchoologyResponse(Response):
-    """Schoology's 204s carry Content-Length: 0; Werkzeug drops it (RFC 7230
-    allows either), so put it back for clients that look."""
-
-    def get_wsgi_headers(self, environ):
-        headers = super().get_wsgi_headers(environ)
-        if self.status_code == 204:
-            headers["Content-Length"] = "0"
-        return headers
 
 
 class BodyError(ValueError):
@@ -50,9 +40,9 @@ def _prefers_xml(accept):
 
 def render(data, status=200):
     if wants_xml():
-        return SchoologyResponse(xmlfmt.dumps(data), status, SCHOOLOGY_HEADERS,
+        return Response(xmlfmt.dumps(data), status, SCHOOLOGY_HEADERS,
                                  content_type=XML_TYPE)
-    return SchoologyResponse(jsonfmt.dumps(data), status, SCHOOLOGY_HEADERS,
+    return Response(jsonfmt.dumps(data), status, SCHOOLOGY_HEADERS,
                              content_type=JSON_TYPE)
 
 
@@ -60,7 +50,7 @@ def empty(status):
     """No body, yet the negotiated Content-Type, as Schoology answers 204s,
     403s and 404s."""
     content_type = XML_TYPE if wants_xml() else JSON_TYPE
-    return SchoologyResponse(b"", status, SCHOOLOGY_HEADERS, content_type=content_type)
+    return Response(b"", status, SCHOOLOGY_HEADERS, content_type=content_type)
 
 
 def parse_body():

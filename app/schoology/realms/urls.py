@@ -1,4 +1,5 @@
-"""One blueprint per realm, all bound to the same views in responses.py."""
+"""One blueprint per realm, all bound to the same views in responses.py,
+nested in the /v1 blueprint."""
 from functools import partial
 
 from flask import Blueprint
@@ -9,7 +10,7 @@ ALL = ["GET", "POST", "PUT", "DELETE", "PATCH"]
 
 
 def realm_blueprint(realm):
-    bp = Blueprint(realm.plural, __name__, url_prefix=f"/v1/{realm.plural}")
+    bp = Blueprint(realm.plural, __name__, url_prefix=f"/{realm.plural}")
     collection = "/<int:realm_id>/enrollments"
     item = collection + "/<int:enrollment_id>"
     for rule, view, method in (
@@ -31,7 +32,7 @@ OTHER_REALMS = "<any(courses, users, schools, districts, buildings):realm>"
 
 
 def other_realms_blueprint():
-    bp = Blueprint("other_realms", __name__, url_prefix="/v1")
+    bp = Blueprint("other_realms", __name__)
     bp.add_url_rule(f"/{OTHER_REALMS}/<int:realm_id>/enrollments",
                     view_func=r.unsupported_realm, methods=ALL)
     bp.add_url_rule(f"/{OTHER_REALMS}/<int:realm_id>/enrollments/<int:enrollment_id>",
@@ -42,7 +43,7 @@ def other_realms_blueprint():
 
 def enrollments_blueprint():
     """The endpoints under /v1/enrollments: across realms, imports, bulk delete."""
-    bp = Blueprint("enrollments", __name__, url_prefix="/v1/enrollments")
+    bp = Blueprint("enrollments", __name__, url_prefix="/enrollments")
     bp.add_url_rule("", view_func=bulk.create_across_realms, methods=["POST"])
     bp.add_url_rule("", view_func=bulk.delete_many, methods=["DELETE"])
     bp.add_url_rule("/import/course/<grading_period_ids>",
@@ -52,8 +53,9 @@ def enrollments_blueprint():
     return bp
 
 
-def register(app):
+def register(parent):
+    """Nest the realm blueprints in parent, the /v1 blueprint."""
     for realm in REALMS:
-        app.register_blueprint(realm_blueprint(realm))
-    app.register_blueprint(other_realms_blueprint())
-    app.register_blueprint(enrollments_blueprint())
+        parent.register_blueprint(realm_blueprint(realm))
+    parent.register_blueprint(other_realms_blueprint())
+    parent.register_blueprint(enrollments_blueprint())

@@ -13,8 +13,8 @@ from ..schemas import (MAX_BULK, AccessCodeBody, BulkCreateRow, BulkUpdateItem, 
                        CourseImportRow, DeleteRow, Dumper, EnrollmentCreate, Loader,
                        MultiRealmItem, MultiRealmQuery, MultiRealmRow, SchoolCodeImportItem,
                        SchoolCodeImportRow, UpdateRow, render_enrollment)
-from ..store import Invalid, NotFound, StoreError
-from ..context import store
+from ...store import Invalid, NotFound, StoreError
+from ...context import store
 from .responses import (acting_uid, body, create_enrollment, enrollment_url, first_error, load,
                         query_fields)
 

@@ -1,12 +1,13 @@
 """Errors in Schoology's shapes, negotiated like any other answer: a 400 carries
 its message (a JSON string, or the text of <result>); 403, 404 and 405 have
-empty bodies."""
-from flask import request
+empty bodies. Registered on the /v1 blueprint; the app sends what no view
+took (an unknown path, a wrong method) to routing_error."""
+from flask import current_app, request
 from werkzeug.exceptions import HTTPException
 
+from ..store import NotFound, StoreError
 from .auth.permissions import Forbidden
 from .formats import empty, render
-from .store import NotFound, StoreError
 
 EMPTY_BODY = {403, 404, 405}
 
@@ -25,29 +26,31 @@ def error_response(status, message=None, headers=None):
     return response
 
 
-def register(app):
-    @app.errorhandler(APIError)
+def http_error(e):
+    # Keep the framework's own headers (Allow on a 405) but not its HTML page.
+    headers = {k: v for k, v in e.get_headers() if k != "Content-Type"}
+    message = e.description if e.code not in EMPTY_BODY else None
+    return error_response(e.code, message, headers)
+
+
+def register(bp):
+    @bp.errorhandler(APIError)
     def api_error(e):
         return error_response(e.status, e.message)
 
-    @app.errorhandler(Forbidden)
+    @bp.errorhandler(Forbidden)
     def forbidden(e):
         return error_response(403)
 
-    @app.errorhandler(StoreError)
+    @bp.errorhandler(StoreError)
     def store_error(e):
         # What the store refuses: a missing realm or enrollment is a 404 (empty,
         # as Schoology sends it); anything else a 400 that says why.
         return error_response(404) if isinstance(e, NotFound) else error_response(400, e.message)
 
-    @app.errorhandler(HTTPException)
-    def http_error(e):
-        # Keep the framework's own headers (Allow on a 405) but not its HTML page.
-        headers = {k: v for k, v in e.get_headers() if k != "Content-Type"}
-        message = e.description if e.code not in EMPTY_BODY else None
-        return error_response(e.code, message, headers)
+    bp.register_error_handler(HTTPException, http_error)
 
-    @app.errorhandler(Exception)
+    @bp.errorhandler(Exception)
     def unexpected(e):
-        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, "Internal error in the mock; see the server log.")

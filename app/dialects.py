@@ -1,0 +1,59 @@
+"""The APIs this server speaks, each a parent blueprint with its own auth,
+errors and serializer. The app itself is neutral: it asks dialect_of(path)
+which API a request belongs to, so that the journal, the faults and the
+answers to requests no view takes (404, 405, 413) follow that API.
+
+A dialect registers a Dialect here; error(status, message, headers) answers
+in its shape, routing_error(e) answers a request that matched no view."""
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import current_app, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+# Longest prefix first: /api/v1/ is Canvas's, /v1/ Schoology's.
+PREFIXES = (("/api/v1/", "canvas"), ("/v1/", "schoology"))
+
+
+def dialect_of(path):
+    """"canvas", "schoology", or None for the control API and everything else."""
+    for prefix, name in PREFIXES:
+        if path.startswith(prefix):
+            return name
+    return None
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    error: Callable  # (status, message=None, headers=None) -> Response
+    routing_error: Callable  # (HTTPException) -> Response
+
+
+def add(app, dialect):
+    app.extensions.setdefault("schoology_dialects", {})[dialect.name] = dialect
+
+
+def current():
+    """The Dialect of the request being served, or None."""
+    name = dialect_of(request.path)
+    return None if name is None else current_app.extensions["schoology_dialects"].get(name)
+
+
+def register(app):
+    """Answers for what no blueprint handles: a path no view takes, a method
+    it does not allow, a body too large to read, an error in the app's own
+    hooks. Each goes to the dialect of its path; other paths get Flask's."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(e):
+        dialect = current()
+        return e if dialect is None else dialect.routing_error(e)
+
+    @app.errorhandler(Exception)
+    def unexpected(e):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        dialect = current()
+        if dialect is None:
+            return InternalServerError()
+        return dialect.error(500, "Internal error in the mock; see the server log.")

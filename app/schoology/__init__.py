@@ -1,0 +1,25 @@
+"""The Schoology dialect: the /v1 blueprint, with OAuth 1.0a and the rate
+limit, Schoology's error shapes and JSON or XML as the client asks. The realm
+blueprints, the user endpoints and the OAuth token endpoints nest in it."""
+from flask import Blueprint
+
+from .. import dialects
+from . import auth, errors, realms
+from .users import users_blueprint
+
+
+def routing_error(e):
+    """A /v1 request no view takes is still authenticated first, as Schoology
+    checks the signature of every request before it looks at the path."""
+    refused = auth.authenticate()
+    return refused if refused is not None else errors.http_error(e)
+
+
+def register(app):
+    bp = Blueprint("schoology", __name__, url_prefix="/v1")
+    auth.register(app, bp)
+    errors.register(bp)
+    realms.register(bp)
+    bp.register_blueprint(users_blueprint())
+    app.register_blueprint(bp)
+    dialects.add(app, dialects.Dialect("schoology", errors.error_response, routing_error))
