@@ -5,7 +5,7 @@ from importlib import resources
 
 from flask import Flask
 
-from . import control, dialects, faults, journal, schoology, settings
+from . import context, control, dialects, faults, journal, schoology, settings
 from .clock import Clock
 from .response import Response
 from .settings import SettingError
@@ -41,8 +41,8 @@ def create_app(config=None, store=None):
     if acting is not None and acting not in store.users:
         raise SettingError(settings.BY_KEY["ACTING_UID"], acting, f"no such user in {source}")
     app.extensions["schoology_source"] = source
-    app.extensions["schoology_store"] = store
     app.extensions["schoology_clock"] = Clock()
+    context.install(app, store)
     # What POST /_mock/reset goes back to.
     app.extensions["schoology_fixtures"] = document
     # The one chain every API request goes through, in order: the journal (so

@@ -19,7 +19,7 @@ import ipaddress
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .context import store
+from .context import install, store
 from .faults import RuleError
 from .store import FixtureError, build_store, load_file
 
@@ -48,13 +48,12 @@ def _answer(status=200, **body):
 
 
 def _swap(new):
-    current_app.extensions["schoology_store"] = new
+    install(current_app, new)
 
 
 def reset_state(app):
     """Back to the fixtures the app started with."""
-    app.extensions["schoology_store"] = build_store(app.extensions["schoology_fixtures"],
-                                                    seed=app.config["SEED"])
+    install(app, build_store(app.extensions["schoology_fixtures"], seed=app.config["SEED"]))
 
 
 def reset():

@@ -36,6 +36,18 @@ def demo_document():
     return json.loads(DEMO_FIXTURES.read_text())
 
 
+def enrolled(store, enrollment_id):
+    """Schoology sees the enrollment (it exists, and is not rejected or deleted)."""
+    enrollment = store.enrollments.get(enrollment_id)
+    return enrollment is not None and enrollment.visible
+
+
+def schoology_ids(document):
+    """The ids of a fixture document's enrollments that Schoology sees."""
+    return {int(e["id"]) for e in document["enrollments"]
+            if e.get("canvas", {}).get("enrollment_state") not in ("rejected", "deleted")}
+
+
 def free_users(store, realm, realm_id, n):
     """n users of the store not enrolled in that realm."""
     taken = store.realms[(realm, realm_id)].by_uid

@@ -2,6 +2,8 @@
 import json
 import socket
 
+from helpers import schoology_ids
+
 USER_TESTS = '''
 import requests
 from requests_oauthlib import OAuth1
@@ -16,11 +18,11 @@ def test_changes_and_journal(schoology_mock):
                         auth=admin(schoology_mock), timeout=10)
     assert r.status_code == 204
     schoology_mock.journal.assert_count(1, method="DELETE", path="/v1/sections/3719526/")
-    assert 54302505 not in schoology_mock.store.enrollments
+    assert schoology_mock.store.enrollments[54302505].state == "deleted"
 
 
 def test_state_journal_and_faults_are_reset_between_tests(schoology_mock):
-    assert 54302505 in schoology_mock.store.enrollments
+    assert schoology_mock.store.enrollments[54302505].state == "active"
     assert schoology_mock.journal.count() == 0
     schoology_mock.faults.add(path="/v1/.*", status=503, times=1)
     url = schoology_mock.url + "/sections/3719526/enrollments"
@@ -113,7 +115,7 @@ def test_workers_sharing_one_snapshot_file_each_write_it_whole(pytester):
         result = pytester.runpytest_subprocess("-n", "2", "-p", "no:cacheprovider")
         result.assert_outcomes(passed=6)
         state = json.loads(snapshot.read_text())
-        assert 54302505 not in {int(e["id"]) for e in state["enrollments"]}
+        assert 54302505 not in schoology_ids(state)
         assert not list(pytester.path.glob("*.partial"))
 
 

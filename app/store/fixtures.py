@@ -3,12 +3,14 @@ Loading validates every record and every cross-reference, and a bad file is
 refused whole with a message naming the file, the record and the field."""
 import json
 import re
+from datetime import datetime, timezone
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
-from ..fields import Flag, Id, Status
-from .records import (REALMS, AccessCode, Consumer, Course, Enrollment, GradingPeriod, Group,
-                      Section, Token, User)
+from ..fields import Count, Flag, Id, Status
+from .records import (CANVAS_STATE, GONE_STATES, REALMS, TYPES, AccessCode, CanvasAccount,
+                      CanvasToken, Consumer, Course, Enrollment, GradingPeriod, Group, Pairing,
+                      Section, Token, User, admin_of, default_type)
 from .store import Store
 
 # Characters XML 1.0 cannot carry: a fixture holding one could never be served as XML.
@@ -21,6 +23,38 @@ class Text(fields.String):
         if _NOT_XML.search(text):
             raise ValidationError("Contains a control character that XML cannot carry.")
         return text
+
+
+class Time(fields.Field):
+    """An ISO 8601 time (2026-08-24T15:00:00Z, or with an offset; a date alone
+    is midnight UTC), kept as UTC text to the second; null is no time."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise ValidationError("Not an ISO 8601 time.")
+        try:
+            when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValidationError("Not an ISO 8601 time, e.g. 2026-08-24T15:00:00Z.") from None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Grades(fields.Dict):
+    KEYS = ("current_score", "final_score", "current_grade", "final_grade")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        grades = super()._deserialize(value, attr, data, **kwargs)
+        for key, grade in grades.items():
+            if key not in self.KEYS:
+                raise ValidationError(f"Unknown grade {key!r} (expected {', '.join(self.KEYS)}).")
+            if grade is not None and (isinstance(grade, bool)
+                                      or not isinstance(grade, (int, float, str))):
+                raise ValidationError(f"{key}: a number, a letter grade or null.")
+        return {key: grades.get(key) for key in self.KEYS}
 
 
 class FixtureError(Exception):
@@ -91,6 +125,27 @@ class GroupSchema(_RecordSchema):
     title = Text()
 
 
+class CanvasSchema(Schema):
+    """What Canvas knows of an enrollment beyond Schoology's fields."""
+    class Meta:
+        unknown = RAISE
+
+    type = Text(validate=validate.OneOf(TYPES))
+    enrollment_state = Text(validate=validate.OneOf((*CANVAS_STATE.values(), *GONE_STATES)))
+    associated_user_id = Id(allow_none=True)
+    limit_privileges_to_course_section = fields.Boolean(truthy={True}, falsy={False})
+    start_at = Time(allow_none=True)
+    end_at = Time(allow_none=True)
+    last_activity_at = Time(allow_none=True)
+    last_attended_at = Time(allow_none=True)
+    total_activity_time = Count()
+    grades = Grades(allow_none=True)
+    temporary_enrollment_source_user_id = Id(allow_none=True)
+    temporary_enrollment_pairing_id = Id(allow_none=True)
+    created_at = Time(allow_none=True)
+    updated_at = Time(allow_none=True)
+
+
 class EnrollmentSchema(_RecordSchema):
     record_class = Enrollment
     id = Id(required=True)
@@ -99,6 +154,25 @@ class EnrollmentSchema(_RecordSchema):
     realm_id = Id(required=True)
     admin = Flag(required=True)
     status = Status(required=True)
+    canvas = fields.Nested(CanvasSchema)
+
+    @post_load
+    def make(self, data, **kwargs):
+        canvas = dict(data.pop("canvas", {}))
+        state = canvas.pop("enrollment_state", None)
+        kind = canvas.setdefault("type", default_type(data["admin"]))
+        if admin_of(kind) != data["admin"]:
+            raise ValidationError(f"{kind} is {'not ' if data['admin'] else ''}a teaching type, "
+                                  f"but admin is {data['admin']}", "canvas.type")
+        if state in GONE_STATES:
+            canvas["gone"] = state
+        elif state is not None and state != CANVAS_STATE[data["status"]]:
+            raise ValidationError(f"{state!r} disagrees with status {data['status']} "
+                                  f"({CANVAS_STATE[data['status']]!r})", "canvas.enrollment_state")
+        if canvas.get("associated_user_id") is not None and kind != "ObserverEnrollment":
+            raise ValidationError("only an ObserverEnrollment observes a user",
+                                  "canvas.associated_user_id")
+        return Enrollment(**data, **canvas)
 
 
 class AccessCodeSchema(_RecordSchema):
@@ -123,7 +197,32 @@ class TokenSchema(_RecordSchema):
     uid = Id(required=True)
 
 
-# In load order: a record may only refer to kinds listed before it.
+class CanvasAccountSchema(_RecordSchema):
+    record_class = CanvasAccount
+    id = Id(required=True)
+    name = Text()
+
+
+class CanvasTokenSchema(_RecordSchema):
+    record_class = CanvasToken
+    token = Text(required=True, validate=validate.Length(min=1))
+    uid = Id(required=True)
+
+
+class PairingSchema(_RecordSchema):
+    record_class = Pairing
+    id = Id(required=True)
+    workflow_state = Text(validate=validate.OneOf(("active", "deleted")))
+    ending_enrollment_state = Text(allow_none=True,
+                                   validate=validate.OneOf(("completed", "inactive", "deleted")))
+    created_by_id = Id(allow_none=True)
+    deleted_by_id = Id(allow_none=True)
+    created_at = Time(allow_none=True)
+    updated_at = Time(allow_none=True)
+
+
+# In load order: a record may only refer to kinds listed before it (enrollments
+# name pairings, which come later, so that is checked apart).
 KINDS = {
     "users": UserSchema(),
     "courses": CourseSchema(),
@@ -134,6 +233,9 @@ KINDS = {
     "access_codes": AccessCodeSchema(),
     "consumers": ConsumerSchema(),
     "tokens": TokenSchema(),
+    "canvas_accounts": CanvasAccountSchema(),
+    "canvas_tokens": CanvasTokenSchema(),
+    "temporary_enrollment_pairings": PairingSchema(),
 }
 
 
@@ -182,17 +284,22 @@ def parse(document, source):
             try:
                 loaded.append(schema.load(item))
             except ValidationError as e:
-                field, messages = next(iter(e.normalized_messages().items()))
-                raise FixtureError(f"{where}: field {field!r}: {_first(messages)}") from None
+                field, message = _first_field(e.normalized_messages())
+                raise FixtureError(f"{where}: field {field!r}: {message}") from None
         records[kind] = loaded
     _check_references(records, source)
     return records
 
 
-def _first(messages):
-    while isinstance(messages, (list, dict)):
-        messages = next(iter(messages.values())) if isinstance(messages, dict) else messages[0]
-    return messages
+def _first_field(messages):
+    """('canvas.type', message) for the first problem named, nested or not."""
+    path = []
+    while isinstance(messages, dict):
+        key, messages = next(iter(messages.items()))
+        path.append(str(key))
+        while isinstance(messages, list):
+            messages = messages[0]
+    return ".".join(path), messages
 
 
 def _check_references(records, source):
@@ -225,17 +332,28 @@ def _check_references(records, source):
         for period in section.grading_periods:
             if period not in periods:
                 fail("sections", n, "grading_periods", f"no grading period {period}")
+    pairings = unique("temporary_enrollment_pairings", "id")
     enrolled = set()
     for n, enrollment in enumerate(records["enrollments"]):
         if enrollment.uid not in users:
             fail("enrollments", n, "uid", f"no user {enrollment.uid}")
         if enrollment.realm_id not in realms[enrollment.realm]:
             fail("enrollments", n, "realm_id", f"no {enrollment.realm} {enrollment.realm_id}")
-        key = (enrollment.uid, enrollment.realm, enrollment.realm_id)
+        for name in ("associated_user_id", "temporary_enrollment_source_user_id"):
+            if getattr(enrollment, name) not in (None, *users):
+                fail("enrollments", n, f"canvas.{name}", f"no user {getattr(enrollment, name)}")
+        if enrollment.temporary_enrollment_pairing_id not in (None, *pairings):
+            fail("enrollments", n, "canvas.temporary_enrollment_pairing_id",
+                 f"no temporary enrollment pairing {enrollment.temporary_enrollment_pairing_id}")
+        # A user is enrolled once per realm, and per type and observed user
+        # (Canvas allows one of each); rejected and deleted ones do not count.
+        key = (enrollment.uid, enrollment.realm, enrollment.realm_id, enrollment.type,
+               enrollment.associated_user_id)
         if key in enrolled:
             fail("enrollments", n, "uid", f"user {enrollment.uid} is already enrolled in "
-                 f"{enrollment.realm} {enrollment.realm_id}")
-        enrolled.add(key)
+                 f"{enrollment.realm} {enrollment.realm_id} as {enrollment.type}")
+        if enrollment.visible:
+            enrolled.add(key)
     consumers = unique("consumers", "key")
     unique("tokens", "token")
     for kind, records_of_kind in (("consumers", records["consumers"]),
@@ -246,6 +364,16 @@ def _check_references(records, source):
     for n, token in enumerate(records["tokens"]):
         if token.consumer_key not in consumers:
             fail("tokens", n, "consumer_key", f"no consumer {token.consumer_key!r}")
+    if len(records["canvas_accounts"]) > 1:
+        fail("canvas_accounts", 1, "id", "the school has one Canvas root account")
+    unique("canvas_tokens", "token")
+    for n, token in enumerate(records["canvas_tokens"]):
+        if token.uid not in users:
+            fail("canvas_tokens", n, "uid", f"no user {token.uid}")
+    for n, pairing in enumerate(records["temporary_enrollment_pairings"]):
+        for name in ("created_by_id", "deleted_by_id"):
+            if getattr(pairing, name) not in (None, *users):
+                fail("temporary_enrollment_pairings", n, name, f"no user {getattr(pairing, name)}")
     coded = set()
     for n, code in enumerate(records["access_codes"]):
         if code.realm_id not in realms[code.realm]:

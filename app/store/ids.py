@@ -11,6 +11,7 @@ BASES = {
     "group": 1_500_000_000,
     "grading_period": 800_000,
     "enrollment": 54_000_000,
+    "pairing": 0,
 }
 
 

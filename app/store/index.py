@@ -1,6 +1,7 @@
 """Per-realm enrollment index.
 
-A realm's enrollments are kept in sorted id lists, one of them all and one per
+A realm's enrollments as Schoology sees them (those Canvas has not rejected
+or deleted) are kept in sorted id lists, one of them all and one per
 (status, admin) bucket, so that a page costs time in proportion to the page: an
 unfiltered or single-bucket page is a list slice, and a page over several
 buckets finds its starting point by binary search instead of walking the rows
@@ -17,10 +18,12 @@ class RealmIndex:
     def __init__(self):
         self.all = []  # every enrollment id, sorted
         self.buckets = {}  # (status, admin) -> sorted list of enrollment ids
-        self.by_uid = {}  # uid -> enrollment id (a user is enrolled once per realm)
+        # uid -> the ids of the user's enrollments, sorted: one, unless Canvas
+        # enrolled the user in more than one type
+        self.by_uid = {}
 
     def __len__(self):
-        return len(self.by_uid)
+        return len(self.all)
 
     def add(self, enrollment):
         for ids in (self.all, self.buckets.setdefault(enrollment.bucket, [])):
@@ -28,12 +31,17 @@ class RealmIndex:
                 ids.append(enrollment.id)  # the usual case: new ids are the largest
             else:
                 insort(ids, enrollment.id)
-        self.by_uid[enrollment.uid] = enrollment.id
+        held = self.by_uid.get(enrollment.uid, ())
+        self.by_uid[enrollment.uid] = tuple(sorted((*held, enrollment.id)))
 
     def remove(self, enrollment):
         for ids in (self.all, self.buckets[enrollment.bucket]):
             del ids[bisect_left(ids, enrollment.id)]
-        del self.by_uid[enrollment.uid]
+        held = tuple(i for i in self.by_uid[enrollment.uid] if i != enrollment.id)
+        if held:
+            self.by_uid[enrollment.uid] = held
+        else:
+            del self.by_uid[enrollment.uid]
 
     def page(self, buckets, start, limit):
         """(total, ids) for rows start..start+limit of the union of the given

@@ -1,10 +1,30 @@
 """Plain records held by the store. Ids are ints inside the store and
 numeric strings on the wire."""
-from dataclasses import dataclass, field
-from typing import List
+from dataclasses import dataclass, field, fields
+from typing import List, Optional
 
 REALMS = ("section", "group")
 STATUSES = (1, 2, 3, 4, 5)  # active, expired, invite pending, request pending, archived
+
+# Canvas's view of the same enrollments (see the README's Canvas section).
+# Canvas's enrollment_state for each Schoology status; "rejected" and
+# "deleted" are Canvas's alone, and such enrollments are invisible to Schoology.
+CANVAS_STATE = {1: "active", 2: "inactive", 3: "invited", 4: "creation_pending", 5: "completed"}
+STATUS_OF_STATE = {state: status for status, state in CANVAS_STATE.items()}
+GONE_STATES = ("rejected", "deleted")
+# Canvas's enrollment types; the teaching ones are Schoology admins (admin 1).
+TYPES = ("StudentEnrollment", "TeacherEnrollment", "TaEnrollment", "DesignerEnrollment",
+         "ObserverEnrollment")
+TEACHING = frozenset(("TeacherEnrollment", "TaEnrollment", "DesignerEnrollment"))
+
+
+def default_type(admin):
+    """The type of an enrollment Schoology makes, or whose admin it flips."""
+    return "TeacherEnrollment" if admin else "StudentEnrollment"
+
+
+def admin_of(enrollment_type):
+    return 1 if enrollment_type in TEACHING else 0
 
 DEFAULT_PICTURE = (
     "https://asset-cdn.schoology.com/system/files/imagecache/profile_reg/"
@@ -96,10 +116,68 @@ class Enrollment:
     realm_id: int
     admin: int
     status: int
+    # What Canvas knows beyond Schoology's fields. type agrees with admin;
+    # gone is None, "rejected" or "deleted" (then Schoology no longer sees it).
+    type: str = "StudentEnrollment"
+    gone: Optional[str] = None
+    associated_user_id: Optional[int] = None
+    limit_privileges_to_course_section: bool = False
+    start_at: Optional[str] = None  # times are ISO 8601 UTC strings, 2026-08-24T15:00:00Z
+    end_at: Optional[str] = None
+    last_activity_at: Optional[str] = None
+    last_attended_at: Optional[str] = None
+    total_activity_time: int = 0
+    grades: Optional[dict] = None  # current_score, final_score, current_grade, final_grade
+    temporary_enrollment_source_user_id: Optional[int] = None
+    temporary_enrollment_pairing_id: Optional[int] = None
+    created_at: Optional[str] = None
+    updated_at: Optional[str] = None
 
     @property
     def bucket(self):
         return (self.status, self.admin)
+
+    @property
+    def visible(self):
+        """Schoology sees every enrollment Canvas has not rejected or deleted."""
+        return self.gone is None
+
+    @property
+    def state(self):
+        """Canvas's enrollment_state."""
+        return self.gone or CANVAS_STATE[self.status]
+
+
+# The Canvas fields of an enrollment and their defaults, as the fixtures'
+# enrollments[].canvas objects hold them.
+CANVAS_FIELDS = {f.name: f.default for f in fields(Enrollment)
+                 if f.name not in ("id", "uid", "realm", "realm_id", "admin", "status", "gone")}
+
+
+@dataclass
+class CanvasAccount:
+    """The school's Canvas root account: `self` in /api/v1/accounts/self."""
+    id: int
+    name: str = ""
+
+
+@dataclass
+class CanvasToken:
+    """A Canvas access token; requests bearing it act as uid."""
+    token: str
+    uid: int
+
+
+@dataclass
+class Pairing:
+    """A Canvas temporary enrollment pairing."""
+    id: int
+    workflow_state: str = "active"
+    ending_enrollment_state: Optional[str] = "deleted"
+    created_by_id: Optional[int] = None
+    deleted_by_id: Optional[int] = None
+    created_at: Optional[str] = None
+    updated_at: Optional[str] = None
 
 
 @dataclass

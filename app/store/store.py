@@ -5,20 +5,33 @@ Thread safety: every read and write holds one re-entrant lock. Published
 records are never mutated; a change replaces the record with an updated copy,
 so a caller that got records under the lock can render them after releasing
 it without seeing a half-applied change.
+
+One model serves both dialects: an enrollment carries Schoology's admin and
+status and Canvas's type and attributes (records.py). Deleting is soft: a
+deleted enrollment leaves Schoology's view but Canvas can still read it.
 """
 import secrets
 import threading
+import time
 from dataclasses import asdict, fields, replace
 
 from .errors import Conflict, Invalid, NotFound
 from .ids import IdIssuer
 from .index import RealmIndex
-from .records import STATUSES, Enrollment, RequestToken, Token, User
+from .records import (CANVAS_FIELDS, STATUSES, Enrollment, RequestToken, Token, User, admin_of,
+                      default_type)
 
 USER_FIELDS = tuple(f.name for f in fields(User) if f.name not in ("uid", "display_fixed"))
 
 
-_ID_KEYS = frozenset(("uid", "id", "course_id", "realm_id"))
+_ID_KEYS = frozenset(("uid", "id", "course_id", "realm_id", "associated_user_id",
+                      "temporary_enrollment_source_user_id", "temporary_enrollment_pairing_id",
+                      "created_by_id", "deleted_by_id"))
+
+
+def utc_text(seconds):
+    """ISO 8601 UTC to the second, as both dialects write times."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
 class Store:
@@ -40,10 +53,22 @@ class Store:
         self.tokens = {}  # token -> Token
         self.request_tokens = {}  # token -> RequestToken, until exchanged
         self.administrators = []  # uids of users with role administrator, in fixture order
+        # Every enrollment, Schoology's view or not, by realm and by user: Canvas lists these.
+        self.every = {}  # (realm, realm_id) -> set of enrollment ids
+        self.by_user = {}  # uid -> set of enrollment ids
+        self.sections_of_course = {}  # course id -> [section ids], ascending
+        self.canvas_accounts = []  # at most one: the school's root account
+        self.canvas_tokens = {}  # token -> CanvasToken
+        self.pairings = {}  # id -> Pairing
+        self.clock = time.time  # the app puts its own clock here
+
+    def now(self):
+        return utc_text(self.clock())
 
     # --- building ---------------------------------------------------------
     def add_records(self, *, users=(), courses=(), grading_periods=(), sections=(),
-                    groups=(), access_codes=(), enrollments=(), consumers=(), tokens=()):
+                    groups=(), access_codes=(), enrollments=(), consumers=(), tokens=(),
+                    canvas_accounts=(), canvas_tokens=(), temporary_enrollment_pairings=()):
         """Add validated records (see fixtures.py for the checks)."""
         with self.lock:
             for kind, table, key, records in (
@@ -69,16 +94,40 @@ class Store:
                 course_code = self.courses[section.course_id].course_code
                 self.sections_by_code.setdefault((course_code, section.section_code),
                                                  []).append(section.id)
+                self.sections_of_course.setdefault(section.course_id, []).append(section.id)
+                self.sections_of_course[section.course_id].sort()
             for group in groups:
                 self.realms[("group", group.id)] = RealmIndex()
+            for key in self.realms:
+                self.every.setdefault(key, set())
             for code in access_codes:
                 self.access_codes[(code.realm, code.realm_id)] = code
             self.consumers.update((c.key, c) for c in consumers)
             self.tokens.update((t.token, t) for t in tokens)
+            self.canvas_accounts.extend(canvas_accounts)
+            self.canvas_tokens.update((t.token, t) for t in canvas_tokens)
+            for pairing in temporary_enrollment_pairings:
+                self.pairings[pairing.id] = pairing
+                self.ids.observe("pairing", pairing.id)
             for enrollment in sorted(enrollments, key=lambda e: e.id):
-                self.enrollments[enrollment.id] = enrollment
-                self.realms[(enrollment.realm, enrollment.realm_id)].add(enrollment)
+                self._put(None, enrollment)
                 self.ids.observe("enrollment", enrollment.id)
+
+    def _put(self, old, new):
+        """Publish new in place of old (either may be None), in every index."""
+        if old is not None:
+            if old.visible:
+                self.realms[(old.realm, old.realm_id)].remove(old)
+            if new is None:
+                del self.enrollments[old.id]
+                self.every[(old.realm, old.realm_id)].discard(old.id)
+                self.by_user[old.uid].discard(old.id)
+        if new is not None:
+            self.enrollments[new.id] = new
+            if new.visible:
+                self.realms[(new.realm, new.realm_id)].add(new)
+            self.every[(new.realm, new.realm_id)].add(new.id)
+            self.by_user.setdefault(new.uid, set()).add(new.id)
 
     def reseed(self, seed):
         """Ids issued from here on follow seed (those issued stay taken)."""
@@ -95,7 +144,8 @@ class Store:
     def _enrollment(self, realm, realm_id, enrollment_id):
         self._realm(realm, realm_id)
         enrollment = self.enrollments.get(enrollment_id)
-        if enrollment is None or enrollment.realm != realm or enrollment.realm_id != realm_id:
+        if (enrollment is None or not enrollment.visible or enrollment.realm != realm
+                or enrollment.realm_id != realm_id):
             raise NotFound(f"enrollment {enrollment_id} does not exist in {realm} {realm_id}")
         return enrollment
 
@@ -113,9 +163,8 @@ class Store:
             else:
                 # A uid filter names few rows: look each one up.
                 matched = sorted(
-                    eid for eid in (index.by_uid.get(uid) for uid in set(uids))
-                    if eid is not None
-                    and (buckets is None or self.enrollments[eid].bucket in buckets))
+                    eid for uid in set(uids) for eid in index.by_uid.get(uid, ())
+                    if buckets is None or self.enrollments[eid].bucket in buckets)
                 total, ids = len(matched), matched[start:start + limit]
             rows = [(e, self.users[e.uid]) for e in map(self.enrollments.__getitem__, ids)]
         return total, rows
@@ -134,10 +183,11 @@ class Store:
                 raise Invalid(f"user {uid} does not exist")
             if uid in index.by_uid:
                 raise Conflict(f"user {uid} is already enrolled in {realm} {realm_id}")
+            now = self.now()
             enrollment = Enrollment(self.ids.issue("enrollment"), uid, realm, realm_id,
-                                    admin, status)
-            self.enrollments[enrollment.id] = enrollment
-            index.add(enrollment)
+                                    admin, status, type=default_type(admin),
+                                    created_at=now, updated_at=now)
+            self._put(None, enrollment)
             return enrollment, user
 
     def update_enrollment(self, realm, realm_id, enrollment_id, *, uid=None, admin=None,
@@ -148,13 +198,12 @@ class Store:
             old = self._enrollment(realm, realm_id, enrollment_id)
             if uid is not None and uid != old.uid:
                 raise Invalid(f"enrollment {enrollment_id} belongs to user {old.uid}, not {uid}")
-            new = replace(old,
-                          admin=old.admin if admin is None else admin,
-                          status=old.status if status is None else status)
-            index = self.realms[(realm, realm_id)]
-            index.remove(old)
-            index.add(new)
-            self.enrollments[new.id] = new
+            admin = old.admin if admin is None else admin
+            # A flip of admin makes the enrollment the type Schoology would give it.
+            kind = old.type if admin_of(old.type) == admin else default_type(admin)
+            new = replace(old, admin=admin, status=old.status if status is None else status,
+                          type=kind, updated_at=self.now())
+            self._put(old, new)
             return new, self.users[new.uid]
 
     def update_user(self, uid, **changes):
@@ -201,10 +250,15 @@ class Store:
                 "sections": [dict(record(s), grading_periods=[str(g) for g in s.grading_periods])
                              for s in self.sections.values()],
                 "groups": [record(g) for g in self.groups.values()],
-                "enrollments": [record(self.enrollments[i]) for i in sorted(self.enrollments)],
+                "enrollments": [_exported(self.enrollments[i], record)
+                                for i in sorted(self.enrollments)],
                 "access_codes": [record(a) for a in self.access_codes.values()],
                 "consumers": [record(c) for c in self.consumers.values()],
                 "tokens": [record(t) for t in self.tokens.values()],
+                **{key: [record(r) for r in records] for key, records in (
+                    ("canvas_accounts", self.canvas_accounts),
+                    ("canvas_tokens", self.canvas_tokens.values()),
+                    ("temporary_enrollment_pairings", self.pairings.values())) if records},
             }
 
     def delete_enrollment(self, realm, realm_id, enrollment_id):
@@ -216,7 +270,7 @@ class Store:
         when given, is called first, under the same lock, and may raise."""
         with self.lock:
             enrollment = self.enrollments.get(enrollment_id)
-            if enrollment is None:
+            if enrollment is None or not enrollment.visible:
                 raise NotFound(f"enrollment {enrollment_id} does not exist")
             if allowed is not None:
                 allowed(enrollment)
@@ -224,8 +278,8 @@ class Store:
             return enrollment
 
     def _remove(self, enrollment):
-        self.realms[(enrollment.realm, enrollment.realm_id)].remove(enrollment)
-        del self.enrollments[enrollment.id]
+        """A soft delete: Canvas still reads the enrollment, as deleted."""
+        self._put(enrollment, replace(enrollment, gone="deleted", updated_at=self.now()))
 
     def get_user(self, uid):
         with self.lock:
@@ -235,18 +289,19 @@ class Store:
             return user
 
     def enrollment_of(self, realm, realm_id, uid):
-        """uid's enrollment in the realm, or None."""
+        """uid's enrollment in the realm, or None. Of several (Canvas may
+        enroll a user as more than one type), an active admin one first."""
         with self.lock:
-            enrollment_id = self._realm(realm, realm_id).by_uid.get(uid)
-            return None if enrollment_id is None else self.enrollments[enrollment_id]
+            held = [self.enrollments[i] for i in self._realm(realm, realm_id).by_uid.get(uid, ())]
+            return min(held, key=lambda e: (e.bucket != (1, 1), e.id), default=None)
 
     def enrollment_id_of(self, realm, realm_id, uid):
-        """The id of uid's enrollment in the realm."""
+        """The id of uid's enrollment in the realm (the first, of several)."""
         with self.lock:
-            enrollment_id = self._realm(realm, realm_id).by_uid.get(uid)
-            if enrollment_id is None:
+            held = self._realm(realm, realm_id).by_uid.get(uid)
+            if not held:
                 raise NotFound(f"user {uid} is not enrolled in {realm} {realm_id}")
-            return enrollment_id
+            return held[0]
 
     def upsert_enrollment(self, realm, realm_id, uid, admin=None, status=None):
         """Create uid's enrollment in the realm, or change the one it has.
@@ -255,12 +310,12 @@ class Store:
         Returns (enrollment, user, created)."""
         with self.lock:
             existing = self._realm(realm, realm_id).by_uid.get(uid)
-            if existing is None:
+            if not existing:
                 enrollment, user = self.create_enrollment(
                     realm, realm_id, uid, 0 if admin is None else admin,
                     1 if status is None else status)
                 return enrollment, user, True
-            enrollment, user = self.update_enrollment(realm, realm_id, existing, admin=admin,
+            enrollment, user = self.update_enrollment(realm, realm_id, existing[0], admin=admin,
                                                       status=status)
             return enrollment, user, False
 
@@ -284,8 +339,7 @@ class Store:
             touched = []
             for section_id in section_ids:
                 if delete:
-                    existing = self._realm("section", section_id).by_uid.get(uid)
-                    if existing is not None:
+                    for existing in self._realm("section", section_id).by_uid.get(uid, ()):
                         self._remove(self.enrollments[existing])
                         touched.append(existing)
                 else:
@@ -377,3 +431,20 @@ class Store:
             if section_id is None:
                 raise NotFound(f"no section has section_school_code {section_school_code!r}")
             return self.sections[section_id]
+
+
+def _exported(enrollment, record):
+    """An enrollment as the fixtures hold it: Schoology's fields, and a canvas
+    object with whatever differs from what Canvas would assume."""
+    out = record(enrollment, "gone", *CANVAS_FIELDS)
+    canvas = {name: getattr(enrollment, name) for name, default in CANVAS_FIELDS.items()
+              if getattr(enrollment, name) != default}
+    if canvas.get("type") == default_type(enrollment.admin):
+        del canvas["type"]
+    for name in _ID_KEYS & set(canvas):
+        canvas[name] = str(canvas[name])
+    if enrollment.gone:
+        canvas["enrollment_state"] = enrollment.gone
+    if canvas:
+        out["canvas"] = canvas
+    return out
