@@ -5,7 +5,7 @@ from importlib import resources
 
 from flask import Flask
 
-from . import context, control, dialects, faults, journal, schoology, settings
+from . import canvas, context, control, dialects, faults, journal, schoology, settings
 from .clock import Clock
 from .response import Response
 from .settings import SettingError
@@ -53,5 +53,6 @@ def create_app(config=None, store=None):
     journal.register(app)
     faults.register(app)
     schoology.register(app)
+    canvas.register(app)
     app.register_blueprint(control.control_blueprint())
     return app

@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import asdict, fields, replace
 
+from .canvas import CanvasReads, CanvasWrites
 from .errors import Conflict, Invalid, NotFound
 from .ids import IdIssuer
 from .index import RealmIndex
@@ -34,7 +35,7 @@ def utc_text(seconds):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
-class Store:
+class Store(CanvasReads, CanvasWrites):
     def __init__(self, seed=0):
         self.lock = threading.RLock()
         self.ids = IdIssuer(seed)

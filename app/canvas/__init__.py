@@ -1,0 +1,36 @@
+"""The Canvas dialect: the /api/v1 blueprint, with bearer tokens, Canvas's
+error shapes and JSON, over the same school as Schoology's /v1. The
+Schoology rate limit does not apply here."""
+from flask import Blueprint
+
+from .. import dialects
+from . import auth, enrollments as e, errors, lookups
+
+ROUTES = (
+    ("/courses/<course_id>/enrollments", e.course_enrollments, "GET"),
+    ("/sections/<section_id>/enrollments", e.section_enrollments, "GET"),
+    ("/users/<user_id>/enrollments", e.user_enrollments, "GET"),
+    ("/accounts/<account_id>/enrollments/<enrollment_id>", e.show, "GET"),
+    ("/courses/<course_id>/enrollments", e.course_create, "POST"),
+    ("/sections/<section_id>/enrollments", e.section_create, "POST"),
+    ("/courses/<course_id>/enrollments/<enrollment_id>", e.destroy, "DELETE"),
+    ("/courses/<course_id>/enrollments/<enrollment_id>/accept", e.accept, "POST"),
+    ("/courses/<course_id>/enrollments/<enrollment_id>/reject", e.reject, "POST"),
+    ("/courses/<course_id>/enrollments/<enrollment_id>/reactivate", e.reactivate, "PUT"),
+    ("/courses/<course_id>/users/<user_id>/last_attended", e.last_attended, "PUT"),
+    ("/courses/<course_id>", lookups.course, "GET"),
+    ("/sections/<section_id>", lookups.section, "GET"),
+    ("/users/<user_id>", lookups.user, "GET"),
+    ("/accounts/<account_id>", lookups.account, "GET"),
+)
+
+
+def register(app):
+    bp = Blueprint("canvas", __name__, url_prefix="/api/v1")
+    bp.before_request(auth.authenticate)
+    errors.register(bp)
+    for rule, view, method in ROUTES:
+        bp.add_url_rule(rule, endpoint=f"{view.__name__}_{method.lower()}", view_func=view,
+                        methods=[method])
+    app.register_blueprint(bp)
+    dialects.add(app, dialects.Dialect("canvas", errors.error, errors.routing_error))

@@ -1,0 +1,109 @@
+"""Who is calling, and what they may do, as Canvas decides it.
+
+A request bears an access token (Authorization: Bearer, or access_token in
+the parameters) from the fixtures' canvas_tokens; with AUTH "off" every
+request is the administrator. Rights in a course come from the caller's
+active enrollments in it, with Canvas's default role permissions: teachers
+manage every type, TAs students and observers; teachers, TAs and designers
+read the roster as admins (inactive enrollments too) and read SIS ids;
+teachers and TAs see grades; students read the roster; observers see their
+own and their students' enrollments. A user with role administrator is an
+account admin and may do everything."""
+from dataclasses import dataclass
+
+from flask import current_app, g, request
+
+from ..context import store
+from .errors import BEARER, CanvasError
+from .params import params
+
+MANAGES = {"TeacherEnrollment": frozenset(("StudentEnrollment", "TeacherEnrollment",
+                                           "TaEnrollment", "DesignerEnrollment",
+                                           "ObserverEnrollment")),
+           "TaEnrollment": frozenset(("StudentEnrollment", "ObserverEnrollment"))}
+READS_AS_ADMIN = frozenset(("TeacherEnrollment", "TaEnrollment", "DesignerEnrollment"))
+GRADES = frozenset(("TeacherEnrollment", "TaEnrollment"))
+
+
+@dataclass(frozen=True)
+class Caller:
+    uid: int
+    administrator: bool
+
+
+def authenticate():
+    if current_app.config["AUTH"] == "off":
+        g.identity = Caller(store().administrator_uid(), True)
+        return
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer ":
+        token = header[7:].strip()
+    else:
+        token = params().get("access_token")
+        if token is not None and not isinstance(token, str):
+            token = ""
+    if not token:
+        raise CanvasError(401, {"status": "unauthenticated",
+                                "errors": [{"message": "user authorization required"}]}, BEARER)
+    held = store().canvas_tokens.get(token)
+    user = held and store().users.get(held.uid)
+    if user is None:
+        raise CanvasError(401, {"errors": [{"message": "Invalid access token."}]}, BEARER)
+    g.identity = Caller(user.uid, user.role == "administrator")
+
+
+def caller():
+    return g.identity
+
+
+class Rights:
+    """The caller's rights in one course."""
+
+    def __init__(self, course_id):
+        me = caller()
+        self.admin = me.administrator
+        sections = set(store().sections_of_course.get(course_id, ()))
+        mine = [e for e, _ in store().user_enrollments(me.uid) if e.realm_id in sections]
+        self.enrollments = [e for e in mine if e.visible]
+        active = [e for e in self.enrollments if e.state == "active"]
+        self.types = {e.type for e in active}
+        self.observing = {e.associated_user_id for e in active
+                          if e.type == "ObserverEnrollment" and e.associated_user_id}
+        # Section-limited enrollments confine the caller to their sections.
+        limited = active and all(e.limit_privileges_to_course_section for e in active)
+        self.sections = {e.realm_id for e in active} if limited and not self.admin else None
+
+    @property
+    def member(self):
+        """May see the course at all: any live enrollment in it."""
+        return self.admin or bool(self.enrollments)
+
+    @property
+    def read_roster(self):
+        return self.admin or bool(self.types - {"ObserverEnrollment"})
+
+    @property
+    def read_as_admin(self):
+        return self.admin or bool(self.types & READS_AS_ADMIN)
+
+    @property
+    def read_sis(self):
+        return self.admin or bool(self.types & READS_AS_ADMIN)
+
+    @property
+    def grades(self):
+        return self.admin or bool(self.types & GRADES)
+
+    def may_enroll(self, kind):
+        return self.admin or any(kind in MANAGES.get(t, ()) for t in self.types)
+
+    def may_remove(self, enrollment):
+        return self.may_enroll(enrollment.type)
+
+
+def rights(course_id):
+    """Rights in the course, worked out once per request."""
+    cache = g.setdefault("canvas_rights", {})
+    if course_id not in cache:
+        cache[course_id] = Rights(course_id)
+    return cache[course_id]

@@ -1,0 +1,46 @@
+"""What a Canvas client asks first: the course, section, user or account it
+was given, by any id form Canvas takes."""
+from ..context import store
+from .auth import caller, rights
+from .errors import forbidden
+from .jsonfmt import json_response
+from .render import account_json, course_json, profile_json, section_json
+from .school import find_account, find_course, find_section, find_user
+
+
+def course(course_id):
+    found = find_course(course_id)
+    r = rights(found.id)
+    if not r.member:
+        raise forbidden()
+    return json_response(course_json(found, store().canvas_account().id, r.read_sis,
+                                     [e for e in r.enrollments if e.uid == caller().uid]))
+
+
+def section(section_id):
+    found = find_section(section_id)
+    r = rights(found.course_id)
+    if not r.member:
+        raise forbidden()
+    return json_response(section_json(found, r.read_sis))
+
+
+def user(user_id):
+    """A user's profile: their own, an admin's view, or a teacher's of a
+    user in one of their courses."""
+    found, me = find_user(user_id), caller()
+    own = found.uid == me.uid
+    courses = {store().sections[e.realm_id].course_id
+               for e, _ in store().user_enrollments(found.uid) if e.visible}
+    teaches = any(rights(c).read_sis for c in courses)
+    if not (own or me.administrator or teaches):
+        raise forbidden()
+    return json_response(profile_json(found, sis=me.administrator or teaches,
+                                      admin=me.administrator, own=own))
+
+
+def account(account_id):
+    found = find_account(account_id)
+    if not caller().administrator:
+        raise forbidden()
+    return json_response(account_json(found))

@@ -1,0 +1,74 @@
+"""Canvas's pagination. per_page defaults to 10 and is held to 1..100. The
+enrollment lists page by bookmark, as Canvas's do: page=first, then
+page=bookmark:<the sort key of the last row seen>, so a walk through a list
+that changes meanwhile still meets each row at most once. A numeric page
+(page=2) is taken as well. Every list answers a Link header with current,
+next (while there is more), first and last, each the request's own URL on
+the scheme and host it came in on, with the caller's other parameters."""
+import base64
+import json
+from bisect import bisect_right
+from urllib.parse import urlencode
+
+from flask import request
+
+from .params import query_pairs
+from .render import host
+
+PER_PAGE, MAX_PER_PAGE = 10, 100
+DROPPED = ("page", "per_page", "access_token", "api_key")
+
+
+def per_page(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return PER_PAGE
+    return PER_PAGE if number <= 0 else min(number, MAX_PER_PAGE)
+
+
+def bookmark(key):
+    text = json.dumps(list(key), separators=(",", ":"), ensure_ascii=False)
+    return "bookmark:" + base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _from_bookmark(page):
+    """The sort key a bookmark holds, or None for one that is not ours (Canvas
+    starts such a walk at the beginning)."""
+    try:
+        text = page[len("bookmark:"):]
+        key = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except ValueError:
+        return None
+    if (isinstance(key, list) and len(key) == 3 and all(isinstance(k, str) for k in key[:2])
+            and isinstance(key[2], int) and not isinstance(key[2], bool)):
+        return tuple(key)
+    return None
+
+
+def paginate(rows, keys, page, size):
+    """(the rows of this page, Link header). rows are sorted by keys (one
+    sort key per row)."""
+    page = page if isinstance(page, str) else "first"
+    if page.isdigit() and page.isascii() and int(page) >= 1:
+        start = (int(page) - 1) * size
+        current = page
+    else:
+        key = _from_bookmark(page) if page.startswith("bookmark:") else None
+        start = 0 if key is None else bisect_right(keys, key)
+        current = page if key is not None else "first"
+    shown = rows[start:start + size]
+    links = {"current": current}
+    if start + size < len(rows):
+        links["next"] = bookmark(keys[start + size - 1])
+    links["first"] = "first"
+    last_start = max(0, (len(rows) - 1) // size * size)
+    links["last"] = bookmark(keys[last_start - 1]) if last_start else "first"
+    return shown, link_header(links, size)
+
+
+def link_header(links, size):
+    kept = [(k, v) for k, v in query_pairs() if k not in DROPPED]
+    url = f"{host()}{request.path}?" + (urlencode(kept) + "&" if kept else "")
+    return ",".join(f'<{url}{urlencode({"page": page})}&per_page={size}>; rel="{rel}"'
+                    for rel, page in links.items())

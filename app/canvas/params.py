@@ -1,0 +1,105 @@
+"""Request parameters as Rails reads them: the query string, then a form body
+(urlencoded or multipart, DELETE too) or a JSON body, merged into one nested
+dict. `a[b]=1` nests, `a[]=1&a[]=2` is a list, a repeated plain name keeps its
+last value, and the body wins over the query."""
+import json
+import re
+from urllib.parse import parse_qsl
+
+from flask import g, request
+
+_KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
+TRUE = frozenset(("true", "t", "yes", "y", "on", "1"))
+FALSE = frozenset(("false", "f", "no", "n", "off", "0"))
+
+
+class ParamError(ValueError):
+    """The parameters cannot be read; Canvas answers 400."""
+
+
+def boolean(value):
+    """Canvas's value_to_boolean: True, False, or None for anything else."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if isinstance(value, (str, int)) else ""
+    return True if text in TRUE else False if text in FALSE else None
+
+
+def _put(params, name, value):
+    match = _KEY.match(name)
+    if not match:
+        return  # Rails drops names it cannot parse, e.g. "[x]"
+    parts = [match.group(1)] + re.findall(r"\[([^\[\]]*)\]", match.group(2))
+    here = params
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        following = None if last else parts[i + 1]
+        if last:
+            if part == "":
+                raise ParamError(f"{name}: a list needs a name")
+            here[part] = value
+        elif following == "" and i + 1 == len(parts) - 1:
+            held = here.setdefault(part, [])
+            if not isinstance(held, list):
+                raise ParamError(f"expected a list for {name.split('[')[0]}, got {held!r}")
+            held.append(value)
+            return
+        else:
+            held = here.setdefault(part, {})
+            if not isinstance(held, dict):
+                raise ParamError(f"expected a hash for {name.split('[')[0]}, got {held!r}")
+            here = held
+
+
+def parse_pairs(pairs):
+    params = {}
+    for name, value in pairs:
+        _put(params, name, value)
+    return params
+
+
+def _merge(into, extra):
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+    return into
+
+
+def query_pairs():
+    return parse_qsl(request.query_string.decode("utf-8", "replace"), keep_blank_values=True)
+
+
+def _body():
+    mimetype = request.mimetype
+    if mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return parse_pairs(request.form.items(multi=True))
+    if mimetype == "application/json" or mimetype.endswith("+json"):
+        data = request.get_data(cache=True)
+        if not data.strip():
+            return {}
+        try:
+            document = json.loads(data)
+        except ValueError as e:
+            raise ParamError(f"the body is not valid JSON: {e}") from None
+        # Rails keeps a JSON body that is not an object under _json.
+        return document if isinstance(document, dict) else {"_json": document}
+    return {}  # Rails reads no parameters from other bodies (XML, text)
+
+
+def params():
+    """The request's parameters, read once per request."""
+    if "canvas_params" not in g:
+        g.canvas_params = _merge(parse_pairs(query_pairs()), _body())
+    return g.canvas_params
+
+
+def strings(value):
+    """A parameter Canvas takes as "array or string": a list of strings."""
+    if value is None or value == "":
+        return []
+    items = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in items):
+        raise ParamError("expected a string or a list of strings")
+    return [str(v) for v in items]
