@@ -41,7 +41,7 @@ def test_roster_sync_against_the_mock(schoology_mock):
     auth = OAuth1(*schoology_mock.credentials["demo-teacher-key"])
     url = schoology_mock.url + "/sections/3719526/enrollments"
     listed = requests.get(url, auth=auth, timeout=10)
-    assert listed.status_code == 200 and listed.json()["total"] == "19"
+    assert listed.status_code == 200 and listed.json()["total"] == "21"
     schoology_mock.journal.assert_count(1, method="GET", path="/v1/sections/3719526/")
 '''
 
@@ -102,7 +102,7 @@ def test_the_wheel_in_a_fresh_venv_beside_a_users_own_app_package(tmp_path):
         print(schoology_mock.__file__)
         print(len(app.extensions["schoology_store"].enrollments))'''),
         cwd=outside, env=dict(os.environ, PYTHONPATH=str(wheel))).stdout.split()
-    assert zipped[0].startswith(str(wheel)) and zipped[1] == "96"
+    assert zipped[0].startswith(str(wheel)) and zipped[1] == "100"
 
     # a fresh virtual environment with the wheel and what the user's tests use
     venv = tmp_path / "venv"
@@ -119,7 +119,7 @@ def test_the_wheel_in_a_fresh_venv_beside_a_users_own_app_package(tmp_path):
     with serving("--auth", "off", command=[venv / "bin" / "schoology-mock"], env=env,
                  cwd=outside) as base:
         listed = requests.get(f"{base}/sections/{SECTION}/enrollments", timeout=10)
-        assert listed.status_code == 200 and listed.json()["total"] == "19"
+        assert listed.status_code == 200 and listed.json()["total"] == "21"
 
     # the user's project: its own app package, its own tests using the plugin
     project = tmp_path / "project"

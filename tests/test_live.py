@@ -118,7 +118,7 @@ def test_serve_prints_its_url_and_serves_the_demo_school():
     with serving("--auth", "off") as base:
         assert base.startswith("http://127.0.0.1:") and base.endswith("/v1")
         r = requests.get(f"{base}/sections/{SECTION}/enrollments", timeout=10)
-        assert r.status_code == 200 and r.json()["total"] == "19"
+        assert r.status_code == 200 and r.json()["total"] == "21"
         assert r.headers["X-Schoology"] == "API"
 
 

@@ -96,4 +96,4 @@ def test_gunicorn_keeps_the_sandbox_in_its_snapshot(tmp_path, preload):
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=30) == 0, "".join(seen)
     kept = schoology_ids(json.loads(snapshot.read_text()))
-    assert ENROLLMENT not in kept and len(kept) == 95
+    assert ENROLLMENT not in kept and len(kept) == 97
