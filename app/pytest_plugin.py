@@ -1,5 +1,6 @@
 """A pytest plugin, active once schoology-mock is installed: the fixture
-`schoology_mock` is a live mock on a free port, one per test session (so one
+`schoology_mock` is a live mock (Schoology at .url, Canvas at
+.canvas_url + "/api/v1") on a free port, one per test session (so one
 per pytest-xdist worker), put back to its fixtures, with its journal and
 faults emptied and its clock real, before each test that uses it.
 
@@ -99,6 +100,17 @@ class SchoologyMock:
     def base_url(self):
         """The server's address, for the control API: http://127.0.0.1:PORT"""
         return self.server.url
+
+    @property
+    def canvas_url(self):
+        """What Canvas clients take as the base URL (canvasapi's Canvas(url,
+        token)): the server's address; the API is under /api/v1."""
+        return self.server.url
+
+    @property
+    def canvas_tokens(self):
+        """Canvas access token -> the uid it acts as, from the fixtures."""
+        return {t.token: t.uid for t in self.store.canvas_tokens.values()}
 
     @property
     def store(self):

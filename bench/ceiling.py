@@ -15,17 +15,19 @@ from schoology_mock.server import MockServer
 
 
 def make_app(answers):
-    """answers: {"METHOD /path Accept": {"status", "headers", "body"}}. The
-    ceiling is sent the very requests the mock is sent (path, query string and
-    headers), and answers each with the bytes the mock gave for it."""
+    """answers: {"METHOD /path?query Accept" or "METHOD /path Accept": {"status",
+    "headers", "body"}}. The ceiling is sent the very requests the mock is sent
+    (path, query string and headers), and answers each with the bytes the mock
+    gave for it: for its path and query, else for its path."""
     app = Flask(__name__)
     prepared = {key: (a["body"].encode("latin-1"), a["status"], a["headers"])
                 for key, a in answers.items()}
 
     @app.route("/<path:path>", methods=["GET", "POST"])
     def answer(path):
-        key = f"{request.method} /{path} {request.headers.get('Accept')}"
-        body, status, headers = prepared[key]
+        accept = request.headers.get("Accept")
+        exact = prepared.get(f"{request.method} {request.full_path} {accept}")
+        body, status, headers = exact or prepared[f"{request.method} /{path} {accept}"]
         return Response(body, status, headers)
 
     return app

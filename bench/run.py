@@ -4,10 +4,14 @@
 
 Starts the mock (its own process, `schoology-mock serve`) on a generated school
 with 10,000 enrollments in one section, and bench/ceiling.py, a minimal Flask
-app that replays the mock's bytes under the same WSGI server. Reads and single
-creates are measured against both, alternating, with wrk; the ratio of each
-pair is what counts. Bulk writes (bulk create, the two imports, 50 enrollments
-a request) are measured on the mock alone, as enrollments written per second.
+app that replays the mock's bytes under the same WSGI server. Reads (Schoology's
+list page of 20 in JSON and XML, a walk through every page, a single GET in
+each; Canvas's first list page of the same section at per_page 10 and 100) and
+single creates are measured against both, alternating, with wrk; the ratio of
+each pair is what counts, and each Canvas page is set beside Schoology's JSON
+list page, round by round. Bulk writes (bulk create, the two imports, 50
+enrollments a request) are measured on the mock alone, as enrollments written
+per second.
 Needs wrk (Debian/Ubuntu: apt-get install wrk). Figures from a shared machine
 are noisy; compare ratios taken in the same run, never numbers across runs.
 """
@@ -236,6 +240,7 @@ def main():
                        "--no-journal"], "ready at ")
     try:
         list_url = f"{api}/sections/{LIST_SECTION}/enrollments?start=5000&limit=20"
+        canvas_url = re.sub(r"/v1$", "/api/v1", api) + f"/sections/{LIST_SECTION}/enrollments"
         item_url = f"{api}/sections/{LIST_SECTION}/enrollments/{FIRST_ENROLLMENT + 3 * 4321}"
         single = Writes("single", "sections/{section}/enrollments", CREATE_ITEM)
         reads = {  # name -> (url, Accept, wrk script, its environment)
@@ -245,6 +250,10 @@ def main():
                                                {"BENCH_PAGES": str(ENROLLED // 20)}),
             "single GET, JSON": (item_url, "application/json", None, None),
             "single GET, XML": (item_url, "text/xml", None, None),
+            "Canvas list page, per_page 10": (f"{canvas_url}?per_page=10", "application/json",
+                                              None, None),
+            "Canvas list page, per_page 100": (f"{canvas_url}?per_page=100", "application/json",
+                                               None, None),
         }
         ceiling, ceiling_url = start_ceiling(args, work, api, reads)
         try:
@@ -259,7 +268,9 @@ def main():
 
 
 def start_ceiling(args, work, api, reads):
-    """Capture the mock's answer to each measured request; serve them back."""
+    """Capture the mock's answer to each measured request; serve them back.
+    Each is kept under its path and query, and under its path alone for
+    requests whose query varies (the walk): the first captured for a path."""
     answers = {}
     captures = [("GET", url, accept, None) for url, accept, _, _ in reads.values()]
     for section in WRITE_SECTIONS["single"]:  # a create answer, for each section creates use
@@ -268,10 +279,12 @@ def start_ceiling(args, work, api, reads):
     for method, url, accept, body in captures:
         r = requests.request(method, url, json=body, headers={"Accept": accept}, timeout=10)
         assert r.status_code in (200, 201), (url, r.status_code, r.text)
-        answers[f"{method} {urlsplit(url).path} {accept}"] = {
-            "status": r.status_code, "body": r.content.decode("latin-1"),
-            "headers": {k: v for k, v in r.headers.items()
-                        if k in ("Content-Type", "X-Schoology", "Cache-Control")}}
+        answer = {"status": r.status_code, "body": r.content.decode("latin-1"),
+                  "headers": {k: v for k, v in r.headers.items()
+                              if k in ("Content-Type", "X-Schoology", "Cache-Control", "Link")}}
+        path, query = urlsplit(url).path, urlsplit(url).query
+        answers[f"{method} {path}?{query} {accept}"] = answer
+        answers.setdefault(f"{method} {path} {accept}", answer)
     (work / "ceiling.json").write_text(json.dumps(answers))
     return start([sys.executable, str(HERE / "ceiling.py"), str(work / "ceiling.json"),
                   str(args.threads)], "ready at ")
@@ -327,11 +340,17 @@ def report(args, paired, writes):
               f"{mock['cpu']:5.0f} | {ceiling['rps']:7.0f} {ceiling['p50']:5.2f} "
               f"{ceiling['p99']:6.2f} {ceiling['cpu']:5.0f} | {median(ratios):5.2f}x "
               f"({ratios[0]:.2f}-{ratios[-1]:.2f}) {cpu_ratio:8.2f}x")
-    json_pairs, xml_pairs = paired["list page, JSON (20 items)"], paired["list page, XML (20 items)"]
-    per_round = sorted(x[0]["rps"] / j[0]["rps"] for x, j in zip(xml_pairs, json_pairs))
-    cpu = median(j[0]["cpu"] / x[0]["cpu"] for x, j in zip(xml_pairs, json_pairs))
-    print(f"\nXML list / JSON list (mock): {median(per_round):.2f}x req/s "
-          f"(per round {per_round[0]:.2f}-{per_round[-1]:.2f}), {cpu:.2f}x by cpu")
+    json_pairs = paired["list page, JSON (20 items)"]
+    print()
+    for name, label in (("list page, XML (20 items)", "XML list"),
+                        ("Canvas list page, per_page 10", "Canvas per_page 10"),
+                        ("Canvas list page, per_page 100", "Canvas per_page 100")):
+        per_round = sorted(x[0]["rps"] / j[0]["rps"] for x, j in zip(paired[name], json_pairs))
+        cpu = median(j[0]["cpu"] / x[0]["cpu"] for x, j in zip(paired[name], json_pairs))
+        print(f"{label + ' / JSON list (mock):':39} {rps[name]:6.0f} req/s, "
+              f"{median(per_round):.2f}x req/s (per round {per_round[0]:.2f}-{per_round[-1]:.2f}), "
+              f"{cpu:.2f}x by cpu")
+    print("(target: Canvas per_page 10 at 0.8x the JSON list page or better)")
 
     print(f"\nenrollments written per second (mock alone, medians of {WRITE_RUNS} runs of "
           f"{args.write_duration}s)\n")

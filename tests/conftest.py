@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from helpers import Api, demo_document
+from helpers import Api, Canvas, demo_document
 from schoology_mock import DEMO_FIXTURES, create_app
 from schoology_mock.server import MockServer
 from schoology_mock.store import build_store, load_file
@@ -57,6 +57,18 @@ def app(store):
 @pytest.fixture
 def api(app):
     return Api(app.test_client())
+
+
+@pytest.fixture
+def canvas_app(store):
+    """The demo school with authentication on (Canvas bearer tokens)."""
+    return create_app({"TESTING": True, "RATE_LIMIT": None}, store=store)
+
+
+@pytest.fixture
+def canvas(canvas_app):
+    """Canvas requests through the test client, as the administrator."""
+    return Canvas(canvas_app.test_client())
 
 
 @pytest.fixture

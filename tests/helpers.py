@@ -166,3 +166,33 @@ def served_url(proc, timeout=30, seen=None):
     """The API's base URL a started server prints: http://127.0.0.1:PORT/v1"""
     line = read_line_matching(proc.stdout, "ready at", time.monotonic() + timeout, seen)
     return line.split("ready at", 1)[1].strip()
+
+
+# --- Canvas ---------------------------------------------------------------------
+CANVAS_ADMIN = "demo-canvas-admin-token"
+CANVAS_TEACHER = "demo-canvas-teacher-token"  # Karen Strickland, 45552101
+CANVAS_STUDENT = "demo-canvas-student-token"  # Dylan Schmidt, 45552222
+CANVAS_OBSERVER = "demo-canvas-observer-token"  # Marcus Schmidt, 45553412, observes Dylan
+CANVAS_TA = "demo-canvas-ta-token"  # David Okonkwo, 45552136, TA of 3719526 only
+ALGEBRA, ENGLISH = 2091834501, 2091834577
+DYLAN, DYLAN_P1 = 45552222, 54302506  # and his Period 1 enrollment
+
+
+class Canvas:
+    """Drives /api/v1 through the Flask test client with a bearer token."""
+
+    def __init__(self, client, token=CANVAS_ADMIN):
+        self.client, self.token = client, token
+
+    def call(self, method, path, token=None, **kw):
+        headers = dict(kw.pop("headers", {}))
+        if (token or self.token) is not None:
+            headers.setdefault("Authorization", f"Bearer {token or self.token}")
+        return self.client.open("/api/v1/" + path.lstrip("/"), method=method, headers=headers,
+                                **kw)
+
+    def get(self, path, **kw):
+        return self.call("GET", path, **kw)
+
+    def as_(self, token):
+        return Canvas(self.client, token)

@@ -1,5 +1,10 @@
 """The Enrollments API (EnrollmentsApiController): list, show, create,
 conclude/deactivate/delete, accept, reject, reactivate and last attended."""
+import threading
+from collections import OrderedDict
+
+from flask import request
+
 from ..context import store
 from ..store import NotFound
 from ..store.records import STATUS_OF_STATE, TYPES
@@ -7,7 +12,7 @@ from .auth import caller, rights
 from .errors import CanvasError, bad_request, forbidden, not_found
 from .jsonfmt import dumps, json_response
 from .paging import paginate, per_page
-from .params import boolean, params, strings
+from .params import boolean, params, scalars, strings
 from .render import TYPE_OF_ROLE_ID, enrollment_json, host, row_text, user_json
 from .school import find_account, find_course, find_section, find_user, sortable_name
 from .times import parse_time
@@ -174,21 +179,14 @@ def _observed(enrollment, me, includes):
 
 
 def list_enrollments(course=None, section=None, user=None):
+    """One page of the enrollments the caller may list, sorted as Canvas
+    sorts them: by type, the user's sortable name, then id."""
     p, me = params(), caller()
-    if user is not None:
-        rows = _user_rows(user, p, me)
-        sis_allowed = me.administrator
-        course_ids = {store().sections[e.realm_id].course_id for e, _ in rows}
-    else:
-        rows = _course_rows(course, section, p, me)
-        sis_allowed = rights(course.id).read_sis
-        course_ids = {course.id}
-    rows = _filter(rows, p, sis_allowed)
-    _grading_period(p, course_ids)
+    asked = {k: v for k, v in p.items() if k not in ("page", "per_page", "access_token")}
+    key = (store(), store().generation, request.path, me, dumps(asked))
+    keyed, keys = SORTED.get(key) or SORTED.put(key, _sort(_rows(course, section, user, p, me)))
     includes = tuple(sorted(set(strings(p.get("include")))))
-    keyed = sorted(((e.type, sortable_name(u).casefold(), e.id), e, u) for e, u in rows)
-    page, links = paginate(keyed, [k for k, _, _ in keyed], p.get("page"),
-                           per_page(p.get("per_page")))
+    page, links = paginate(keyed, keys, p.get("page"), per_page(p.get("per_page")))
     texts = []
     for _, e, u in page:
         view = _view(e, me, includes)
@@ -201,6 +199,51 @@ def list_enrollments(course=None, section=None, user=None):
         else:
             texts.append(row_text(e, u, view))
     return json_response("[" + ",".join(texts) + "]", headers={"Link": links})
+
+
+class Kept:
+    """The sorted rows of the last questions asked, each of one version of the
+    school (the store's generation): a walk through a list, page by page,
+    sorts it once."""
+
+    def __init__(self, size=64):
+        self.size, self.lock, self.held = size, threading.Lock(), OrderedDict()
+
+    def get(self, key):
+        with self.lock:
+            found = self.held.get(key)
+            if found is not None:
+                self.held.move_to_end(key)
+            return found
+
+    def put(self, key, value):
+        with self.lock:
+            self.held[key] = value
+            while len(self.held) > self.size:
+                self.held.popitem(last=False)
+        return value
+
+
+SORTED = Kept()
+
+
+def _sort(rows):
+    keyed = sorted(((e.type, sortable_name(u).casefold(), e.id), e, u) for e, u in rows)
+    return keyed, [k for k, _, _ in keyed]
+
+
+def _rows(course, section, user, p, me):
+    if user is not None:
+        rows = _user_rows(user, p, me)
+        sis_allowed = me.administrator
+        course_ids = {store().sections[e.realm_id].course_id for e, _ in rows}
+    else:
+        rows = _course_rows(course, section, p, me)
+        sis_allowed = rights(course.id).read_sis
+        course_ids = {course.id}
+    rows = _filter(rows, p, sis_allowed)
+    _grading_period(p, course_ids)
+    return rows
 
 
 def course_enrollments(course_id):
@@ -283,6 +326,7 @@ def create(course=None, section=None):
     given = p.get("enrollment")
     if not isinstance(given, dict) or not given:
         raise bad_request(message=ERRORS["missing_parameters"])
+    given = scalars(given)
     if given.get("self_enrollment_code") not in (None, ""):
         errors = ["enrollment[self_enrollment_code] is invalid"]
         if given.get("user_id") != "self":
@@ -356,9 +400,9 @@ CONCLUDE = {"gone": None, "status": 5}
 def destroy(course_id, enrollment_id):
     course = find_course(course_id)
     enrollment = _enrollment_by_id(enrollment_id, course, deleted=False)
-    task = params().get("task")
+    task = scalars({"task": params().get("task")})["task"]
     # Canvas concludes for any task it does not know, as for none.
-    changes = TASKS.get(task, CONCLUDE) if isinstance(task, str) else CONCLUDE
+    changes = TASKS.get(task, CONCLUDE)
     if not rights(course.id).may_remove(enrollment):
         raise forbidden()
 

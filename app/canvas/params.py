@@ -95,6 +95,18 @@ def params():
     return g.canvas_params
 
 
+def scalars(given):
+    """A hash of parameters with each value a string (or a JSON boolean);
+    a list or hash where one value belongs is a 400, as Rails' strong
+    parameters refuse it. JSON numbers become their text."""
+    out = {}
+    for name, value in given.items():
+        if isinstance(value, (list, dict)):
+            raise ParamError(f"{name}: expected a single value")
+        out[name] = value if value is None or isinstance(value, (str, bool)) else str(value)
+    return out
+
+
 def strings(value):
     """A parameter Canvas takes as "array or string": a list of strings."""
     if value is None or value == "":

@@ -62,6 +62,7 @@ class Store(CanvasReads, CanvasWrites):
         self.canvas_tokens = {}  # token -> CanvasToken
         self.pairings = {}  # id -> Pairing
         self.clock = time.time  # the app puts its own clock here
+        self.generation = 0  # counts changes, so that readers may keep what they derive
 
     def now(self):
         return utc_text(self.clock())
@@ -116,6 +117,7 @@ class Store(CanvasReads, CanvasWrites):
 
     def _put(self, old, new):
         """Publish new in place of old (either may be None), in every index."""
+        self.generation += 1
         if old is not None:
             if old.visible:
                 self.realms[(old.realm, old.realm_id)].remove(old)
@@ -225,6 +227,7 @@ class Store(CanvasReads, CanvasWrites):
             new = replace(old, display_fixed=fixed, **changes)
             new.refresh_display()
             self.users[uid] = new
+            self.generation += 1
             if (old.role == "administrator") != (new.role == "administrator"):
                 if new.role == "administrator":
                     self.administrators.append(uid)
