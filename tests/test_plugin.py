@@ -35,6 +35,14 @@ def test_no_fault_left_from_the_last_test(schoology_mock):
     assert requests.get(url, auth=admin(schoology_mock), timeout=10).status_code == 200
 
 
+def test_canvas_through_the_same_mock(schoology_mock):
+    token = next(t for t, uid in schoology_mock.canvas_tokens.items() if uid == 45552101)
+    url = schoology_mock.canvas_url + "/api/v1/sections/3719526/enrollments/"
+    r = requests.get(url.rstrip("/"), headers={"Authorization": "Bearer " + token}, timeout=10)
+    assert r.status_code == 200 and "next" in r.links
+    schoology_mock.journal.assert_count(1, method="GET", path="/api/v1/sections/3719526/")
+
+
 def test_a_failing_journal_assertion_says_what_it_saw(schoology_mock):
     requests.get(schoology_mock.url + "/sections/3719526/enrollments",
                  auth=admin(schoology_mock), timeout=10)
@@ -45,7 +53,7 @@ def test_a_failing_journal_assertion_says_what_it_saw(schoology_mock):
 def test_the_plugin_in_a_project_of_its_own(pytester):
     pytester.makepyfile(test_roster=USER_TESTS)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3, failed=1)
+    result.assert_outcomes(passed=4, failed=1)
     result.stdout.fnmatch_lines([
         "*expected 1 request(s) matching {'method': 'POST'}, got 0*"])
 

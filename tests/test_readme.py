@@ -1,5 +1,6 @@
-"""The README's examples work: each curl command under "Try it" is replayed
-against a live demo server and must succeed."""
+"""The README's examples work: each curl command under "Try it" and "Canvas"
+is replayed against a live demo server and must succeed, and the Python
+examples run."""
 import re
 import shlex
 from pathlib import Path
@@ -10,8 +11,8 @@ import requests
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-def curl_commands():
-    section = README.read_text().split("## Try it", 1)[1].split("\n## ", 1)[0]
+def curl_commands(title="Try it"):
+    section = README.read_text().split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
     blocks = "".join(re.findall(r"```sh\n(.*?)```", section, re.S))
     joined = re.sub(r"\\\n\s*", " ", blocks)
     return [line for line in joined.splitlines() if line.startswith("curl ")]
@@ -27,8 +28,10 @@ def as_request(command, base):
         elif arg == "-H":
             name, value = args.pop(0).split(":", 1)
             headers[name.strip()] = value.strip()
-        elif arg == "-d":
-            data = args.pop(0).encode()
+        elif arg == "-d":  # repeated -d join with &, form-encoded unless told otherwise
+            given = args.pop(0).encode()
+            data = given if data is None else data + b"&" + given
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
             method = "POST" if method == "GET" else method
         elif arg.startswith("-"):
             continue  # -s, -i: how curl prints, not what it sends
@@ -52,6 +55,27 @@ def test_readme_curl_examples_succeed(live):
                 assert rows and applied == rows, (command, text)
             if headers.get("Accept") == "text/xml":
                 assert response.content.startswith(b"<?xml")
+
+
+def test_readme_canvas_examples_succeed(start_server):
+    server = start_server()  # authentication on: the examples carry their tokens
+    commands = curl_commands("Canvas")
+    assert len(commands) >= 5
+    for command in commands:
+        method, url, headers, data = as_request(command, server.url)
+        response = requests.request(method, url, headers=headers, data=data, timeout=10)
+        assert response.status_code == 200, (command, response.text)
+        assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+
+
+@pytest.mark.filterwarnings("ignore:You are using http:UserWarning")
+def test_the_canvasapi_example_runs(start_server):
+    server = start_server()
+    example = python_blocks("Canvas")[0]
+    scope = {}
+    exec(compile(example.replace("http://127.0.0.1:8000", server.url), "README.md", "exec"),
+         scope)
+    assert len(scope["students"]) > 10 and scope["invitation"].enrollment_state == "invited"
 
 
 def section(title):
