@@ -68,7 +68,7 @@ def test_readme_canvas_examples_succeed(start_server):
         assert response.headers["Content-Type"] == "application/json; charset=utf-8"
 
 
-@pytest.mark.filterwarnings("ignore:You are using http:UserWarning")
+@pytest.mark.filterwarnings("ignore:Canvas may respond unexpectedly:UserWarning")
 def test_the_canvasapi_example_runs(start_server):
     server = start_server()
     example = python_blocks("Canvas")[0]
