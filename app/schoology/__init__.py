@@ -11,7 +11,7 @@ from .users import users_blueprint
 def routing_error(e):
     """A /v1 request no view takes is still authenticated first, as Schoology
     checks the signature of every request before it looks at the path."""
-    refused = auth.authenticate()
+    refused = auth.authenticate() if e.code in (404, 405) else None
     return refused if refused is not None else errors.http_error(e)
 
 
