@@ -104,6 +104,7 @@ class Rights:
 def rights(course_id):
     """Rights in the course, worked out once per request."""
     cache = g.setdefault("canvas_rights", {})
-    if course_id not in cache:
-        cache[course_id] = Rights(course_id)
-    return cache[course_id]
+    found = cache.get(course_id)
+    if found is None:
+        found = cache[course_id] = Rights(course_id)
+    return found

@@ -13,7 +13,7 @@ from .errors import CanvasError, bad_request, forbidden, not_found
 from .jsonfmt import dumps, json_response
 from .paging import paginate, per_page
 from .params import boolean, params, scalars, strings
-from .render import TYPE_OF_ROLE_ID, enrollment_json, host, row_text, user_json
+from .render import TYPE_OF_ROLE_ID, VIEW, enrollment_json, host, row_text, user_json
 from .school import find_account, find_course, find_section, find_user, sortable_name
 from .times import parse_time
 
@@ -143,9 +143,18 @@ def _grading_period(p, course_ids):
         raise bad_request(error="invalid grading_period_id")
 
 
-def _view(enrollment, me, includes):
-    """How the caller sees this enrollment: enrollment_json's keywords."""
-    r = rights(store().sections[enrollment.realm_id].course_id)
+def _view(enrollment, me, includes, school=None, base=None, seen=None):
+    """How the caller sees this enrollment: enrollment_json's keywords, as a
+    tuple in the order of render.VIEW (rows are kept by it). A page passes
+    the store and host it has already looked up, and a dict for the rights
+    it has seen (course id -> Rights)."""
+    school = school or store()
+    course_id = school.sections[enrollment.realm_id].course_id
+    r = seen.get(course_id) if seen is not None else None
+    if r is None:
+        r = rights(course_id)
+        if seen is not None:
+            seen[course_id] = r
     own = enrollment.uid == me.uid
     if enrollment.type != "StudentEnrollment":
         grades = None
@@ -155,12 +164,13 @@ def _view(enrollment, me, includes):
         grades = "own"
     else:
         grades = None
-    view = {"base": host(), "account_id": store().canvas_account().id, "grades": grades,
-            "activity": own or r.grades, "sis": r.read_sis, "admin": me.administrator,
-            "includes": includes}
-    if "can_be_removed" in includes:
-        view["can_be_removed"] = r.may_remove(enrollment)
-    return view
+    removable = r.may_remove(enrollment) if "can_be_removed" in includes else None
+    return (base or host(), school.canvas_account().id, grades, own or r.grades, r.read_sis,
+            me.administrator, includes, removable)
+
+
+def _keywords(view):
+    return dict(zip(VIEW, view))
 
 
 def _observed(enrollment, me, includes):
@@ -171,7 +181,8 @@ def _observed(enrollment, me, includes):
     course_id = store().sections[enrollment.realm_id].course_id
     sections = store().sections_of_course[course_id]
     out = user_json(observed, rights(course_id).read_sis, me.administrator, includes)
-    out["enrollments"] = [enrollment_json(e, **dict(_view(e, me, includes), includes=()))
+    out["enrollments"] = [enrollment_json(e, **dict(_keywords(_view(e, me, includes)),
+                                                    includes=()))
                           for e, _ in store().user_enrollments(observed.uid)
                           if e.realm_id in sections and e.type == "StudentEnrollment"
                           and e.state not in ("completed", "inactive", "rejected", "deleted")]
@@ -187,17 +198,17 @@ def list_enrollments(course=None, section=None, user=None):
     keyed, keys = SORTED.get(key) or SORTED.put(key, _sort(_rows(course, section, user, p, me)))
     includes = tuple(sorted(set(strings(p.get("include")))))
     page, links = paginate(keyed, keys, p.get("page"), per_page(p.get("per_page")))
-    texts = []
+    texts, school, base, seen = [], store(), host(), {}
     for _, e, u in page:
-        view = _view(e, me, includes)
+        view = _view(e, me, includes, school, base, seen)
         if "observed_users" in includes and e.type == "ObserverEnrollment":
-            row = enrollment_json(e, u, **view)
+            row = enrollment_json(e, u, **_keywords(view))
             observed = _observed(e, me, includes)
             if observed is not None:
                 row["observed_user"] = observed
             texts.append(dumps(row))
         else:
-            texts.append(row_text(e, u, view))
+            texts.append(row_text(e, u, view, school))
     return json_response("[" + ",".join(texts) + "]", headers={"Link": links})
 
 
@@ -262,7 +273,7 @@ def user_enrollments(user_id):
 # --- one enrollment -------------------------------------------------------------
 def answer(enrollment):
     me = caller()
-    return json_response(enrollment_json(enrollment, **_view(enrollment, me, ())))
+    return json_response(enrollment_json(enrollment, **_keywords(_view(enrollment, me, ()))))
 
 
 def show(account_id, enrollment_id):

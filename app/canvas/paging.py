@@ -56,7 +56,7 @@ def paginate(rows, keys, page, size):
     else:
         key = _from_bookmark(page) if page.startswith("bookmark:") else None
         start = 0 if key is None else bisect_right(keys, key)
-        current = page if key is not None else "first"
+        current = "first" if key is None else bookmark(key)
     shown = rows[start:start + size]
     links = {"current": current}
     if start + size < len(rows):
@@ -70,5 +70,6 @@ def paginate(rows, keys, page, size):
 def link_header(links, size):
     kept = [(k, v) for k, v in query_pairs() if k not in DROPPED]
     url = f"{host()}{request.path}?" + (urlencode(kept) + "&" if kept else "")
-    return ",".join(f'<{url}{urlencode({"page": page})}&per_page={size}>; rel="{rel}"'
+    # A page is "first", a number or "bookmark:" and URL-safe base64: nothing to escape.
+    return ",".join(f'<{url}page={page}&per_page={size}>; rel="{rel}"'
                     for rel, page in links.items())

@@ -68,7 +68,10 @@ def _merge(into, extra):
 
 
 def query_pairs():
-    return parse_qsl(request.query_string.decode("utf-8", "replace"), keep_blank_values=True)
+    if "canvas_query" not in g:
+        g.canvas_query = parse_qsl(request.query_string.decode("utf-8", "replace"),
+                                   keep_blank_values=True)
+    return g.canvas_query
 
 
 def _body():

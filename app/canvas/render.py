@@ -6,7 +6,7 @@ and the graders. Rows are written once per version of their records and
 kept (records are replaced, never changed, so a kept row is never stale)."""
 from functools import lru_cache
 
-from flask import request
+from flask import g, request
 
 from ..context import store
 from .jsonfmt import dumps
@@ -24,7 +24,9 @@ USER_INCLUDES = ("avatar_url", "group_ids", "uuid")
 def host():
     """The scheme and host the request came in on: canvasapi follows only
     links on the very host spelling it was given."""
-    return request.host_url.rstrip("/")
+    if "canvas_host" not in g:
+        g.canvas_host = request.host_url.rstrip("/")
+    return g.canvas_host
 
 
 def user_json(user, sis=False, admin=False, includes=()):
@@ -120,19 +122,23 @@ def enrollment_json(enrollment, user=None, *, base, account_id, grades=None, act
     return out
 
 
+VIEW = ("base", "account_id", "grades", "activity", "sis", "admin", "includes",
+        "can_be_removed")
+
+
 @lru_cache(maxsize=8192)
 def _kept(enrollment, user, section, course_code, view):
     """One list row's text: a version of the enrollment and its user (and of
-    the names it shows) seen one way. view is enrollment_json's keywords."""
-    return dumps(enrollment_json(enrollment, user, **dict(view)))
+    the names it shows) seen one way: view is enrollment_json's keywords, in
+    the order of VIEW."""
+    return dumps(enrollment_json(enrollment, user, **dict(zip(VIEW, view))))
 
 
-def row_text(enrollment, user, view):
-    """enrollment_json(enrollment, user, **view) as JSON text, kept."""
-    section = store().sections[enrollment.realm_id]
-    course_code = store().courses[section.course_id].course_code
-    return _kept(enrollment, user, section.section_school_code, course_code,
-                 tuple(sorted(view.items())))
+def row_text(enrollment, user, view, school):
+    """enrollment_json(enrollment, user, **dict(zip(VIEW, view))) as JSON text, kept."""
+    section = school.sections[enrollment.realm_id]
+    course_code = school.courses[section.course_id].course_code
+    return _kept(enrollment, user, section.section_school_code, course_code, view)
 
 
 def course_json(course, account_id, sis=False, mine=()):
