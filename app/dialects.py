@@ -4,7 +4,8 @@ which API a request belongs to, so that the journal, the faults and the
 answers to requests no view takes (404, 405, 413) follow that API.
 
 A dialect registers a Dialect here; error(status, message, headers) answers
-in its shape, routing_error(e) answers a request that matched no view."""
+in its shape, routing_error(e) answers a request that matched no view, and
+unexpected() answers a request that hit a bug (logged here, once)."""
 from dataclasses import dataclass
 from typing import Callable
 
@@ -28,6 +29,7 @@ class Dialect:
     name: str
     error: Callable  # (status, message=None, headers=None) -> Response
     routing_error: Callable  # (HTTPException) -> Response
+    unexpected: Callable  # () -> Response, a 500
 
 
 def add(app, dialect):
@@ -42,8 +44,9 @@ def current():
 
 def register(app):
     """Answers for what no blueprint handles: a path no view takes, a method
-    it does not allow, a body too large to read, an error in the app's own
-    hooks. Each goes to the dialect of its path; other paths get Flask's."""
+    it does not allow, a body too large to read, and any unexpected error,
+    in a view or in the app's own hooks. Each goes to the dialect of its
+    path; other paths get Flask's."""
 
     @app.errorhandler(HTTPException)
     def http_error(e):
@@ -54,6 +57,4 @@ def register(app):
     def unexpected(e):
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         dialect = current()
-        if dialect is None:
-            return InternalServerError()
-        return dialect.error(500, "Internal error in the mock; see the server log.")
+        return InternalServerError() if dialect is None else dialect.unexpected()

@@ -33,4 +33,5 @@ def register(app):
         bp.add_url_rule(rule, endpoint=f"{view.__name__}_{method.lower()}", view_func=view,
                         methods=[method])
     app.register_blueprint(bp)
-    dialects.add(app, dialects.Dialect("canvas", errors.error, errors.routing_error))
+    dialects.add(app, dialects.Dialect("canvas", errors.error, errors.routing_error,
+                                           errors.unexpected))

@@ -86,9 +86,8 @@ class Rights:
     def read_as_admin(self):
         return self.admin or bool(self.types & READS_AS_ADMIN)
 
-    @property
-    def read_sis(self):
-        return self.admin or bool(self.types & READS_AS_ADMIN)
+    # Canvas grants read_sis to the same roles as read_as_admin.
+    read_sis = read_as_admin
 
     @property
     def grades(self):

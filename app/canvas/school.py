@@ -50,9 +50,8 @@ def find_user(value):
 def find_course(value):
     column, given = parse_id(value) or (None, None)
     if column == "sis_course_id":
-        found = next((c for c in list(store().courses.values()) if c.course_code == given), None)
-    else:
-        found = store().courses.get(given) if column is None else None
+        return store().course_by_code(given)  # NotFound is the blueprint's 404
+    found = store().courses.get(given) if column is None else None
     if found is None:
         raise not_found()
     return found

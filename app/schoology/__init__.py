@@ -22,4 +22,5 @@ def register(app):
     realms.register(bp)
     bp.register_blueprint(users_blueprint())
     app.register_blueprint(bp)
-    dialects.add(app, dialects.Dialect("schoology", errors.error_response, routing_error))
+    dialects.add(app, dialects.Dialect("schoology", errors.error_response, routing_error,
+                                           errors.unexpected))

@@ -91,6 +91,7 @@ class Store(CanvasReads, CanvasWrites):
                     self.administrators.append(user.uid)
             for section in sections:
                 self.realms[("section", section.id)] = RealmIndex()
+                self.every[("section", section.id)] = set()
                 if section.section_school_code:
                     self.section_by_school_code[section.section_school_code] = section.id
                 course_code = self.courses[section.course_id].course_code
@@ -100,8 +101,7 @@ class Store(CanvasReads, CanvasWrites):
                 self.sections_of_course[section.course_id].sort()
             for group in groups:
                 self.realms[("group", group.id)] = RealmIndex()
-            for key in self.realms:
-                self.every.setdefault(key, set())
+                self.every[("group", group.id)] = set()
             for code in access_codes:
                 self.access_codes[(code.realm, code.realm_id)] = code
             self.consumers.update((c.key, c) for c in consumers)
