@@ -15,6 +15,7 @@ from flask import current_app, g, request
 
 from ..context import store
 from .errors import BEARER, CanvasError
+from .kept import Kept
 from .params import params
 
 MANAGES = {"TeacherEnrollment": frozenset(("StudentEnrollment", "TeacherEnrollment",
@@ -100,10 +101,9 @@ class Rights:
         return self.may_enroll(enrollment.type)
 
 
+KEPT = Kept(256)
+
+
 def rights(course_id):
-    """Rights in the course, worked out once per request."""
-    cache = g.setdefault("canvas_rights", {})
-    found = cache.get(course_id)
-    if found is None:
-        found = cache[course_id] = Rights(course_id)
-    return found
+    """The caller's rights in the course, worked out once per version of the school."""
+    return KEPT.lookup(store(), (caller(), course_id), lambda: Rights(course_id))

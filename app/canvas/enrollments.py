@@ -1,8 +1,5 @@
 """The Enrollments API (EnrollmentsApiController): list, show, create,
 conclude/deactivate/delete, accept, reject, reactivate and last attended."""
-import threading
-from collections import OrderedDict
-
 from flask import request
 
 from ..context import store
@@ -11,6 +8,7 @@ from ..store.records import STATUS_OF_STATE, TYPES
 from .auth import caller, rights
 from .errors import CanvasError, bad_request, forbidden, not_found
 from .jsonfmt import dumps, json_response
+from .kept import Kept
 from .paging import paginate, per_page
 from .params import boolean, params, scalars, strings
 from .render import TYPE_OF_ROLE_ID, VIEW, enrollment_json, host, row_text, user_json
@@ -143,30 +141,40 @@ def _grading_period(p, course_ids):
         raise bad_request(error="invalid grading_period_id")
 
 
-def _view(enrollment, me, includes, school=None, base=None, seen=None):
-    """How the caller sees this enrollment: enrollment_json's keywords, as a
-    tuple in the order of render.VIEW (rows are kept by it). A page passes
-    the store and host it has already looked up, and a dict for the rights
-    it has seen (course id -> Rights)."""
-    school = school or store()
-    course_id = school.sections[enrollment.realm_id].course_id
-    r = seen.get(course_id) if seen is not None else None
-    if r is None:
-        r = rights(course_id)
-        if seen is not None:
-            seen[course_id] = r
-    own = enrollment.uid == me.uid
-    if enrollment.type != "StudentEnrollment":
-        grades = None
-    elif r.grades:
-        grades = "grader"
-    elif own or enrollment.uid in r.observing:
-        grades = "own"
-    else:
-        grades = None
-    removable = r.may_remove(enrollment) if "can_be_removed" in includes else None
-    return (base or host(), school.canvas_account().id, grades, own or r.grades, r.read_sis,
-            me.administrator, includes, removable)
+class Viewer:
+    """How the caller sees enrollments in this request: enrollment_json's
+    keywords as a tuple in the order of render.VIEW (rows are kept by it).
+    Along a page a view repeats (it hangs on the course, the type and who
+    the enrollment's user is to the caller), so each is worked out once."""
+
+    def __init__(self, me, includes):
+        self.me, self.includes = me, includes
+        self.school, self.base = store(), host()
+        self.account_id = self.school.canvas_account().id
+        self.views, self.rights = {}, {}
+
+    def __call__(self, enrollment):
+        course_id = self.school.sections[enrollment.realm_id].course_id
+        r = self.rights.get(course_id) or self.rights.setdefault(course_id, rights(course_id))
+        own = enrollment.uid == self.me.uid
+        key = (course_id, enrollment.type, own, enrollment.uid in r.observing)
+        view = self.views.get(key)
+        if view is None:
+            view = self.views[key] = self._work_out(enrollment, r, own)
+        return view
+
+    def _work_out(self, enrollment, r, own):
+        if enrollment.type != "StudentEnrollment":
+            grades = None
+        elif r.grades:
+            grades = "grader"
+        elif own or enrollment.uid in r.observing:
+            grades = "own"
+        else:
+            grades = None
+        removable = r.may_remove(enrollment) if "can_be_removed" in self.includes else None
+        return (self.base, self.account_id, grades, own or r.grades, r.read_sis,
+                self.me.administrator, self.includes, removable)
 
 
 def _keywords(view):
@@ -181,8 +189,8 @@ def _observed(enrollment, me, includes):
     course_id = store().sections[enrollment.realm_id].course_id
     sections = store().sections_of_course[course_id]
     out = user_json(observed, rights(course_id).read_sis, me.administrator, includes)
-    out["enrollments"] = [enrollment_json(e, **dict(_keywords(_view(e, me, includes)),
-                                                    includes=()))
+    view = Viewer(me, ())
+    out["enrollments"] = [enrollment_json(e, **_keywords(view(e)))
                           for e, _ in store().user_enrollments(observed.uid)
                           if e.realm_id in sections and e.type == "StudentEnrollment"
                           and e.state not in ("completed", "inactive", "rejected", "deleted")]
@@ -194,13 +202,13 @@ def list_enrollments(course=None, section=None, user=None):
     sorts them: by type, the user's sortable name, then id."""
     p, me = params(), caller()
     asked = {k: v for k, v in p.items() if k not in ("page", "per_page", "access_token")}
-    key = (store(), store().generation, request.path, me, dumps(asked))
-    keyed, keys = SORTED.get(key) or SORTED.put(key, _sort(_rows(course, section, user, p, me)))
+    keyed, keys = SORTED.lookup(store(), (request.path, me, dumps(asked)),
+                                lambda: _sort(_rows(course, section, user, p, me)))
     includes = tuple(sorted(set(strings(p.get("include")))))
     page, links = paginate(keyed, keys, p.get("page"), per_page(p.get("per_page")))
-    texts, school, base, seen = [], store(), host(), {}
+    texts, viewer = [], Viewer(me, includes)
     for _, e, u in page:
-        view = _view(e, me, includes, school, base, seen)
+        view = viewer(e)
         if "observed_users" in includes and e.type == "ObserverEnrollment":
             row = enrollment_json(e, u, **_keywords(view))
             observed = _observed(e, me, includes)
@@ -208,34 +216,11 @@ def list_enrollments(course=None, section=None, user=None):
                 row["observed_user"] = observed
             texts.append(dumps(row))
         else:
-            texts.append(row_text(e, u, view, school))
+            texts.append(row_text(e, u, view, viewer.school))
     return json_response("[" + ",".join(texts) + "]", headers={"Link": links})
 
 
-class Kept:
-    """The sorted rows of the last questions asked, each of one version of the
-    school (the store's generation): a walk through a list, page by page,
-    sorts it once."""
-
-    def __init__(self, size=64):
-        self.size, self.lock, self.held = size, threading.Lock(), OrderedDict()
-
-    def get(self, key):
-        with self.lock:
-            found = self.held.get(key)
-            if found is not None:
-                self.held.move_to_end(key)
-            return found
-
-    def put(self, key, value):
-        with self.lock:
-            self.held[key] = value
-            while len(self.held) > self.size:
-                self.held.popitem(last=False)
-        return value
-
-
-SORTED = Kept()
+SORTED = Kept(64)  # a walk through a list, page by page, sorts it once
 
 
 def _sort(rows):
@@ -273,7 +258,7 @@ def user_enrollments(user_id):
 # --- one enrollment -------------------------------------------------------------
 def answer(enrollment):
     me = caller()
-    return json_response(enrollment_json(enrollment, **_keywords(_view(enrollment, me, ()))))
+    return json_response(enrollment_json(enrollment, **_keywords(Viewer(me, ())(enrollment))))
 
 
 def show(account_id, enrollment_id):

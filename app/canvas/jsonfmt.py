@@ -21,7 +21,5 @@ def dumps(data):
 def json_response(data, status=200, headers=None):
     """data, or a JSON text already written (str), as an answer."""
     text = data if isinstance(data, str) else dumps(data)
-    response = Response(text.encode("utf-8"), status, HEADERS, content_type=CONTENT_TYPE)
-    if headers:
-        response.headers.update(headers)
-    return response
+    return Response(text.encode("utf-8"), status, {**HEADERS, **headers} if headers else HEADERS,
+                    content_type=CONTENT_TYPE)

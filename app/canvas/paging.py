@@ -8,6 +8,7 @@ the scheme and host it came in on, with the caller's other parameters."""
 import base64
 import json
 from bisect import bisect_right
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import request
@@ -27,6 +28,7 @@ def per_page(value):
     return PER_PAGE if number <= 0 else min(number, MAX_PER_PAGE)
 
 
+@lru_cache(maxsize=4096)
 def bookmark(key):
     text = json.dumps(list(key), separators=(",", ":"), ensure_ascii=False)
     return "bookmark:" + base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")

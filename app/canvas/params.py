@@ -26,6 +26,9 @@ def boolean(value):
 
 
 def _put(params, name, value):
+    if "[" not in name and "]" not in name and name:
+        params[name] = value  # the common case, a plain name
+        return
     match = _KEY.match(name)
     if not match:
         return  # Rails drops names it cannot parse, e.g. "[x]"
@@ -75,6 +78,8 @@ def query_pairs():
 
 
 def _body():
+    if not request.environ.get("CONTENT_TYPE"):
+        return {}  # the mimetype below would be "": no parameters (most GETs)
     mimetype = request.mimetype
     if mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return parse_pairs(request.form.items(multi=True))

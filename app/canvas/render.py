@@ -24,8 +24,8 @@ USER_INCLUDES = ("avatar_url", "group_ids", "uuid")
 def host():
     """The scheme and host the request came in on: canvasapi follows only
     links on the very host spelling it was given."""
-    if "canvas_host" not in g:
-        g.canvas_host = request.host_url.rstrip("/")
+    if "canvas_host" not in g:  # request.host_url, without its IRI decoding
+        g.canvas_host = f"{request.scheme}://{request.host}"
     return g.canvas_host
 
 
