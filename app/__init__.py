@@ -5,7 +5,7 @@ from importlib import resources
 
 from flask import Flask
 
-from . import canvas, context, control, dialects, faults, journal, schoology, settings
+from . import canvas, context, control, dialects, faults, jobs, journal, schoology, settings
 from .clock import Clock
 from .response import Response
 from .settings import SettingError
@@ -43,13 +43,15 @@ def create_app(config=None, store=None):
     app.extensions["schoology_source"] = source
     app.extensions["schoology_clock"] = Clock()
     context.install(app, store)
+    jobs.register(app)
     # What POST /_mock/reset goes back to.
     app.extensions["schoology_fixtures"] = document
     # The one chain every API request goes through, in order: the journal (so
     # that it times the whole request), the faults (before authentication:
-    # they stand in for the network), then the dialect's blueprint, which
-    # authenticates and answers.
+    # they stand in for the network), the school brought up to the clock,
+    # then the dialect's blueprint, which authenticates and answers.
     dialects.register(app)
+    app.before_request(context.settle)
     journal.register(app)
     faults.register(app)
     schoology.register(app)

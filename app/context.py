@@ -11,3 +11,9 @@ def install(app, new):
     """Serve the store new from app, stamping its changes with the app's clock."""
     new.clock = app.extensions["schoology_clock"]
     app.extensions["schoology_store"] = new
+
+
+def settle():
+    """Before each request: bring the school up to the clock (temporary
+    enrollments past their end take their ending state)."""
+    store().settle()

@@ -4,7 +4,7 @@ Schoology rate limit does not apply here."""
 from flask import Blueprint
 
 from .. import dialects
-from . import auth, enrollments as e, errors, lookups
+from . import auth, bulk, enrollments as e, errors, lookups, pairings, temporary
 
 ROUTES = (
     ("/courses/<course_id>/enrollments", e.course_enrollments, "GET"),
@@ -18,6 +18,16 @@ ROUTES = (
     ("/courses/<course_id>/enrollments/<enrollment_id>/reject", e.reject, "POST"),
     ("/courses/<course_id>/enrollments/<enrollment_id>/reactivate", e.reactivate, "PUT"),
     ("/courses/<course_id>/users/<user_id>/last_attended", e.last_attended, "PUT"),
+    ("/accounts/<account_id>/bulk_enrollment", bulk.bulk_enrollment, "POST"),
+    ("/progress/<progress_id>", bulk.show_progress, "GET"),
+    ("/users/<user_id>/temporary_enrollment_status", temporary.user_status, "GET"),
+    ("/temporary_enrollment_status", temporary.bulk_status, "GET"),
+    ("/accounts/<account_id>/temporary_enrollment_pairings", pairings.index, "GET"),
+    ("/accounts/<account_id>/temporary_enrollment_pairings", pairings.create, "POST"),
+    ("/accounts/<account_id>/temporary_enrollment_pairings/new", pairings.new, "GET"),
+    ("/accounts/<account_id>/temporary_enrollment_pairings/<pairing_id>", pairings.show, "GET"),
+    ("/accounts/<account_id>/temporary_enrollment_pairings/<pairing_id>", pairings.destroy,
+     "DELETE"),
     ("/courses/<course_id>", lookups.course, "GET"),
     ("/sections/<section_id>", lookups.section, "GET"),
     ("/users/<user_id>", lookups.user, "GET"),
@@ -30,8 +40,9 @@ def register(app):
     bp.before_request(auth.authenticate)
     errors.register(bp)
     for rule, view, method in ROUTES:
-        bp.add_url_rule(rule, endpoint=f"{view.__name__}_{method.lower()}", view_func=view,
-                        methods=[method])
+        module = view.__module__.rsplit(".", 1)[-1]
+        bp.add_url_rule(rule, endpoint=f"{module}_{view.__name__}_{method.lower()}",
+                        view_func=view, methods=[method])
     app.register_blueprint(bp)
     dialects.add(app, dialects.Dialect("canvas", errors.error, errors.routing_error,
                                            errors.unexpected))

@@ -107,3 +107,16 @@ KEPT = Kept(256)
 def rights(course_id):
     """The caller's rights in the course, worked out once per version of the school."""
     return KEPT.lookup(store(), (caller(), course_id), lambda: Rights(course_id))
+
+
+def teaches(user):
+    """Whether the caller teaches (reads SIS in) a course the user is enrolled in."""
+    courses = {store().sections[e.realm_id].course_id
+               for e, _ in store().user_enrollments(user.uid) if e.visible}
+    return any(rights(c).read_sis for c in courses)
+
+
+def shows_user(user):
+    """Canvas's api_show_user: the user themself, an administrator, or a teacher of theirs."""
+    me = caller()
+    return user.uid == me.uid or me.administrator or teaches(user)

@@ -1,7 +1,7 @@
 """What a Canvas client asks first: the course, section, user or account it
 was given, by any id form Canvas takes."""
 from ..context import store
-from .auth import caller, rights
+from .auth import caller, rights, shows_user, teaches
 from .errors import forbidden
 from .jsonfmt import json_response
 from .render import account_json, course_json, profile_json, section_json
@@ -29,14 +29,10 @@ def user(user_id):
     """A user's profile: their own, an admin's view, or a teacher's of a
     user in one of their courses."""
     found, me = find_user(user_id), caller()
-    own = found.uid == me.uid
-    courses = {store().sections[e.realm_id].course_id
-               for e, _ in store().user_enrollments(found.uid) if e.visible}
-    teaches = any(rights(c).read_sis for c in courses)
-    if not (own or me.administrator or teaches):
+    if not shows_user(found):
         raise forbidden()
-    return json_response(profile_json(found, sis=me.administrator or teaches,
-                                      admin=me.administrator, own=own))
+    return json_response(profile_json(found, sis=me.administrator or teaches(found),
+                                      admin=me.administrator, own=found.uid == me.uid))
 
 
 def account(account_id):

@@ -3,8 +3,8 @@ a user whatever its state, enrolling by type, and state changes decided under
 the store's lock. Mixed into Store; knows nothing of HTTP."""
 from dataclasses import replace
 
-from .errors import NotFound
-from .records import Enrollment, CanvasAccount, admin_of
+from .errors import NotFound, StoreError
+from .records import Enrollment, CanvasAccount, Progress, admin_of
 
 DEFAULT_ACCOUNT = CanvasAccount(1, "Default Account")
 
@@ -85,3 +85,55 @@ class CanvasWrites:
         new = replace(old, updated_at=self.now(), **changes)
         self._put(old, new)
         return new
+
+    # --- background jobs ---------------------------------------------------
+    def find_progress(self, progress_id):
+        with self.lock:
+            progress = self.progresses.get(progress_id)
+            if progress is None:
+                raise NotFound(f"progress {progress_id} does not exist")
+            return progress
+
+    def create_progress(self, tag, context_id, user_id):
+        with self.lock:
+            now = self.now()
+            progress = Progress(self.ids.issue("progress"), context_id, user_id, tag,
+                                created_at=now, updated_at=now)
+            self.progresses[progress.id] = progress
+            return progress
+
+    def _progress(self, progress_id, **changes):
+        self.progresses[progress_id] = replace(self.progresses[progress_id],
+                                               updated_at=self.now(), **changes)
+
+    def bulk_enroll(self, progress_id, uids, course_ids, kind, state):
+        """Canvas's Enrollment::BulkUpdate job: each user in each course's
+        default section (its first) as kind, in state; the progress goes
+        from running to completed, its results naming what failed, by user."""
+        with self.lock:
+            self._progress(progress_id, workflow_state="running", completion=0.0)
+        try:
+            self._bulk_enroll(progress_id, uids, course_ids, kind, state)
+        except Exception:
+            with self.lock:  # as Canvas marks a job that died
+                self._progress(progress_id, workflow_state="failed",
+                               message=f"Unexpected error, ID: {progress_id}")
+            raise
+
+    def _bulk_enroll(self, progress_id, uids, course_ids, kind, state):
+        total, done, errors = len(uids) * len(course_ids), 0, {}
+        for uid in uids:
+            for course_id in course_ids:
+                try:
+                    sections = self.sections_of_course.get(course_id)
+                    if not sections:
+                        raise StoreError(f"course {course_id} has no sections")
+                    self.enroll(sections[0], uid, kind, state)
+                except StoreError as e:
+                    errors[str(uid)] = f"Error processing user {uid}: {e.message}"
+                done += 1
+                with self.lock:
+                    self._progress(progress_id, completion=100.0 * done / total)
+        with self.lock:
+            self._progress(progress_id, workflow_state="completed", completion=100.0,
+                           results={"errors": errors})

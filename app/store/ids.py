@@ -12,7 +12,11 @@ BASES = {
     "grading_period": 800_000,
     "enrollment": 54_000_000,
     "pairing": 0,
+    "progress": 0,
 }
+# How far past its base the first id of a kind may fall: Canvas's own ids
+# (pairings, progress) are small sequential numbers.
+SPREAD = {"pairing": 10, "progress": 100}
 
 
 class IdIssuer:
@@ -37,7 +41,7 @@ class IdIssuer:
         rng = self._rngs[kind]
         last = self._last[kind]
         if last is None:
-            last = BASES[kind] + rng.randrange(1_000_000)
+            last = BASES[kind] + rng.randrange(SPREAD.get(kind, 1_000_000))
         value = last + rng.randint(1, 17)
         self._last[kind] = value
         return value

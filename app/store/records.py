@@ -180,6 +180,22 @@ class Pairing:
     updated_at: Optional[str] = None
 
 
+@dataclass(frozen=True)
+class Progress:
+    """A Canvas background job's progress (a bulk enrollment's); not part of
+    the fixture document. completion is a percentage, None until the job runs."""
+    id: int
+    context_id: int
+    user_id: int
+    tag: str
+    workflow_state: str = "queued"  # queued, running, completed, failed
+    completion: Optional[float] = None
+    message: Optional[str] = None
+    results: Optional[dict] = None
+    created_at: Optional[str] = None
+    updated_at: Optional[str] = None
+
+
 @dataclass
 class Consumer:
     """An OAuth consumer key; two-legged requests signed with it act as uid."""

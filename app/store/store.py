@@ -21,6 +21,7 @@ from .ids import IdIssuer
 from .index import RealmIndex
 from .records import (CANVAS_FIELDS, STATUSES, Enrollment, RequestToken, Token, User, admin_of,
                       default_type)
+from .temporary import Temporary
 
 USER_FIELDS = tuple(f.name for f in fields(User) if f.name not in ("uid", "display_fixed"))
 
@@ -35,7 +36,7 @@ def utc_text(seconds):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
-class Store(CanvasReads, CanvasWrites):
+class Store(CanvasReads, CanvasWrites, Temporary):
     def __init__(self, seed=0):
         self.lock = threading.RLock()
         self.ids = IdIssuer(seed)
@@ -61,6 +62,9 @@ class Store(CanvasReads, CanvasWrites):
         self.canvas_accounts = []  # at most one: the school's root account
         self.canvas_tokens = {}  # token -> CanvasToken
         self.pairings = {}  # id -> Pairing
+        self.progresses = {}  # id -> Progress, of Canvas's background jobs
+        self.provided = {}  # source uid -> ids of the temporary enrollments they provide
+        self.ending = []  # heap of (end_at in seconds, enrollment id): see temporary.py
         self.clock = time.time  # the app puts its own clock here
         self.generation = 0  # counts changes, so that readers may keep what they derive
 
@@ -131,6 +135,7 @@ class Store(CanvasReads, CanvasWrites):
                 self.realms[(new.realm, new.realm_id)].add(new)
             self.every[(new.realm, new.realm_id)].add(new.id)
             self.by_user.setdefault(new.uid, set()).add(new.id)
+        self._index_temporary(old, new)
 
     def reseed(self, seed):
         """Ids issued from here on follow seed (those issued stay taken)."""

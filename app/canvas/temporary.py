@@ -1,0 +1,52 @@
+"""Temporary enrollment status (EnrollmentsApiController#show_temporary_enrollment_status
+and #bulk_temporary_enrollment_status): whether a user provides temporary
+enrollments, receives them, and could provide them."""
+from ..context import store
+from .auth import shows_user
+from .errors import CanvasError, forbidden
+from .jsonfmt import json_response
+from .paging import PER_PAGE, MAX_PER_PAGE
+from .params import params, strings
+from .school import find_account, find_user
+
+
+def _status(uid):
+    is_provider, is_recipient, can_provide = store().temporary_status(uid)
+    return {"is_provider": is_provider, "is_recipient": is_recipient, "can_provide": can_provide}
+
+
+def _account():
+    """account_id limits Canvas's look to that account's courses: here, all of them."""
+    if params().get("account_id") not in (None, ""):
+        find_account(params()["account_id"])
+
+
+def user_status(user_id):
+    user = find_user(user_id)
+    _account()
+    if not shows_user(user):
+        raise forbidden()
+    return json_response(_status(user.uid))
+
+
+def bulk_status():
+    """By user id (as text), for the users the caller may see; others are left out."""
+    given = params().get("user_ids")
+    if given in (None, "", []):
+        raise CanvasError(400, {})
+    _account()
+    try:
+        limit = int(params().get("limit") or PER_PAGE)
+    except (TypeError, ValueError):
+        limit = 0  # Ruby's "x".to_i
+    uids = []
+    for value in strings(given):
+        uid = int(value) if value.strip().lstrip("-").isdigit() else 0
+        if uid not in uids:
+            uids.append(uid)
+    out = {}
+    for uid in uids[:max(0, min(limit, MAX_PER_PAGE))]:
+        user = store().users.get(uid)
+        if user is not None and shows_user(user):
+            out[str(uid)] = _status(uid)
+    return json_response(out)
