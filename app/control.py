@@ -11,11 +11,12 @@ clients on this machine, or behind a token (ADMIN_TOKEN). JSON in and out.
     POST /_mock/requests/count  how many match the filters in the body
     DELETE /_mock/requests      empty the journal
     POST /_mock/faults  add a fault rule (see faults.py); GET lists them, DELETE clears
-    POST /_mock/clock   {"freeze": true|false, "at": EPOCH, "advance": SECONDS}: move or
+    POST /_mock/clock   {"freeze": true|false, "at": EPOCH or ISO 8601, "advance": SECONDS}: move or
                         freeze the server's time; DELETE /_mock/clock: back to real time
 """
 import hmac
 import ipaddress
+from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, jsonify, request
 
@@ -152,14 +153,27 @@ def faults_clear():
     return _answer(cleared=True)
 
 
+def _seconds(value):
+    """at: epoch seconds, or an ISO 8601 time (UTC when it names no offset)."""
+    if isinstance(value, str):
+        try:
+            when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).timestamp()
+    return value
+
+
 def clock_set():
     given = request.get_json(silent=True)
-    fields = {"freeze": bool, "at": (int, float), "advance": (int, float)}
+    fields = {"freeze": bool, "at": (int, float, str), "advance": (int, float)}
+    if isinstance(given, dict) and "at" in given:
+        given = dict(given, at=_seconds(given["at"]))
     if not isinstance(given, dict) or not given or set(given) - set(fields) or any(
             not isinstance(v, fields[k]) or (k != "freeze" and isinstance(v, bool))
             for k, v in given.items()):
-        return _answer(400, error='Send {"freeze": true|false, "at": EPOCH SECONDS, '
-                                  '"advance": SECONDS}, any of them.')
+        return _answer(400, error='Send {"freeze": true|false, "at": EPOCH SECONDS or ISO 8601 '
+                                  'TIME, "advance": SECONDS}, any of them.')
     clock = current_app.extensions["schoology_clock"]
     now = clock.set(**given)
     return _answer(now=now, frozen=clock.frozen is not None)

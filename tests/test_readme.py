@@ -78,6 +78,17 @@ def test_the_canvasapi_example_runs(start_server):
     assert len(scope["students"]) > 10 and scope["invitation"].enrollment_state == "invited"
 
 
+def test_the_temporary_enrollments_example_runs(start_server):
+    server = start_server()
+    example = python_blocks("Canvas")[1]
+    assert "temporary_enrollment_pairings" in example and "bulk_enrollment" in example
+    scope = {}
+    exec(compile(example.replace("http://127.0.0.1:8000", server.url), "README.md", "exec"),
+         scope)
+    assert scope["progress"]["workflow_state"] == "completed"
+    assert scope["ended"]["enrollment_state"] == "completed"
+
+
 def section(title):
     return README.read_text().split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
 

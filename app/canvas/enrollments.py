@@ -25,6 +25,7 @@ SYNTHETIC = {"current_and_invited": ("active", "invited"),
              "current_and_concluded": ("active", "completed"),
              "current_future_and_restricted": ("active", "invited", "creation_pending",
                                                "inactive")}
+TEMPORARY = ("temporary_enrollments_for_recipient", "temporary_enrollment_recipients_for_provider")
 SIS_FILTERS = ("sis_account_id", "sis_course_id", "sis_section_id", "sis_user_id")
 ERRORS = {
     "missing_parameters": "No parameters given",
@@ -97,16 +98,36 @@ def _course_rows(course, section, p, me):
 
 
 def _user_rows(user, p, me):
+    term = p.get("enrollment_term_id")
+    if term not in (None, "") and str(term) not in ("1", "default", "current"):
+        raise not_found()  # the school has one term, 1 (the default term)
+    if any(name in p for name in TEMPORARY):
+        return _temporary_rows(user, p, me)
     if user.uid == me.uid:
         states = _own_states(p) or {"active", "invited"}
     elif me.administrator:
         states = set(strings(p.get("state"))) or {"active", "invited"}
     else:
         raise forbidden()
-    term = p.get("enrollment_term_id")
-    if term not in (None, "") and str(term) not in ("1", "default", "current"):
-        raise not_found()  # the school has one term, 1 (the default term)
     return [(e, u) for e, u in store().user_enrollments(user.uid) if e.state in states]
+
+
+def _temporary_rows(user, p, me):
+    """temporary_enrollments_for_recipient (the user's temporary enrollments)
+    or temporary_enrollment_recipients_for_provider (those the user provides):
+    in every state but deleted unless state[] says, and for those who manage
+    the account's temporary enrollments (administrators) once there are any."""
+    if boolean(p.get(TEMPORARY[0])):
+        rows = store().temporary_enrollments(user.uid)
+    elif boolean(p.get(TEMPORARY[1])):
+        rows = store().temporary_enrollments(user.uid, as_provider=True)
+    else:
+        return []
+    states = _own_states(p)
+    rows = [(e, u) for e, u in rows if not states or e.state in states]
+    if rows and not me.administrator:
+        raise forbidden()
+    return rows
 
 
 def _filter(rows, p, sis_allowed):
@@ -202,14 +223,18 @@ def list_enrollments(course=None, section=None, user=None):
     sorts them: by type, the user's sortable name, then id."""
     p, me = params(), caller()
     asked = {k: v for k, v in p.items() if k not in ("page", "per_page", "access_token")}
+    temporary = user is not None and any(name in p for name in TEMPORARY)
     keyed, keys = SORTED.lookup(store(), (request.path, me, dumps(asked)),
-                                lambda: _sort(_rows(course, section, user, p, me)))
+                                lambda: _sort(_rows(course, section, user, p, me), temporary))
     includes = tuple(sorted(set(strings(p.get("include")))))
     page, links = paginate(keyed, keys, p.get("page"), per_page(p.get("per_page")))
     texts, viewer = [], Viewer(me, includes)
+    providers = "temporary_enrollment_providers" in includes
     for _, e, u in page:
         view = viewer(e)
-        if "observed_users" in includes and e.type == "ObserverEnrollment":
+        # Rows that show another user than their own are written afresh, not kept.
+        if ("observed_users" in includes and e.type == "ObserverEnrollment") or (
+                providers and e.temporary_enrollment_source_user_id is not None):
             row = enrollment_json(e, u, **_keywords(view))
             observed = _observed(e, me, includes)
             if observed is not None:
@@ -223,8 +248,14 @@ def list_enrollments(course=None, section=None, user=None):
 SORTED = Kept(64)  # a walk through a list, page by page, sorts it once
 
 
-def _sort(rows):
-    keyed = sorted(((e.type, sortable_name(u).casefold(), e.id), e, u) for e, u in rows)
+def _sort(rows, temporary=False):
+    """Canvas's order: type, the user's sortable name, id; a temporary
+    enrollments list goes by type, start_at, end_at, id (no time last)."""
+    if temporary:
+        keyed = sorted(((e.type, e.start_at or "~", e.end_at or "~", e.id), e, u)
+                       for e, u in rows)
+    else:
+        keyed = sorted(((e.type, sortable_name(u).casefold(), e.id), e, u) for e, u in rows)
     return keyed, [k for k, _, _ in keyed]
 
 

@@ -42,8 +42,9 @@ def _from_bookmark(page):
         key = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
     except ValueError:
         return None
-    if (isinstance(key, list) and len(key) == 3 and all(isinstance(k, str) for k in key[:2])
-            and isinstance(key[2], int) and not isinstance(key[2], bool)):
+    # Texts, then an id: (type, sortable name, id), or (type, start, end, id).
+    if (isinstance(key, list) and len(key) in (3, 4) and all(isinstance(k, str) for k in key[:-1])
+            and isinstance(key[-1], int) and not isinstance(key[-1], bool)):
         return tuple(key)
     return None
 
@@ -57,6 +58,8 @@ def paginate(rows, keys, page, size):
         current = page
     else:
         key = _from_bookmark(page) if page.startswith("bookmark:") else None
+        if key is not None and keys and len(key) != len(keys[0]):
+            key = None  # a bookmark of another list's order
         start = 0 if key is None else bisect_right(keys, key)
         current = "first" if key is None else bookmark(key)
     shown = rows[start:start + size]

@@ -115,6 +115,9 @@ def enrollment_json(enrollment, user=None, *, base, account_id, grades=None, act
     out["html_url"] = f"{base}/courses/{course.id}/users/{enrollment.uid}"
     if user is not None:
         out["user"] = user_json(user, sis, admin, includes)
+    provider = store().users.get(enrollment.temporary_enrollment_source_user_id)
+    if "temporary_enrollment_providers" in includes and provider is not None:
+        out["temporary_enrollment_provider"] = user_json(provider, sis, admin)
     if "locked" in includes:
         out["locked"] = False  # nothing here came from a SIS import
     if can_be_removed is not None:

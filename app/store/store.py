@@ -248,7 +248,7 @@ class Store(CanvasReads, CanvasWrites, Temporary):
         """The whole state as a fixture document (see fixtures.py)."""
         def record(obj, *drop):
             out = {k: v for k, v in asdict(obj).items() if k not in drop}
-            return {k: (str(v) if k in _ID_KEYS else v) for k, v in out.items()}
+            return {k: (str(v) if k in _ID_KEYS and v is not None else v) for k, v in out.items()}
 
         with self.lock:
             return {
