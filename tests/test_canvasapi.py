@@ -1,14 +1,16 @@
 """canvasapi, unchanged, against a live mock: what a Canvas integration does
 first, and the enrollment calls canvasapi has."""
+import time
 import warnings
 
 import pytest
 import requests
 from canvasapi import Canvas
 from canvasapi.exceptions import Forbidden, InvalidAccessToken, ResourceDoesNotExist
+from canvasapi.util import combine_kwargs
 
 from helpers import (ALGEBRA, CANVAS_ADMIN, CANVAS_STUDENT, CANVAS_TEACHER, DYLAN, DYLAN_P1,
-                     SECTION)
+                     ENGLISH, SECTION)
 
 BIG = 4000001  # big_store's lecture hall: 1,234 students in every status
 
@@ -106,3 +108,30 @@ def test_what_canvasapi_lacks_through_its_requester(server):
     assert answer.json() == {"date": "2026-11-23T00:00:00Z"}
     seen = client(server).get_account(1).get_enrollment(DYLAN_P1)
     assert seen.last_attended_at == "2026-11-23T00:00:00Z"
+
+
+def test_bulk_enrollment_and_its_progress_through_canvasapi(server, big_store):
+    """canvasapi has no bulk_enrollment or pairings call: its requester sends
+    them, as an integration would; its Progress follows the job."""
+    canvas = client(server)
+    requester = canvas._Canvas__requester
+    pairing = requester.request("POST", "accounts/self/temporary_enrollment_pairings",
+                                ending_enrollment_state="inactive")
+    assert pairing.status_code == 201
+    assert pairing.json()["temporary_enrollment_pairing"]["ending_enrollment_state"] == "inactive"
+    students = [70000000 + n * 3 for n in range(5)]  # in the lecture hall, not in English
+    assert not any(big_store.sections[big_store.enrollments[i].realm_id].course_id == ENGLISH
+                   for uid in students for i in big_store.by_user[uid])
+    # combine_kwargs writes lists as user_ids[], as canvasapi's own calls do
+    # (a plain repeated user_ids keeps its last value, in Rails and here).
+    answer = requester.request("POST", "accounts/self/bulk_enrollment", _kwargs=combine_kwargs(
+        user_ids=students, course_ids=[ENGLISH], enrollment_type="StudentEnrollment"))
+    progress = canvas.get_progress(answer.json()["id"])
+    assert progress.tag == "bulk_enrollment"
+    deadline = time.monotonic() + 10
+    while progress.workflow_state in ("queued", "running") and time.monotonic() < deadline:
+        progress = progress.query()
+    assert (progress.workflow_state, progress.results) == ("completed", {"errors": {}})
+    course = canvas.get_course(ENGLISH)
+    invited = {e.user_id for e in course.get_enrollments(state=["invited"])}
+    assert set(students) <= invited
