@@ -16,10 +16,10 @@ clients on this machine, or behind a token (ADMIN_TOKEN). JSON in and out.
 """
 import hmac
 import ipaddress
-from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, jsonify, request
 
+from .clock import seconds
 from .context import install, store
 from .faults import RuleError
 from .store import FixtureError, build_store, load_file
@@ -154,14 +154,10 @@ def faults_clear():
 
 
 def _seconds(value):
-    """at: epoch seconds, or an ISO 8601 time (UTC when it names no offset)."""
-    if isinstance(value, str):
-        try:
-            when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).timestamp()
-    return value
+    try:
+        return seconds(value)
+    except ValueError:
+        return None
 
 
 def clock_set():
@@ -175,7 +171,10 @@ def clock_set():
         return _answer(400, error='Send {"freeze": true|false, "at": EPOCH SECONDS or ISO 8601 '
                                   'TIME, "advance": SECONDS}, any of them.')
     clock = current_app.extensions["schoology_clock"]
-    now = clock.set(**given)
+    try:
+        now = clock.set(**given)
+    except ValueError as e:
+        return _answer(400, error=str(e))
     return _answer(now=now, frozen=clock.frozen is not None)
 
 

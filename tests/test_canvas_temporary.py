@@ -382,7 +382,14 @@ def test_a_pairing_and_its_enrollment_round_trip(canvas, store):
         "enrollment_state"] == "inactive"
 
 
-def test_the_clock_takes_iso_times(canvas):
+def test_the_clock_takes_iso_times(canvas, canvas_app):
     assert canvas.client.post("/_mock/clock", json={"at": "2026-12-01"}).json["now"] == \
         1796083200.0
-    assert canvas.client.post("/_mock/clock", json={"at": "soon"}).status_code == 400
+    assert canvas_app.extensions["schoology_clock"].set(at="2026-12-01T01:00:00+01:00") == \
+        1796083200.0
+    for body in ('{"at": "soon"}', '{"at": NaN}', '{"at": 1e20}', '{"advance": -1e12}'):
+        refused = canvas.client.post("/_mock/clock", data=body,
+                                     headers={"Content-Type": "application/json"})
+        assert refused.status_code == 400, body
+    assert canvas_app.extensions["schoology_clock"]() == 1796083200.0  # unmoved
+    assert canvas.get("users/self").status_code == 200
