@@ -51,9 +51,9 @@ def create_app(config=None, store=None):
     # they stand in for the network), the school brought up to the clock,
     # then the dialect's blueprint, which authenticates and answers.
     dialects.register(app)
-    app.before_request(context.settle)
     journal.register(app)
     faults.register(app)
+    app.before_request(context.settle)
     schoology.register(app)
     canvas.register(app)
     app.register_blueprint(control.control_blueprint())

@@ -16,7 +16,10 @@ def seconds(at):
         return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).timestamp()
     if isinstance(at, bool) or not isinstance(at, (int, float)):
         raise ValueError(f"not a time: {at!r}")
-    return float(at)
+    try:
+        return float(at)
+    except OverflowError:
+        raise ValueError("not a time: a number past any float") from None
 
 
 class Clock:
@@ -38,7 +41,7 @@ class Clock:
             if at is not None:
                 now = seconds(at)
             if advance is not None:
-                now += float(advance)
+                now += seconds(advance)
             if not 0 <= now <= LATEST:  # NaN too
                 raise ValueError(f"the clock can show 1970 to 9999, not {now!r}")
             if freeze is True or (freeze is None and self.frozen is not None):

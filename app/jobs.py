@@ -20,8 +20,12 @@ class Jobs:
             self.pending.append(work)
             if not self.running:
                 self.running = True
-                threading.Thread(target=self._run, name="schoology-mock jobs",
-                                 daemon=True).start()
+                try:
+                    threading.Thread(target=self._run, name="schoology-mock jobs",
+                                     daemon=True).start()
+                except BaseException:  # no thread to be had: the next submit tries again
+                    self.running = False
+                    raise
 
     def _run(self):
         while True:
@@ -32,7 +36,7 @@ class Jobs:
                 work = self.pending.popleft()
             try:
                 work()
-            except Exception:
+            except BaseException:  # a job's failure ends the job, never the worker
                 logger.exception("a background job failed")
 
 

@@ -50,14 +50,14 @@ def new_pairing(canvas, **form):
     return response.json["temporary_enrollment_pairing"]
 
 
-def stand_in(canvas, pairing_id, end_at="2026-12-18T23:00:00Z", **extra):
-    """Alan takes Karen's place in Period 1 until end_at, as the Canvas UI enrolls him."""
+def stand_in(canvas, pairing_id, end_at="2026-12-18T23:00:00Z", section=SECTION, **extra):
+    """Alan takes Karen's place (in Period 1) until end_at, as the Canvas UI enrolls him."""
     form = {"user_id": str(ALAN), "temporary_enrollment_source_user_id": str(KAREN),
             "temporary_enrollment_pairing_id": str(pairing_id), "role_id": "4",
             "start_at": "2026-11-30T08:00:00Z", "end_at": end_at,
             "limit_privileges_to_course_section": "false", "enrollment_state": "active",
             **extra}
-    response = canvas.call("POST", f"sections/{SECTION}/enrollments",
+    response = canvas.call("POST", f"sections/{section}/enrollments",
                            data={f"enrollment[{k}]": v for k, v in form.items()})
     assert response.status_code == 200, response.json
     return response.json
@@ -177,12 +177,12 @@ def test_pairing_answers(canvas):
      {"success": False, "errors": ["Workflow state is invalid"]}),
     ("POST", PAIRINGS, {"ending_enrollment_state[]": "completed"}, 400, None),
 ])
-def test_pairing_refusals_change_nothing(canvas, method, path, form, status, body):
-    before = canvas.client.get("/_mock/state").json
+def test_pairing_refusals_change_nothing(canvas, store, method, path, form, status, body):
+    before = canvas.client.get("/_mock/state").json, store.generation
     response = canvas.call(method, path, data=form)
     assert response.status_code == status, response.json
     assert body is None or response.json == body
-    assert canvas.client.get("/_mock/state").json == before
+    assert (canvas.client.get("/_mock/state").json, store.generation) == before
 
 
 @pytest.mark.parametrize("method,path", [
@@ -194,43 +194,64 @@ def test_pairings_are_for_administrators(canvas, method, path):
     assert response.json["status"] == "unauthorized"
 
 
+def refused(response):
+    return response.status_code == 403 and response.json["status"] == "unauthorized"
+
+
 def test_who_lists_temporary_enrollments(canvas):
     pairing = new_pairing(canvas)
     made = stand_in(canvas, pairing["id"])
+    recipient = f"users/{ALAN}/enrollments?temporary_enrollments_for_recipient=1"
+    # Only those who manage the account's temporary enrollments (its admins) see them.
     teacher = canvas.as_(CANVAS_TEACHER)
-    # Canvas asks for the account's temporary enrollment rights once there is something to show.
-    assert teacher.get(f"users/{KAREN}/enrollments"
-                       "?temporary_enrollment_recipients_for_provider=true").status_code == 403
-    assert teacher.get(f"users/{KAREN}/enrollments"
-                       "?temporary_enrollments_for_recipient=true").json == []
-    both_off = canvas.get(f"users/{ALAN}/enrollments?temporary_enrollments_for_recipient=false"
-                          "&temporary_enrollment_recipients_for_provider=0")
-    assert both_off.json == []
-    assert [e["id"] for e in canvas.get(f"users/{ALAN}/enrollments?state[]=active"
-                                        "&temporary_enrollments_for_recipient=1").json] == \
+    assert refused(teacher.get(f"users/{KAREN}/enrollments"
+                               "?temporary_enrollment_recipients_for_provider=true"))
+    assert [e["id"] for e in canvas.get(f"{recipient}&state[]=active").json] == [made["id"]]
+    assert [e["id"] for e in canvas.get(f"{recipient}&state[]=current_and_invited").json] == \
         [made["id"]]
-    assert canvas.get(f"users/{ALAN}/enrollments?state[]=completed"
-                      "&temporary_enrollments_for_recipient=1").json == []
-    assert canvas.get(f"users/{ALAN}/enrollments?state[]=bogus"
-                      "&temporary_enrollments_for_recipient=1").status_code == 400
+    # Nothing to show is refused too, as Canvas refuses it (for admins as well).
+    assert refused(canvas.get(f"{recipient}&state[]=completed"))
+    assert refused(canvas.get(f"{recipient}&state[]=bogus"))  # unchecked: it matches nothing
+    assert refused(canvas.get(f"users/{KAREN}/enrollments"
+                              "?temporary_enrollments_for_recipient=true"))
+    assert refused(canvas.get(f"users/{ALAN}/enrollments?temporary_enrollments_for_recipient=false"
+                              "&temporary_enrollment_recipients_for_provider=0"))
     # A deleted temporary enrollment is no longer listed.
     canvas.call("DELETE", f"courses/{ALGEBRA}/enrollments/{made['id']}", data={"task": "delete"})
-    assert canvas.get(f"users/{ALAN}/enrollments?temporary_enrollments_for_recipient=1"
-                      ).json == []
+    assert refused(canvas.get(recipient))
+    assert refused(canvas.get(f"{recipient}&state[]=deleted"))
 
 
-def test_temporary_lists_page_by_dates(canvas):
+def test_a_list_shows_the_end_of_a_temporary_enrollment(canvas):
+    made = stand_in(canvas, new_pairing(canvas, ending_enrollment_state="inactive")["id"])
+    section = f"sections/{SECTION}/enrollments?type[]=TeacherEnrollment&per_page=100"
+    assert {(e["id"], e["enrollment_state"]) for e in canvas.get(section).json} >= {
+        (made["id"], "active")}
+    move_clock(canvas.client, "2026-12-19T00:00:00Z")
+    # The list is worked out afresh: its admin reader sees the enrollment inactive.
+    assert {(e["id"], e["enrollment_state"]) for e in canvas.get(section).json} >= {
+        (made["id"], "inactive")}
+
+
+def test_temporary_lists_page_by_type_then_dates(canvas):
+    """Alan stands in as a teacher in three sections, made in an order that
+    is neither their end dates' nor their ids' reverse, and as a TA in one."""
     pairing = new_pairing(canvas)
-    ids = [stand_in(canvas, pairing["id"], role_id=str(role), end_at=end)["id"]
-           for role, end in ((6, "2026-12-20T00:00:00Z"), (5, "2026-12-19T00:00:00Z"),
-                             (4, None))]
+    made = {}
+    for section, end in ((3719541, "2026-12-20T00:00:00Z"), (SECTION, None),
+                         (3719588, "2026-12-19T00:00:00Z")):
+        made[section] = stand_in(canvas, pairing["id"], end_at=end or "",
+                                 section=section)["id"]
+    ta = stand_in(canvas, pairing["id"], role_id="5", section=3719603)["id"]
     first = canvas.get(f"users/{ALAN}/enrollments?temporary_enrollments_for_recipient=1"
                        "&per_page=2")
-    assert [e["type"] for e in first.json] == ["DesignerEnrollment", "TaEnrollment"]
     next_url = [part.split(";")[0].strip("<> ") for part in first.headers["Link"].split(",")
                 if 'rel="next"' in part][0]
     second = canvas.get(next_url.replace("http://localhost/api/v1/", ""))
-    assert [e["id"] for e in first.json + second.json] == ids
+    # By type (its name: TaEnrollment, then TeacherEnrollment), then the
+    # earliest end first and no end last.
+    assert [e["id"] for e in first.json + second.json] == [
+        ta, made[3719588], made[3719541], made[SECTION]]
 
 
 def test_temporary_enrollment_status_permissions(canvas):
@@ -339,13 +360,19 @@ def test_bulk_enrollment_reuses_and_reports(canvas, store):
     ({"user_ids[]": str(DYLAN), "course_ids[]": [str(ALGEBRA), "404"]}, 404, None),
     ({"user_ids[]": str(DYLAN), "course_ids[]": str(ALGEBRA), "enrollment_type[]": "x"},
      400, None),
+    ({"user_ids[]": "1", "course_ids[]": str(ALGEBRA), "enrollment_role_id": "\u00b2"},
+     400, {"errors": "Invalid role"}),
+    ({"user_ids[]": "1", "course_ids[]": str(ALGEBRA), "enrollment_role_id": "\u0663"},
+     400, {"errors": "Invalid role"}),
+    ({"user_ids[]": "1", "course_ids[]": ["9" * 5000]}, 404, None),
 ])
-def test_bulk_enrollment_refusals_change_nothing(canvas, form, status, body):
-    before = canvas.client.get("/_mock/state").json
+def test_bulk_enrollment_refusals_change_nothing(canvas, store, form, status, body):
+    before = canvas.client.get("/_mock/state").json, store.generation, dict(store.progresses)
     response = canvas.call("POST", "accounts/self/bulk_enrollment", data=form)
     assert response.status_code == status, response.json
     assert body is None or response.json == body
-    assert canvas.client.get("/_mock/state").json == before
+    assert (canvas.client.get("/_mock/state").json, store.generation,
+            store.progresses) == before
 
 
 def test_bulk_enrollment_needs_the_right_to_enroll_in_each_course(canvas):
@@ -393,3 +420,39 @@ def test_the_clock_takes_iso_times(canvas, canvas_app):
         assert refused.status_code == 400, body
     assert canvas_app.extensions["schoology_clock"]() == 1796083200.0  # unmoved
     assert canvas.get("users/self").status_code == 200
+
+
+def test_odd_input_is_refused_or_taken_never_a_500(canvas, store):
+    long_ago = stand_in(canvas, "", start_at="0998-01-01", end_at="0999-01-01")
+    assert long_ago["end_at"] == "0999-01-01T00:00:00Z"
+    # Ended before it began: the next request finds it deleted (no pairing).
+    assert canvas.get(f"accounts/self/enrollments/{long_ago['id']}").json[
+        "enrollment_state"] == "deleted"
+    too_late = canvas.call("POST", f"sections/{SECTION}/enrollments", data={
+        "enrollment[user_id]": str(ALAN), "enrollment[end_at]": "9999-12-31T23:00:00-05:00"})
+    assert too_late.status_code == 400
+    as_json = canvas.call("POST", "accounts/self/bulk_enrollment", json={
+        "user_ids": [ALAN], "course_ids": [ALGEBRA], "enrollment_role_id": True})
+    assert (as_json.status_code, as_json.json) == (400, {"errors": "Invalid role"})
+    assert canvas.get("temporary_enrollment_status?user_ids[]=--5&user_ids[]=%C2%B2").json == {}
+    for body in ({"at": int("9" * 400)}, {"advance": int("9" * 400)}):
+        assert canvas.client.post("/_mock/clock", json=body).status_code == 400
+    assert canvas.get(f"sections/{SECTION}/enrollments?page={'9' * 5000}").json == []
+
+
+def test_a_temporary_enrollment_over_one_held_takes_its_place(canvas, schoology):
+    """Canvas's enroll_user sets the provider, pairing and dates on an
+    enrollment of the same type it reuses."""
+    held = schoology.get(f"/v1/sections/{SECTION}/enrollments/54302506").json  # Dylan's
+    pairing = new_pairing(canvas, ending_enrollment_state="completed")
+    again = canvas.call("POST", f"sections/{SECTION}/enrollments", data={
+        "enrollment[user_id]": str(DYLAN), "enrollment[type]": "StudentEnrollment",
+        "enrollment[temporary_enrollment_source_user_id]": str(KAREN),
+        "enrollment[temporary_enrollment_pairing_id]": str(pairing["id"]),
+        "enrollment[end_at]": "2026-12-01T00:00:00Z"}).json
+    assert again["id"] == int(held["id"])
+    assert (again["temporary_enrollment_source_user_id"], again["end_at"]) == (
+        KAREN, "2026-12-01T00:00:00Z")
+    move_clock(canvas.client, "2026-12-02T00:00:00Z")
+    assert canvas.get(f"accounts/self/enrollments/{again['id']}").json[
+        "enrollment_state"] == "completed"

@@ -11,7 +11,7 @@ from .errors import CanvasError, forbidden, not_found
 from .jsonfmt import json_response
 from .params import params, scalars, strings
 from .render import TYPE_OF_ROLE_ID, host
-from .school import find_account, find_course, parse_id
+from .school import find_account, find_course, number, parse_id
 
 MOST = 500  # users x courses in one request
 # The controller's refusals are a plain string under "errors".
@@ -49,8 +49,7 @@ def bulk_enrollment(account_id):
     given = scalars({name: p.get(name) for name in ("enrollment_type", "enrollment_role_id")})
     kind, role = given["enrollment_type"] or None, None
     if given["enrollment_role_id"] not in (None, ""):
-        role_id = given["enrollment_role_id"]
-        role = TYPE_OF_ROLE_ID.get(int(role_id)) if role_id.isdigit() else None
+        role = TYPE_OF_ROLE_ID.get(number(given["enrollment_role_id"]))
         if role is None:
             raise _refuse(INVALID_ROLE)
         kind = kind or role
@@ -94,10 +93,10 @@ def progress_json(progress):
 def show_progress(progress_id):
     """Canvas asks for read on the progress's context, the account: its
     administrators have it, and so (taken here) does the user who started the job."""
-    if not (progress_id.isdigit() and progress_id.isascii()):
+    if number(progress_id) is None:
         raise not_found()
     try:
-        progress = store().find_progress(int(progress_id))
+        progress = store().find_progress(number(progress_id))
     except NotFound:
         raise not_found() from None
     if not (caller().administrator or caller().uid == progress.user_id):

@@ -12,7 +12,7 @@ from .kept import Kept
 from .paging import paginate, per_page
 from .params import boolean, params, scalars, strings
 from .render import TYPE_OF_ROLE_ID, VIEW, enrollment_json, host, row_text, user_json
-from .school import find_account, find_course, find_section, find_user, sortable_name
+from .school import find_account, find_course, find_section, find_user, number, sortable_name
 from .times import parse_time
 
 ROLES = {name: name for name in TYPES}  # the built-in roles are named for their types
@@ -47,7 +47,7 @@ def _role_filter(p):
             raise CanvasError(400, {"errors": [{"message": "role not found"}]})
         return set(role_names)
     if role_ids:
-        return {TYPE_OF_ROLE_ID.get(int(r)) if r.isdigit() else None for r in role_ids}
+        return {TYPE_OF_ROLE_ID.get(number(r)) for r in role_ids}
     types = strings(p.get("type"))
     return set(types) if types else None
 
@@ -115,17 +115,21 @@ def _user_rows(user, p, me):
 def _temporary_rows(user, p, me):
     """temporary_enrollments_for_recipient (the user's temporary enrollments)
     or temporary_enrollment_recipients_for_provider (those the user provides):
-    in every state but deleted unless state[] says, and for those who manage
-    the account's temporary enrollments (administrators) once there are any."""
+    any state but deleted, or those of state[] (unchecked, the synthetic ones
+    expanded), for those who manage the account's temporary enrollments (its
+    administrators). None to show is Canvas's refusal too (the real service
+    fails with a 500 when nothing matches; the mock answers its 403)."""
     if boolean(p.get(TEMPORARY[0])):
         rows = store().temporary_enrollments(user.uid)
     elif boolean(p.get(TEMPORARY[1])):
         rows = store().temporary_enrollments(user.uid, as_provider=True)
     else:
-        return []
-    states = _own_states(p)
+        rows = []
+    states = set()
+    for state in strings(p.get("state")):
+        states.update(SYNTHETIC.get(state, (state,)))
     rows = [(e, u) for e, u in rows if not states or e.state in states]
-    if rows and not me.administrator:
+    if not rows or not me.administrator:
         raise forbidden()
     return rows
 
@@ -158,7 +162,7 @@ def _grading_period(p, course_ids):
         return
     periods = {gp for cid in course_ids for sid in store().sections_of_course.get(cid, ())
                for gp in store().sections[sid].grading_periods}
-    if not (str(given).isdigit() and int(given) in periods):
+    if number(given) not in periods:
         raise bad_request(error="invalid grading_period_id")
 
 
@@ -302,10 +306,10 @@ def show(account_id, enrollment_id):
 
 def _enrollment_by_id(value, course=None, deleted=True):
     """An enrollment by numeric id; in course if given; a deleted one only if deleted."""
-    if not (isinstance(value, str) and value.isdigit() and value.isascii()):
+    if number(value) is None:
         raise not_found()
     try:
-        enrollment = store().find_enrollment(int(value))
+        enrollment = store().find_enrollment(number(value))
     except NotFound:
         raise not_found() from None
     if course is not None and store().sections[enrollment.realm_id].course_id != course.id:
@@ -322,8 +326,7 @@ def _type_and_errors(given):
     kind = given.get("type") or None
     role = None
     if given.get("role_id") not in (None, ""):
-        role = TYPE_OF_ROLE_ID.get(int(given["role_id"])) if str(given["role_id"]).isdigit() \
-            else None
+        role = TYPE_OF_ROLE_ID.get(number(given["role_id"]))
     elif given.get("role") not in (None, ""):
         role = ROLES.get(given["role"])
     else:
@@ -398,14 +401,14 @@ def _enrollment_fields(given, kind):
         value = given.get(name)
         if value in (None, "") or (name == "associated_user_id" and kind != "ObserverEnrollment"):
             continue
-        if not (str(value).isdigit() and int(value) in store().users):
+        if number(value) not in store().users:
             raise _invalid(name)
-        fields[name] = int(value)
+        fields[name] = number(value)
     pairing = given.get("temporary_enrollment_pairing_id")
     if pairing not in (None, ""):
-        if not (str(pairing).isdigit() and int(pairing) in store().pairings):
+        if number(pairing) not in store().pairings:
             raise _invalid("temporary_enrollment_pairing_id")
-        fields["temporary_enrollment_pairing_id"] = int(pairing)
+        fields["temporary_enrollment_pairing_id"] = number(pairing)
     return fields
 
 
@@ -502,7 +505,7 @@ def last_attended(course_id, user_id):
     when = parse_time(params().get("date"))
     if when is None:
         raise bad_request(message="Invalid date time input")
-    if user_id.isdigit() and user_id.isascii():
-        store().set_last_attended(store().sections_of_course.get(course.id, ()), int(user_id),
-                                  when)
+    if number(user_id) is not None:
+        store().set_last_attended(store().sections_of_course.get(course.id, ()),
+                                  number(user_id), when)
     return json_response({"date": when})

@@ -15,6 +15,7 @@ from flask import request
 
 from .params import query_pairs
 from .render import host
+from .school import number
 
 PER_PAGE, MAX_PER_PAGE = 10, 100
 DROPPED = ("page", "per_page", "access_token", "api_key")
@@ -53,8 +54,9 @@ def paginate(rows, keys, page, size):
     """(the rows of this page, Link header). rows are sorted by keys (one
     sort key per row)."""
     page = page if isinstance(page, str) else "first"
-    if page.isdigit() and page.isascii() and int(page) >= 1:
-        start = (int(page) - 1) * size
+    if page.isascii() and page.isdigit() and page.strip("0"):
+        # A number too long to read is past any end, as a long one is.
+        start = (number(page) - 1) * size if number(page) is not None else len(rows)
         current = page
     else:
         key = _from_bookmark(page) if page.startswith("bookmark:") else None

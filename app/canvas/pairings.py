@@ -10,7 +10,7 @@ from .auth import caller
 from .errors import CanvasError, forbidden, not_found
 from .jsonfmt import json_response
 from .params import params, scalars
-from .school import find_account
+from .school import find_account, number
 
 ENDING_STATES = ("completed", "inactive")  # anything else given becomes "deleted"
 WORKFLOW_STATES = ("active", "deleted")
@@ -35,9 +35,9 @@ def _account(account_id):
 
 
 def _pairing(value):
-    if not (value.isdigit() and value.isascii()):
+    if number(value) is None:
         raise not_found()
-    return store().find_pairing(int(value))  # NotFound is the blueprint's 404
+    return store().find_pairing(number(value))  # NotFound is the blueprint's 404
 
 
 def index(account_id):

@@ -7,7 +7,7 @@ from .errors import CanvasError, forbidden
 from .jsonfmt import json_response
 from .paging import PER_PAGE, MAX_PER_PAGE
 from .params import params, strings
-from .school import find_account, find_user
+from .school import find_account, find_user, number
 
 
 def _status(uid):
@@ -41,7 +41,7 @@ def bulk_status():
         limit = 0  # Ruby's "x".to_i
     uids = []
     for value in strings(given):
-        uid = int(value) if value.strip().lstrip("-").isdigit() else 0
+        uid = number(value) or 0  # Ruby's "x".to_i
         if uid not in uids:
             uids.append(uid)
     out = {}

@@ -5,6 +5,8 @@ import re
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
+from ..store.records import time_text
+
 _JS = re.compile(r"^\w{3} (\w{3} \d{1,2} \d{4} \d{2}:\d{2}:\d{2}) GMT([+-]\d{4})(?: \(.*\))?$")
 
 
@@ -26,4 +28,7 @@ def parse_time(value):
             return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return time_text(when)
+    except OverflowError:  # past the year 9999 in UTC
+        return None

@@ -46,8 +46,9 @@ class CanvasWrites:
     def enroll(self, section_id, uid, kind, state, **attributes):
         """(enrollment, created): uid enrolled in the section as kind, in
         state (a Schoology status), unless a live enrollment of the same
-        user, type and observed user is there already: then that one, which a
-        completed one leaves in the state asked for (Canvas re-enrolls)."""
+        user, type and observed user is there already: then that one, with
+        the attributes given set on it, and a completed one in the state asked
+        for (Canvas re-enrolls)."""
         with self.lock:
             self._realm("section", section_id)
             observed = attributes.get("associated_user_id")
@@ -55,8 +56,13 @@ class CanvasWrites:
                 held = self.enrollments[eid]
                 if (held.uid, held.type, held.associated_user_id) == (uid, kind, observed) \
                         and held.visible:
+                    # Canvas's enroll_user sets what was given on the one it reuses
+                    # (dates, a temporary enrollment's provider and pairing).
+                    changes = {k: v for k, v in attributes.items() if getattr(held, k) != v}
                     if held.status == 5 and state != 5:
-                        held = self._publish(held, status=state)
+                        changes["status"] = state
+                    if changes:
+                        held = self._publish(held, **changes)
                     return held, False
             now = self.now()
             enrollment = Enrollment(self.ids.issue("enrollment"), uid, "section", section_id,

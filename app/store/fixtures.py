@@ -10,7 +10,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 from ..fields import Count, Flag, Id, Status
 from .records import (CANVAS_STATE, GONE_STATES, REALMS, TYPES, AccessCode, CanvasAccount,
                       CanvasToken, Consumer, Course, Enrollment, GradingPeriod, Group, Pairing,
-                      Section, Token, User, admin_of, default_type)
+                      Section, Token, User, admin_of, default_type, time_text)
 from .store import Store
 
 # Characters XML 1.0 cannot carry: a fixture holding one could never be served as XML.
@@ -40,7 +40,10 @@ class Time(fields.Field):
             raise ValidationError("Not an ISO 8601 time, e.g. 2026-08-24T15:00:00Z.") from None
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
-        return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        try:
+            return time_text(when)
+        except OverflowError:
+            raise ValidationError("Not a time before the year 10000.") from None
 
 
 class Grades(fields.Dict):

@@ -1,6 +1,7 @@
 """Plain records held by the store. Ids are ints inside the store and
 numeric strings on the wire."""
 from dataclasses import dataclass, field, fields
+from datetime import timezone
 from typing import List, Optional
 
 REALMS = ("section", "group")
@@ -146,6 +147,15 @@ class Enrollment:
     def state(self):
         """Canvas's enrollment_state."""
         return self.gone or CANVAS_STATE[self.status]
+
+
+def time_text(when):
+    """An aware datetime as the UTC text records hold (2026-08-24T15:00:00Z),
+    its year always four digits (strftime writes the year 999 as "999").
+    OverflowError past the year 9999."""
+    when = when.astimezone(timezone.utc)
+    return (f"{when.year:04d}-{when.month:02d}-{when.day:02d}T"
+            f"{when.hour:02d}:{when.minute:02d}:{when.second:02d}Z")
 
 
 # The Canvas fields of an enrollment and their defaults, as the fixtures'

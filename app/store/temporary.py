@@ -6,10 +6,9 @@ invited one takes its pairing's ending_enrollment_state: completed or
 inactive, or deleted when the pairing says deleted or there is no pairing
 (Canvas's EnrollmentState#calculate_state_based_on_dates). Mixed into Store;
 knows nothing of HTTP."""
-import calendar
 import heapq
-import time
 from dataclasses import replace
+from datetime import datetime
 
 from .errors import NotFound
 from .records import Pairing
@@ -19,8 +18,8 @@ ENDINGS = {"completed": {"status": 5}, "inactive": {"status": 2}, "deleted": {"g
 
 
 def seconds_of(text):
-    """UTC text (2026-08-24T15:00:00Z) as seconds since the epoch."""
-    return calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ"))
+    """UTC text (2026-08-24T15:00:00Z, records.time_text) as seconds since the epoch."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
 def _may_end(enrollment):
@@ -65,13 +64,18 @@ class Temporary:
             self.provided[old.temporary_enrollment_source_user_id].discard(old.id)
         if new is not None and new.temporary_enrollment_source_user_id is not None:
             self.provided.setdefault(new.temporary_enrollment_source_user_id, set()).add(new.id)
-            if _may_end(new):
+            # Once per end: a change that keeps it (a name, a grade) adds no entry.
+            noted = old is not None and _may_end(old) and old.end_at == new.end_at
+            if _may_end(new) and not noted:
                 heapq.heappush(self.ending, (seconds_of(new.end_at), new.id))
 
     def settle(self):
         """Move each temporary enrollment whose end the clock has passed to
         its ending state. Cheap when nothing is due: a look at the earliest end."""
-        if not self.ending or self.ending[0][0] > self.clock():
+        try:  # a look without the lock: the worst a race costs is a settle one request later
+            if self.ending[0][0] > self.clock():
+                return
+        except IndexError:
             return
         with self.lock:
             now = self.clock()
