@@ -98,6 +98,24 @@ def one_of(*choices):
     return parse
 
 
+def on_off(value):
+    """on/off (or true/false, yes/no, 1/0), or a bool."""
+    if isinstance(value, bool):
+        return value
+    words = {"on": True, "true": True, "yes": True, "1": True,
+             "off": False, "false": False, "no": False, "0": False}
+    if isinstance(value, str) and value.strip().lower() in words:
+        return words[value.strip().lower()]
+    raise ValueError("expected on or off")
+
+
+def folder(value):
+    value = path(value)
+    if not os.path.isdir(value):
+        raise ValueError("no such folder")
+    return os.path.abspath(value)
+
+
 def text(value):
     if not isinstance(value, str) or not value.strip():
         raise ValueError("expected some text")
@@ -192,6 +210,12 @@ SETTINGS = [
     Setting("SNAPSHOT", None, optional(writable_path),
             "start from FILE's state if it exists, and write the state to it when the server "
             "stops, so a sandbox keeps its data across restarts", "FILE", "none"),
+    Setting("AUTHORIZE_ANY_USER", False, on_off,
+            "let /oauth/authorize approve a request token as any user without their "
+            "password (a demo convenience; never on a shared sandbox)", "on|off", "off"),
+    Setting("DATA_DIR", None, optional(folder),
+            "a folder whose fixture files POST /_mock/load {\"path\"} may read, besides "
+            "the folder of FIXTURES", "DIR", "none"),
     Setting("ACTING_UID", None, optional(whole(1)),
             "with auth off, the user requests act as", "UID",
             "the first administrator of the fixtures"),
