@@ -16,31 +16,76 @@ clients on this machine, or behind a token (ADMIN_TOKEN). JSON in and out.
 """
 import hmac
 import ipaddress
+import os
+import stat
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, jsonify, request
 
 from .clock import seconds
 from .context import install, store
 from .faults import RuleError
-from .store import FixtureError, build_store, load_file
+from .store import FixtureError, build_store, read_file
+from .store.fixtures import KINDS
+
+MAX_LOAD_BYTES = 512 * 1024 * 1024  # a fixture file larger than this is a mistake
+
+
+def _loopback(name):
+    try:
+        return ipaddress.ip_address((name or "").strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _hostname(netloc):
+    try:
+        return (urlsplit("//" + netloc).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _own_names():
+    """The names the server answers to: localhost, and its own address."""
+    names = {"localhost"}
+    for url in (current_app.extensions.get("schoology_server_url"),
+                current_app.config.get("BASE_URL")):
+        if url:
+            names.add(_hostname(urlsplit(url).netloc))
+    if current_app.config.get("HOST") not in (None, "0.0.0.0", "::", ""):
+        names.add(current_app.config["HOST"].lower())
+    return names
+
+
+def _cross_site():
+    """A browser's request from another site's page: a form or script there
+    aimed at this server (the server's own pages are same-origin)."""
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("Origin")
+    return origin is not None and urlsplit(origin).netloc.lower() != request.host.lower()
 
 
 def guard():
     """With ADMIN_TOKEN set, every control request must carry it in
-    X-Mock-Admin-Token; without, only clients on this machine may call."""
+    X-Mock-Admin-Token; without, only clients on this machine may call, and
+    only addressed to this machine (a Host of another name is a page's DNS
+    rebinding). Requests a browser makes for another site are refused always."""
+    if _cross_site():
+        return _answer(403, error="The control API refuses requests from other sites' pages.")
     token = current_app.config.get("ADMIN_TOKEN")
     if token:
         given = request.headers.get("X-Mock-Admin-Token", "")
         if not hmac.compare_digest(given.encode(), token.encode()):
             return _answer(401, error="The control API needs X-Mock-Admin-Token.")
         return None
-    try:
-        local = ipaddress.ip_address(request.remote_addr or "").is_loopback
-    except ValueError:
-        local = False
-    if not local:
+    if not _loopback(request.remote_addr):
         return _answer(403, error="The control API answers only this machine, or requests "
                                   "with X-Mock-Admin-Token (serve --admin-token).")
+    host = _hostname(request.host)
+    if not (_loopback(host) or host in _own_names() or host.endswith(".localhost")):
+        return _answer(403, error="The control API answers requests addressed to localhost "
+                                  "or the server's own address, or with X-Mock-Admin-Token.")
     return None
 
 
@@ -53,13 +98,29 @@ def _swap(new):
 
 
 def reset_state(app):
-    """Back to the fixtures the app started with."""
+    """Back to the document the app started from (its snapshot, if it started
+    from one; else its fixtures)."""
     install(app, build_store(app.extensions["schoology_fixtures"], seed=app.config["SEED"]))
 
 
 def reset():
-    reset_state(current_app)
-    return _answer(reset=True)
+    """{"to": "start"} (the default): back to what the server started from;
+    {"to": "fixtures"}: back to the fixture file (or the demo school), even
+    when the server started from a snapshot."""
+    given = request.get_json(silent=True)
+    to = given.get("to", "start") if isinstance(given, dict) else "start"
+    if to == "start":
+        reset_state(current_app)
+        source = current_app.extensions["schoology_source"]
+    elif to == "fixtures":
+        from . import DEMO_FIXTURES  # the app package, imported by now
+        fixtures = current_app.config["FIXTURES"]
+        document = read_file(DEMO_FIXTURES if fixtures is None else fixtures)
+        install(current_app, build_store(document, seed=current_app.config["SEED"]))
+        source = "the demo school" if fixtures is None else str(fixtures)
+    else:
+        return _answer(400, error='Send {"to": "start"} or {"to": "fixtures"}, or no body.')
+    return _answer(reset=True, to=to, source=source)
 
 
 def state():
@@ -73,7 +134,7 @@ def load():
         return _answer(400, error="Send a fixture document (JSON) or {\"path\": FILE}.")
     try:
         if set(document) == {"path"}:
-            loaded = load_file(document["path"], seed=current_app.config["SEED"])
+            loaded = _load_path(document["path"])
         else:
             loaded = build_store(document, source="the loaded document",
                                  seed=current_app.config["SEED"])
@@ -81,6 +142,44 @@ def load():
         return _answer(400, error=str(e))
     _swap(loaded)
     return _answer(loaded=True, users=len(loaded.users), enrollments=len(loaded.enrollments))
+
+
+def _folders():
+    """Where /_mock/load may read files: the fixtures' folder and DATA_DIR."""
+    fixtures = current_app.config.get("FIXTURES")
+    folders = [current_app.config.get("DATA_DIR")]
+    if isinstance(fixtures, (str, os.PathLike)):
+        folders.append(os.path.dirname(os.path.abspath(fixtures)))
+    return [os.path.realpath(f) for f in folders if f]
+
+
+def _load_path(given):
+    """A store from a fixture file in one of _folders(). What a refusal says
+    names the path given and never what a file holds, unless it is a fixture
+    document (a JSON object of the fixture lists)."""
+    if not isinstance(given, str) or not given.strip():
+        raise FixtureError('"path" must name a file.')
+    path = os.path.realpath(os.path.join(_folders()[0] if _folders() else ".", given))
+    if not any(os.path.commonpath([path, f]) == f for f in _folders()):
+        raise FixtureError(f"{given}: /_mock/load reads files only under "
+                           f"{' or '.join(_folders()) or 'the fixtures folder (none here)'}; "
+                           "start the server with --data-dir DIR for another folder.")
+    try:
+        info = os.stat(path)
+    except OSError:
+        raise FixtureError(f"{given}: no such file") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise FixtureError(f"{given}: not a regular file")
+    if info.st_size > MAX_LOAD_BYTES:
+        raise FixtureError(f"{given}: larger than {MAX_LOAD_BYTES // 2**20} MiB")
+    try:
+        document = read_file(path)
+    except FixtureError:
+        raise FixtureError(f"{given}: not a fixture document (a JSON object)") from None
+    if not isinstance(document, dict) or not set(document) <= set(KINDS):
+        raise FixtureError(f"{given}: not a fixture document (a JSON object of the fixture "
+                           f"lists: {', '.join(KINDS)})")
+    return build_store(document, source=given, seed=current_app.config["SEED"])
 
 
 def seed():

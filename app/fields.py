@@ -2,6 +2,32 @@
 flags as JSON numbers or numeric strings (and XML gives only strings), so each
 field takes either and yields an int."""
 from marshmallow import ValidationError, fields
+from werkzeug.routing import BaseConverter
+
+# Far past any id or count; Python will not even read a number of over 4,300 digits.
+MAX_DIGITS = 30
+
+
+def whole(text):
+    """A whole number written in ASCII digits (no sign, not ², not ٣), of at
+    most MAX_DIGITS; None for anything else."""
+    if isinstance(text, str):
+        text = text.strip()
+        if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS:
+            return int(text)
+    return None
+
+
+class IdConverter(BaseConverter):
+    """<id:name> in a route: ASCII digits only (werkzeug's int takes any Unicode
+    digit, and numbers too long to read)."""
+    regex = rf"[0-9]{{1,{MAX_DIGITS}}}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
 
 
 class _Whole(fields.Field):
@@ -14,11 +40,8 @@ class _Whole(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool):
             raise ValidationError(self.message)
-        if isinstance(value, int):
-            number = value
-        elif isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
-            number = int(value.strip())
-        else:
+        number = value if isinstance(value, int) else whole(value)
+        if number is None:
             raise ValidationError(self.message)
         if self.choices is not None and number not in self.choices:
             raise ValidationError(self.message)

@@ -46,7 +46,7 @@ def authenticate():
     if not token:
         raise CanvasError(401, {"status": "unauthenticated",
                                 "errors": [{"message": "user authorization required"}]}, BEARER)
-    held = store().canvas_tokens.get(token)
+    held = store().canvas_token(token)
     user = held and store().users.get(held.uid)
     if user is None:
         raise CanvasError(401, {"errors": [{"message": "Invalid access token."}]}, BEARER)

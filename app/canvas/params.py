@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl
 from flask import g, request
 
 _KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
+MAX_DEPTH = 32  # Rack's param_depth_limit: deeper is a 400 there too
 TRUE = frozenset(("true", "t", "yes", "y", "on", "1"))
 FALSE = frozenset(("false", "f", "no", "n", "off", "0"))
 
@@ -33,6 +34,8 @@ def _put(params, name, value):
     if not match:
         return  # Rails drops names it cannot parse, e.g. "[x]"
     parts = [match.group(1)] + re.findall(r"\[([^\[\]]*)\]", match.group(2))
+    if len(parts) > MAX_DEPTH:
+        raise ParamError(f"{name.split('[')[0]}: nested more than {MAX_DEPTH} deep")
     here = params
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
@@ -52,6 +55,16 @@ def _put(params, name, value):
             if not isinstance(held, dict):
                 raise ParamError(f"expected a hash for {name.split('[')[0]}, got {held!r}")
             here = held
+
+
+def _depth(value, level=1):
+    """How deep lists and hashes nest in a JSON body (it has loaded, so it is
+    shallow enough to walk)."""
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level)
+    return level - 1
 
 
 def parse_pairs(pairs):
@@ -91,6 +104,10 @@ def _body():
             document = json.loads(data)
         except ValueError as e:
             raise ParamError(f"the body is not valid JSON: {e}") from None
+        except RecursionError:
+            raise ParamError("the body is not valid JSON: nested too deeply") from None
+        if _depth(document) > MAX_DEPTH:
+            raise ParamError(f"parameters nested more than {MAX_DEPTH} deep")
         # Rails keeps a JSON body that is not an object under _json.
         return document if isinstance(document, dict) else {"_json": document}
     return {}  # Rails reads no parameters from other bodies (XML, text)

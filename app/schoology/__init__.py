@@ -4,6 +4,7 @@ blueprints, the user endpoints and the OAuth token endpoints nest in it."""
 from flask import Blueprint
 
 from .. import dialects
+from ..fields import IdConverter
 from . import auth, errors, realms
 from .users import users_blueprint
 
@@ -16,6 +17,7 @@ def routing_error(e):
 
 
 def register(app):
+    app.url_map.converters["id"] = IdConverter
     bp = Blueprint("schoology", __name__, url_prefix="/v1")
     auth.register(app, bp)
     errors.register(bp)

@@ -31,5 +31,5 @@ def user(uid):
 def users_blueprint():
     bp = Blueprint("users", __name__, url_prefix="/users")
     bp.add_url_rule("/me", view_func=me, methods=["GET"])
-    bp.add_url_rule("/<int:uid>", view_func=user, methods=["GET"])
+    bp.add_url_rule("/<id:uid>", view_func=user, methods=["GET"])
     return bp

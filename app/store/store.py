@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import asdict, fields, replace
 
-from .canvas import CanvasReads, CanvasWrites
+from .canvas import CanvasReads, CanvasWrites, token_digest
 from .errors import Conflict, Invalid, NotFound
 from .ids import IdIssuer
 from .index import RealmIndex
@@ -60,7 +60,7 @@ class Store(CanvasReads, CanvasWrites, Temporary):
         self.by_user = {}  # uid -> set of enrollment ids
         self.sections_of_course = {}  # course id -> [section ids], ascending
         self.canvas_accounts = []  # at most one: the school's root account
-        self.canvas_tokens = {}  # token -> CanvasToken
+        self.canvas_tokens = {}  # SHA-256 of the token -> CanvasToken (see canvas_token)
         self.pairings = {}  # id -> Pairing
         self.progresses = {}  # id -> Progress, of Canvas's background jobs
         self.provided = {}  # source uid -> ids of the temporary enrollments they provide
@@ -111,7 +111,7 @@ class Store(CanvasReads, CanvasWrites, Temporary):
             self.consumers.update((c.key, c) for c in consumers)
             self.tokens.update((t.token, t) for t in tokens)
             self.canvas_accounts.extend(canvas_accounts)
-            self.canvas_tokens.update((t.token, t) for t in canvas_tokens)
+            self.canvas_tokens.update((token_digest(t.token), t) for t in canvas_tokens)
             for pairing in temporary_enrollment_pairings:
                 self.pairings[pairing.id] = pairing
                 self.ids.observe("pairing", pairing.id)

@@ -75,6 +75,8 @@ def parse_body():
         raise BodyError(str(e)) from None
     except ValueError as e:
         raise BodyError(f"malformed JSON: {e}") from None
+    except RecursionError:
+        raise BodyError("malformed JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise BodyError("The request body must be an object of fields.")
     return data

@@ -5,6 +5,7 @@ singular element, empty strings and nulls become <x />, two-space indents.
 In: any root element (Schoology ignores its name), leaves become strings,
 repeated siblings become lists; DTDs and entities are refused.
 """
+import re
 import threading
 
 from lxml import etree
@@ -14,7 +15,15 @@ from .prepared import Prepared
 DECLARATION = '<?xml version="1.0" encoding="utf-8" ?>\n'
 
 
+# What XML 1.0 cannot carry at all, even escaped: most control characters,
+# lone surrogates, U+FFFE and U+FFFF. A value holding one (a client sent it)
+# is written with U+FFFD in its place.
+_UNWRITABLE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _escape(text):
+    if _UNWRITABLE.search(text):
+        text = _UNWRITABLE.sub("\ufffd", text)
     if "&" in text or "<" in text or ">" in text:
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text

@@ -15,6 +15,7 @@ from ..schemas import (MAX_BULK, AccessCodeBody, BulkCreateRow, BulkUpdateItem, 
                        SchoolCodeImportRow, UpdateRow, render_enrollment)
 from ...store import Invalid, NotFound, StoreError
 from ...context import store
+from ...fields import whole
 from .responses import (acting_uid, body, create_enrollment, enrollment_url, first_error, load,
                         query_fields)
 
@@ -163,12 +164,12 @@ def delete_many():
         raise APIError(400, f"At most {MAX_BULK} enrollments per request; {len(tokens)} given.")
     results = []
     for token in tokens:
-        if not (token.isdigit() and token.isascii()):
+        if whole(token) is None:
             results.append({"response_code": 400, "id": token, "error": "Not a valid id."})
             continue
         try:
             store().delete_enrollment_by_id(
-                int(token), allowed=lambda e: may_manage(e.realm, e.realm_id))
+                whole(token), allowed=lambda e: may_manage(e.realm, e.realm_id))
             results.append({"response_code": 200, "id": token})
         except NotFound as e:
             results.append({"response_code": 404, "id": token, "error": e.message})
@@ -202,9 +203,9 @@ def import_by_grading_periods(grading_period_ids):
 def grading_periods(given):
     """The grading period ids of the path; an unknown one is a 404."""
     tokens = [t.strip() for t in given.split(",") if t.strip()]
-    if not tokens or not all(t.isdigit() and t.isascii() for t in tokens):
+    ids = [whole(t) for t in tokens]
+    if not ids or None in ids:
         raise APIError(404)
-    ids = [int(t) for t in tokens]
     if not store().has_grading_periods(ids):
         raise APIError(404)
     return ids

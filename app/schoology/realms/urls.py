@@ -11,8 +11,8 @@ ALL = ["GET", "POST", "PUT", "DELETE", "PATCH"]
 
 def realm_blueprint(realm):
     bp = Blueprint(realm.plural, __name__, url_prefix=f"/{realm.plural}")
-    collection = "/<int:realm_id>/enrollments"
-    item = collection + "/<int:enrollment_id>"
+    collection = "/<id:realm_id>/enrollments"
+    item = collection + "/<id:enrollment_id>"
     for rule, view, method in (
         (collection, r.list_enrollments, "GET"),
         (collection, bulk.post_enrollments, "POST"),
@@ -20,7 +20,7 @@ def realm_blueprint(realm):
         (item, r.get_enrollment, "GET"),
         (item, r.update_enrollment, "PUT"),
         (item, r.delete_enrollment, "DELETE"),
-        ("/<int:realm_id>/accesscode", bulk.join_with_code, "POST"),
+        ("/<id:realm_id>/accesscode", bulk.join_with_code, "POST"),
     ):
         bp.add_url_rule(rule, endpoint=view.__name__ + "_" + method.lower(),
                         view_func=partial(view, realm), methods=[method])
@@ -33,9 +33,9 @@ OTHER_REALMS = "<any(courses, users, schools, districts, buildings):realm>"
 
 def other_realms_blueprint():
     bp = Blueprint("other_realms", __name__)
-    bp.add_url_rule(f"/{OTHER_REALMS}/<int:realm_id>/enrollments",
+    bp.add_url_rule(f"/{OTHER_REALMS}/<id:realm_id>/enrollments",
                     view_func=r.unsupported_realm, methods=ALL)
-    bp.add_url_rule(f"/{OTHER_REALMS}/<int:realm_id>/enrollments/<int:enrollment_id>",
+    bp.add_url_rule(f"/{OTHER_REALMS}/<id:realm_id>/enrollments/<id:enrollment_id>",
                     endpoint="unsupported_realm_item", view_func=r.unsupported_realm,
                     methods=ALL)
     return bp
