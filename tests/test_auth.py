@@ -1,5 +1,6 @@
 """OAuth 1.0a: what real clients send is accepted, what Schoology refuses is
 refused with its message, and the credentials decide who is calling."""
+import re
 import time
 import uuid
 
@@ -220,13 +221,19 @@ def test_the_default_limit_is_schoologys_and_can_be_turned_off(start_server):
     assert codes == {200}
 
 
-def approve(server, token, uid, callback="http://app.example/done?x=1"):
+def approve(server, token, username, password, callback="http://127.0.0.1:9/done?x=1"):
+    """Sign in on the approval page and send its form, as a browser would
+    (the demo consumers register no callback: a loopback one is allowed)."""
     page = requests.get(f"{server.url}/oauth/authorize", timeout=10,
                         params={"oauth_token": token, "oauth_callback": callback})
-    assert page.status_code == 200 and 'name="uid"' in page.text
+    assert page.status_code == 200 and 'name="password"' in page.text
+    assert page.headers["X-Frame-Options"] == "DENY"
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     answer = requests.post(f"{server.url}/oauth/authorize", allow_redirects=False, timeout=10,
-                           data={"oauth_token": token, "oauth_callback": callback, "uid": uid})
-    assert answer.status_code == 302
+                           data={"oauth_token": token, "oauth_callback": callback,
+                                 "csrf_token": csrf, "username": username,
+                                 "password": password})
+    assert answer.status_code == 302, answer.text
     joiner = "&" if "?" in callback else "?"
     assert answer.headers["Location"] == f"{callback}{joiner}oauth_token={token}"
 
@@ -241,7 +248,7 @@ def test_three_legged_flow_with_requests_oauthlib(server):
     early = OAuth1Session(*consumer, resource_owner_key=pending["oauth_token"],
                           resource_owner_secret=pending["oauth_token_secret"])
     assert early.get(f"{server.url}/v1/oauth/access_token", timeout=10).status_code == 401
-    approve(server, pending["oauth_token"], "45552222")
+    approve(server, pending["oauth_token"], "S240101", "demo-student-password")
     exchange = OAuth1Session(*consumer, resource_owner_key=pending["oauth_token"],
                              resource_owner_secret=pending["oauth_token_secret"])
     answer = exchange.get(f"{server.url}/v1/oauth/access_token", timeout=10)
@@ -262,9 +269,11 @@ def test_schoolopy_three_legged_flow_and_get_me(server):
     auth = schoolopy.Auth("demo-teacher-key", "demo-teacher-secret", three_legged=True,
                           domain=server.url)
     auth.API_ROOT = f"{server.url}/v1"  # schoolopy's Auth has no other way to name the host
-    url = auth.request_authorization(callback_url="http://app.example/done")
+    url = auth.request_authorization(callback_url="http://localhost/done")
     assert url.startswith(f"{server.url}/oauth/authorize?oauth_token=")
-    approve(server, auth.request_token, "45552222", "http://app.example/done")
+    # the username may be the uid as well as the school_uid
+    approve(server, auth.request_token, "45552222", "demo-student-password",
+            "http://localhost/done")
     assert auth.authorize() and auth.authorized
     me = schoolopy.Schoology(auth, api_host=f"{server.url}/v1/").get_me()
     assert me.uid == "45552222"  # its session re-signs when it follows the 303

@@ -4,6 +4,7 @@ refused whole with a message naming the file, the record and the field."""
 import json
 import re
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
@@ -89,6 +90,7 @@ class UserSchema(_RecordSchema):
     name_display = Text()
     picture_url = Text()
     role = Text(validate=validate.OneOf(("", "administrator")))
+    password = Text()  # what /oauth/authorize asks for; "" or absent: none
 
     @post_load
     def make(self, data, **kwargs):
@@ -185,11 +187,32 @@ class AccessCodeSchema(_RecordSchema):
     code = Text(required=True, validate=validate.Length(min=1))
 
 
+# A domain as an app registers it (school.example, lms.school.example).
+_DOMAIN = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*", re.I)
+
+
+def registered_callback(value):
+    """A consumer's callback: an http(s) URL with a host and no user name, or
+    a bare domain; "" is none."""
+    if value == "" or _DOMAIN.fullmatch(value):
+        return
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises ValueError for a bad port)
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname
+            or "@" in parts.netloc or any(c.isspace() or c == "\\" for c in value)):
+        raise ValidationError("Must be an http or https URL (https://app.example/oauth/done) "
+                              "or a domain (app.example).")
+
+
 class ConsumerSchema(_RecordSchema):
     record_class = Consumer
     key = Text(required=True, validate=validate.Length(min=1))
     secret = Text(required=True, validate=validate.Length(min=1))
     uid = Id(required=True)
+    callback = Text(validate=registered_callback)
 
 
 class TokenSchema(_RecordSchema):

@@ -49,6 +49,10 @@ class User:
     name_display: str = ""
     picture_url: str = DEFAULT_PICTURE
     role: str = ""  # "administrator" may do everything; others' rights come from enrollments
+    # What the user signs in with at /oauth/authorize to approve a request
+    # token; "" is none (then only AUTHORIZE_ANY_USER lets them be chosen).
+    # Never rendered by the APIs; the export (/_mock/state) carries it.
+    password: str = field(default="", repr=False)
     # True when name_display came from the fixture rather than being derived,
     # so a rename does not overwrite a display name chosen on purpose.
     display_fixed: bool = False
@@ -208,10 +212,15 @@ class Progress:
 
 @dataclass
 class Consumer:
-    """An OAuth consumer key; two-legged requests signed with it act as uid."""
+    """An OAuth consumer key; two-legged requests signed with it act as uid.
+    callback: where /oauth/authorize may send the user back, as the app
+    registered it: a URL (the callback must be under it) or a domain (the
+    callback must be on it or a subdomain); "" is none registered (then only
+    loopback addresses and the server's own)."""
     key: str
-    secret: str
+    secret: str = field(repr=False)
     uid: int
+    callback: str = ""
 
 
 @dataclass

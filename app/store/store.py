@@ -10,6 +10,7 @@ One model serves both dialects: an enrollment carries Schoology's admin and
 status and Canvas's type and attributes (records.py). Deleting is soft: a
 deleted enrollment leaves Schoology's view but Canvas can still read it.
 """
+import hmac
 import secrets
 import threading
 import time
@@ -24,6 +25,7 @@ from .records import (CANVAS_FIELDS, STATUSES, Enrollment, RequestToken, Token, 
 from .temporary import Temporary
 
 USER_FIELDS = tuple(f.name for f in fields(User) if f.name not in ("uid", "display_fixed"))
+SIGN_IN_TRIES = 5  # wrong passwords at /oauth/authorize before the request token is used up
 
 
 _ID_KEYS = frozenset(("uid", "id", "course_id", "realm_id", "associated_user_id",
@@ -54,6 +56,7 @@ class Store(CanvasReads, CanvasWrites, Temporary):
         self.consumers = {}  # key -> Consumer
         self.tokens = {}  # token -> Token
         self.request_tokens = {}  # token -> RequestToken, until exchanged
+        self.sign_in_failures = {}  # request token -> wrong passwords given for it so far
         self.administrators = []  # uids of users with role administrator, in fixture order
         # Every enrollment, Schoology's view or not, by realm and by user: Canvas lists these.
         self.every = {}  # (realm, realm_id) -> set of enrollment ids
@@ -252,7 +255,8 @@ class Store(CanvasReads, CanvasWrites, Temporary):
 
         with self.lock:
             return {
-                "users": [record(u, "display_fixed", *(() if u.display_fixed else ("name_display",)))
+                "users": [record(u, "display_fixed", *(() if u.display_fixed else ("name_display",)),
+                                 *(() if u.password else ("password",)))
                           for u in self.users.values()],
                 "courses": [record(c) for c in self.courses.values()],
                 "grading_periods": [record(g) for g in self.grading_periods.values()],
@@ -262,7 +266,8 @@ class Store(CanvasReads, CanvasWrites, Temporary):
                 "enrollments": [_exported(self.enrollments[i], record)
                                 for i in sorted(self.enrollments)],
                 "access_codes": [record(a) for a in self.access_codes.values()],
-                "consumers": [record(c) for c in self.consumers.values()],
+                "consumers": [record(c, *(() if c.callback else ("callback",)))
+                              for c in self.consumers.values()],
                 "tokens": [record(t) for t in self.tokens.values()],
                 **{key: [record(r) for r in records] for key, records in (
                     ("canvas_accounts", self.canvas_accounts),
@@ -368,15 +373,50 @@ class Store(CanvasReads, CanvasWrites, Temporary):
             self.request_tokens[token.token] = token
             return token
 
-    def approve_request_token(self, token, uid):
-        """The user uid lets the token's consumer act as them."""
+    def pending_request_token(self, token):
+        """The request token awaiting approval: NotFound when there is none
+        (never issued, or exchanged), Invalid when it is approved already."""
         with self.lock:
             pending = self.request_tokens.get(token)
             if pending is None:
                 raise NotFound("no such request token (it may have been used)")
+            if pending.uid is not None:
+                raise Invalid("the request token is approved already")
+            return pending
+
+    def approve_request_token(self, token, uid):
+        """The user uid lets the token's consumer act as them (with no password:
+        see sign_in_to_approve). A token is approved once."""
+        with self.lock:
+            pending = self.pending_request_token(token)
             self.get_user(uid)
             self.request_tokens[token] = replace(pending, uid=uid)
+            self.sign_in_failures.pop(token, None)
             return self.request_tokens[token]
+
+    def sign_in_to_approve(self, token, username, password):
+        """The user named signs in to approve the token: username is their
+        school_uid, or their uid. Invalid for a wrong name or password, or a
+        user with none; after SIGN_IN_TRIES of those the token is used up
+        (then NotFound, like any token that is gone). Passwords are compared
+        in constant time."""
+        with self.lock:
+            self.pending_request_token(token)
+            uid = self.uid_by_school_uid.get(username)
+            if uid is None and username.isascii() and username.isdigit() and len(username) < 20:
+                uid = int(username)
+            user = self.users.get(uid)
+            expected = user.password if user is not None else ""
+            matches = hmac.compare_digest(password.encode("utf-8", "surrogatepass"),
+                                          (expected or "\0").encode("utf-8", "surrogatepass"))
+            if matches and expected:
+                return self.approve_request_token(token, uid)
+            failures = self.sign_in_failures[token] = self.sign_in_failures.get(token, 0) + 1
+            if failures >= SIGN_IN_TRIES:
+                del self.request_tokens[token]
+                del self.sign_in_failures[token]
+                raise NotFound(f"{failures} wrong passwords: the request token is used up")
+            raise Invalid("wrong username or password")
 
     def exchange_request_token(self, token):
         """An access token for an approved request token, which is used up."""

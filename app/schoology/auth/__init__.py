@@ -1,13 +1,16 @@
 """Who is calling: OAuth 1.0a on every /v1 request (AUTH "oauth"), or, with
 AUTH "off", everyone is the administrator (for curl and demos). Schoology's
 rate limit, per consumer key, comes right after."""
+import secrets
+from urllib.parse import quote
+
 from flask import current_app, g, request
 
 from ...context import store as current_store
 from ..errors import error_response
 from ...response import Response
 from ..formats import SCHOOLOGY_HEADERS
-from .flow import approval_blueprint, token_blueprint
+from .flow import approval_blueprint, guard, token_blueprint
 from .oauth import Identity, Refused, Verifier
 from .permissions import Forbidden, may_manage, may_view
 from .ratelimit import RateLimiter
@@ -17,10 +20,14 @@ __all__ = ["Forbidden", "Identity", "Refused", "Verifier", "may_manage", "may_vi
 
 def register(app, bp):
     """Authentication on bp (the /v1 blueprint), the token endpoints in it,
-    and the approval page, which is on Schoology's site rather than its API."""
+    and the approval page, which is on Schoology's site rather than its API
+    (its CSRF tokens are keyed by a secret made here; guard sends its
+    anti-framing headers with every answer it gives, errors included)."""
     bp.before_request(authenticate)
     bp.register_blueprint(token_blueprint())
+    app.extensions["schoology_csrf_key"] = secrets.token_bytes(32)
     app.register_blueprint(approval_blueprint())
+    app.after_request(guard)
     limit = app.config["RATE_LIMIT"]
     if limit:
         app.extensions["schoology_rate_limiter"] = RateLimiter(
@@ -58,7 +65,8 @@ def signed_uris():
     the Ed-Fi client send Host: api.schoology.com to a mock on 127.0.0.1);
     behind TLS termination the scheme they signed is https."""
     query = request.query_string.decode("latin-1")
-    tail = request.path + (f"?{query}" if query else "")
+    # The path as sent, percent-encoded (werkzeug hands it over decoded).
+    tail = quote(request.path, safe="/:@!$&'()*+,;=-._~") + (f"?{query}" if query else "")
     other = "https" if request.scheme == "http" else "http"
     return [f"{scheme}://{request.host}{tail}" for scheme in (request.scheme, other)]
 

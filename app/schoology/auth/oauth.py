@@ -9,7 +9,7 @@ are driven here one by one to say which check failed.
 """
 import threading
 import time
-from collections import namedtuple
+from collections import OrderedDict, namedtuple
 
 from oauthlib.oauth1 import RequestValidator, SignatureOnlyEndpoint
 from oauthlib.oauth1.rfc5849 import errors, signature
@@ -19,6 +19,10 @@ Identity = namedtuple("Identity", "uid consumer_key token administrator")
 
 REPLAY = "Duplicate timestamp/nonce combination, possible replay attack.  Request rejected."
 WINDOW = 600  # seconds a timestamp may differ from the server's clock
+# Bounds of the nonce memory (see Verifier._remember): nonces one consumer
+# and token may use with one timestamp, and nonces remembered in all.
+MAX_NONCES_PER_KEY = 10_000
+MAX_NONCES = 100_000
 
 
 class Refused(Exception):
@@ -52,13 +56,24 @@ class _Validator(RequestValidator):
 
 
 class Verifier:
+    """Checks requests and remembers the timestamps and nonces of those that
+    verified. Timestamps must not go back, so a nonce can only be replayed at
+    the latest timestamp of its consumer and token: that timestamp and its
+    nonces are all that is kept, per consumer and token, for the last WINDOW
+    seconds, at most max_nonces_per_key nonces each and max_nonces in all."""
+    max_nonces_per_key = MAX_NONCES_PER_KEY
+    max_nonces = MAX_NONCES
+
     def __init__(self, store, clock=time.time):
         self.store = store
         self.clock = clock
         self.validator = _Validator()
         self.endpoint = SignatureOnlyEndpoint(self.validator)
         self.lock = threading.Lock()
-        self.seen = {}  # (consumer key, token) -> {timestamp: {nonce, ...}}
+        # (consumer key, token) -> (latest timestamp, {its nonces}), least
+        # recently verified first; remembered counts the nonces in it.
+        self.seen = OrderedDict()
+        self.remembered = 0
 
     def verify(self, method, uris, headers, body="", request_token=False):
         """The Identity behind a request, or Refused. uris: the URIs the client
@@ -85,12 +100,19 @@ class Verifier:
         self.validator.secrets.token = token.secret if token else ""
         # Schoology checks the nonce before the signature: a client following a
         # 303 with the header it signed for the first URL is told of a replay.
-        self._check_nonce(consumer_key, token_key, request.timestamp, request.nonce)
+        # Only verified requests are remembered, so that one nobody signed
+        # can neither burn a nonce nor push the timestamp forward.
+        key, stamp = (consumer_key, token_key), int(request.timestamp)
+        with self.lock:
+            self._check_nonce(key, stamp, request.nonce)
         if not (self.endpoint._check_signature(request)
                 or any(self._signed(method, uri, body, headers) for uri in uris[1:])):
             raise Refused("Verification of signature failed (signature base string was "
                           f'"{self._base_string(request)}").')
-        uid = token.uid if token and token.uid else consumer.uid
+        self._remember(key, stamp, request.nonce)
+        # A token acts as the user who approved it (a request token not yet
+        # approved reaches only /v1/oauth/access_token, which refuses it).
+        uid = consumer.uid if token is None or token.uid is None else token.uid
         administrator = self.store.users[uid].role == "administrator"
         return Identity(uid, consumer_key, token_key or None, administrator)
 
@@ -114,19 +136,41 @@ class Verifier:
         return signature.signature_base_string(request.http_method,
                                                signature.base_string_uri(request.uri), params)
 
-    def _check_nonce(self, consumer_key, token_key, timestamp, nonce):
+    def _check_nonce(self, key, stamp, nonce):
         """Each timestamp/nonce pair once, and timestamps in sequence, per
-        consumer and token. Only the last WINDOW seconds are remembered."""
-        stamp = int(timestamp)
+        consumer and token (key), against verified requests. Under the lock."""
+        latest, nonces = self.seen.get(key, (0, ()))
+        if stamp < latest:
+            raise Refused("Timestamp is out of sequence. Request rejected. "
+                          f"Got {stamp} last max is {latest}")
+        if stamp == latest and nonce in nonces:
+            raise Refused(REPLAY)
+
+    def _remember(self, key, stamp, nonce):
+        """Record a verified request's timestamp and nonce, checking them again:
+        a twin may have verified meanwhile. A later timestamp replaces the
+        key's nonces (older ones are out of sequence whatever their nonce).
+        Then keys whose latest timestamp is over WINDOW seconds old are
+        forgotten (a replay of theirs is outside the window), and past
+        max_nonces the least recently verified keys are, oldest first."""
         with self.lock:
-            seen = self.seen.setdefault((consumer_key, token_key), {})
-            latest = max(seen, default=0)
-            if stamp < latest:
-                raise Refused("Timestamp is out of sequence. Request rejected. "
-                              f"Got {stamp} last max is {latest}")
-            nonces = seen.setdefault(stamp, set())
-            if nonce in nonces:
-                raise Refused(REPLAY)
+            self._check_nonce(key, stamp, nonce)
+            latest, nonces = self.seen.get(key, (0, set()))
+            if stamp > latest:
+                self.remembered -= len(nonces)
+                nonces = set()
+            elif len(nonces) >= self.max_nonces_per_key:
+                raise Refused(f"OAuth verification failed: over {self.max_nonces_per_key} "
+                              f"requests with timestamp {stamp} from this consumer and token; "
+                              "sign the next ones with a later timestamp.")
             nonces.add(nonce)
-            for old in [t for t in seen if t < stamp - WINDOW]:
-                del seen[old]
+            self.remembered += 1
+            self.seen[key] = (stamp, nonces)
+            self.seen.move_to_end(key)
+            oldest = self.clock() - WINDOW
+            while True:  # the key just recorded is last, so the loop ends there at the latest
+                old, (latest, nonces) = next(iter(self.seen.items()))
+                if old == key or (latest >= oldest and self.remembered <= self.max_nonces):
+                    break
+                del self.seen[old]
+                self.remembered -= len(nonces)
