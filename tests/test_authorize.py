@@ -511,3 +511,22 @@ def test_the_page_escapes_what_it_echoes(client):
     assert shown.status_code == 200 and "<script>" not in shown.text
     wrong = post(client, pending[0], username='"><script>x</script>', password="p")
     assert wrong.status_code == 403 and "<script>" not in wrong.text
+
+
+def test_request_tokens_expire_and_are_bounded(store):
+    """A request token lives xoauth_token_ttl seconds on the store's clock, and
+    minting them in a loop keeps at most MAX_REQUEST_TOKENS waiting."""
+    from schoology_mock.store.errors import NotFound as Gone
+    from schoology_mock.store.store import MAX_REQUEST_TOKENS, REQUEST_TOKEN_TTL
+    now = [1_800_000_000.0]
+    store.clock = lambda: now[0]
+    first = store.issue_request_token("demo-student-key")
+    assert store.pending_request_token(first.token) == first
+    now[0] += REQUEST_TOKEN_TTL + 1
+    with pytest.raises(Gone):
+        store.pending_request_token(first.token)
+    assert first.token not in store.request_tokens
+    tokens = [store.issue_request_token("demo-student-key").token
+              for _ in range(MAX_REQUEST_TOKENS + 5)]
+    assert len(store.request_tokens) == MAX_REQUEST_TOKENS
+    assert tokens[0] not in store.request_tokens and tokens[-1] in store.request_tokens

@@ -241,3 +241,4 @@ class RequestToken:
     consumer_key: str
     callback: str = ""
     uid: int = None
+    expires: float = None  # seconds since the epoch, on the store's clock

@@ -33,6 +33,10 @@ _ID_KEYS = frozenset(("uid", "id", "course_id", "realm_id", "associated_user_id"
                       "created_by_id", "deleted_by_id"))
 
 
+REQUEST_TOKEN_TTL = 3600  # seconds, as xoauth_token_ttl tells clients
+MAX_REQUEST_TOKENS = 10_000  # waiting for approval at once
+
+
 def utc_text(seconds):
     """ISO 8601 UTC to the second, as both dialects write times."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
@@ -366,20 +370,37 @@ class Store(CanvasReads, CanvasWrites, Temporary):
             return touched
 
     # --- three-legged OAuth ----------------------------------------------------
-    def issue_request_token(self, consumer_key, callback=""):
+    def issue_request_token(self, consumer_key, callback="", ttl=REQUEST_TOKEN_TTL):
+        """A request token, good for ttl seconds. At most MAX_REQUEST_TOKENS
+        wait at once: past that the oldest goes, so minting tokens in a loop
+        cannot grow the store."""
         with self.lock:
             token = RequestToken(secrets.token_hex(16), secrets.token_hex(16), consumer_key,
-                                 callback)
+                                 callback, expires=self.clock() + ttl)
             self.request_tokens[token.token] = token
+            while len(self.request_tokens) > MAX_REQUEST_TOKENS:
+                oldest = next(iter(self.request_tokens))
+                del self.request_tokens[oldest]
+                self.sign_in_failures.pop(oldest, None)
             return token
+
+    def _live_request_token(self, token):
+        """The request token, or None when there is none or it has expired
+        (an expired one is dropped)."""
+        pending = self.request_tokens.get(token)
+        if pending is not None and pending.expires is not None and pending.expires < self.clock():
+            del self.request_tokens[token]
+            self.sign_in_failures.pop(token, None)
+            return None
+        return pending
 
     def pending_request_token(self, token):
         """The request token awaiting approval: NotFound when there is none
         (never issued, or exchanged), Invalid when it is approved already."""
         with self.lock:
-            pending = self.request_tokens.get(token)
+            pending = self._live_request_token(token)
             if pending is None:
-                raise NotFound("no such request token (it may have been used)")
+                raise NotFound("no such request token (it may have been used, or expired)")
             if pending.uid is not None:
                 raise Invalid("the request token is approved already")
             return pending
@@ -421,7 +442,7 @@ class Store(CanvasReads, CanvasWrites, Temporary):
     def exchange_request_token(self, token):
         """An access token for an approved request token, which is used up."""
         with self.lock:
-            pending = self.request_tokens.get(token)
+            pending = self._live_request_token(token)
             if pending is None or pending.uid is None:
                 raise Invalid("the request token has not been approved")
             del self.request_tokens[token]

@@ -22,8 +22,8 @@ from markupsafe import escape
 from ...context import store
 from ..formats import SCHOOLOGY_HEADERS
 from ...store import Invalid, NotFound
+from ...store.store import REQUEST_TOKEN_TTL
 
-TOKEN_TTL = 3600
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -34,7 +34,7 @@ def _form(**values):
 def request_token():
     token = store().issue_request_token(g.identity.consumer_key)
     return _form(oauth_token=token.token, oauth_token_secret=token.secret,
-                 xoauth_token_ttl=TOKEN_TTL)
+                 xoauth_token_ttl=REQUEST_TOKEN_TTL)
 
 
 def access_token():
