@@ -66,6 +66,7 @@ def run_serve(args):
         return fail(e.given_as(given_by.get(e.setting.key, e.kind)))
     except FixtureError as e:
         return fail(e)
+    _more_files()
     server = MockServer(app)
     try:
         server.bind()
@@ -75,7 +76,9 @@ def run_serve(args):
     # signal then never interrupts the server's loop halfway through (a
     # KeyboardInterrupt raised there can leave one of its locks held, and it
     # would never stop). The handler only sets a flag: it takes no lock that
-    # the code it interrupted might hold.
+    # the code it interrupted might hold. stop() is bounded whoever is
+    # connected (answers under way get 2 s), so the process ends within a
+    # few seconds of the signal, with the snapshot written.
     stopping = []
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.append(True))
@@ -92,6 +95,19 @@ def run_serve(args):
     if server.snapshot_written:
         print(f"{PROG}: state written to {server.snapshot_written}", flush=True)
     return 0
+
+
+def _more_files():
+    """Every connection is a file descriptor, and idle ones are cheap here:
+    raise the soft limit to the hard one (at most 65,536)."""
+    try:
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = 65536 if hard == resource.RLIM_INFINITY else min(hard, 65536)
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    except (ImportError, OSError, ValueError):
+        pass  # not on this platform, or not allowed: the server keeps within the limit it has
 
 
 if __name__ == "__main__":

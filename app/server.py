@@ -6,15 +6,20 @@ the tests, and by anyone who wants a live mock inside their own test run:
         requests.get(server.url + "/v1/sections/3719526/enrollments")
 
 Host, port, threads and base URL come from the app's config (HOST, PORT,
-THREADS, BASE_URL) unless given here; when the app has a SNAPSHOT file, the
-state is written to it when the server stops.
+THREADS, BASE_URL) unless given here. The HTTP layer is httpserver.py: an
+event loop reads every request whole before a worker thread runs the app, so
+no client, however slow or silent, holds a worker. When the app has a
+SNAPSHOT file, the state is written to it within about a second of each
+change while the server runs, and once more when it stops.
 """
+import sys
 import threading
 
-from cheroot import wsgi
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from .httpserver import MiB, HTTPServer
 from .settings import DEFAULTS
-from .snapshot import write_snapshot
+from .snapshot import SnapshotKeeper
 
 
 class BindError(Exception):
@@ -22,23 +27,31 @@ class BindError(Exception):
 
 
 class MockServer:
-    def __init__(self, app, host=None, port=None, threads=None, base_url=None):
+    """request_timeout: seconds a request has to arrive whole once begun (then
+    408); idle_timeout: seconds a connection may wait between requests;
+    grace: seconds stop() lets answers under way finish."""
+
+    def __init__(self, app, host=None, port=None, threads=None, base_url=None, *,
+                 request_timeout=10.0, idle_timeout=10.0, grace=2.0):
         def setting(given, key):
             return given if given is not None else app.config.get(key, DEFAULTS[key])
 
         self.app = app
         self.host = setting(host, "HOST")
-        self._server = wsgi.Server((self.host, setting(port, "PORT")), app,
-                                   numthreads=setting(threads, "THREADS"),
-                                   server_name="schoology-mock")
+        self.threads = setting(threads, "THREADS")
+        self._server = HTTPServer(app, self.host, setting(port, "PORT"), self.threads,
+                                  max_body=app.config.get("MAX_CONTENT_LENGTH") or MiB,
+                                  request_timeout=request_timeout, idle_timeout=idle_timeout,
+                                  grace=grace, too_large_app=_too_large_app(app))
         self._thread = None
         self._base_url = setting(base_url, "BASE_URL")
         self.snapshot_written = None
+        self._keeper = SnapshotKeeper(app, report=_report)
         self._stopped = False
 
     @property
     def port(self):
-        return self._server.bind_addr[1]
+        return self._server.port
 
     @property
     def url(self):
@@ -52,23 +65,25 @@ class MockServer:
     def bind(self):
         """Open the listening socket (port 0 picks a free one); BindError if it cannot."""
         try:
-            self._server.prepare()
+            self._server.bind()
         except (OSError, ValueError) as e:  # ValueError: a name getaddrinfo cannot encode
-            raise BindError(f"cannot listen on {self.host} port {self._server.bind_addr[1]}: "
+            raise BindError(f"cannot listen on {self.host} port {self._server.port}: "
                             f"{getattr(e, 'strerror', None) or e}") from None
         # Where links lead clients that sent Host: api.schoology.com.
         self.app.extensions["schoology_server_url"] = self.url
         return self
 
     def serve_forever(self):
-        if not self._server.ready:
+        if not self._server.bound:
             self.bind()
+        self._keeper.start()
         self._server.serve()
 
     def start(self):
         """Serve from a background thread; returns once the port is open."""
-        if not self._server.ready:
+        if not self._server.bound:
             self.bind()
+        self._keeper.start()
         self._thread = threading.Thread(target=self._server.serve, name="schoology-mock",
                                         daemon=True)
         self._thread.start()
@@ -80,19 +95,42 @@ class MockServer:
         return self._thread is not None and self._thread.is_alive()
 
     def stop(self):
-        """Stop serving, then write the snapshot if the app has one (SnapshotError
-        if it cannot be written)."""
+        """Stop serving (answers under way get `grace` seconds), then write the
+        snapshot if the app has one (SnapshotError if it cannot be written)."""
         if self._stopped:
             return
         self._stopped = True
         self._server.stop()
         if self._thread is not None:
-            self._thread.join(timeout=10)
+            self._thread.join(timeout=self._server.grace + 2)
         if "schoology_store" in self.app.extensions:  # not for a plain Flask app
-            self.snapshot_written = write_snapshot(self.app)
+            self.snapshot_written = self._keeper.stop()
 
     def __enter__(self):
         return self.start()
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def _report(message):
+    print(f"schoology-mock: {message}", file=sys.stderr, flush=True)
+
+
+def _too_large_app(app):
+    """The answer to a body over the limit, refused before the app reads any
+    of it: the app's own 413 (in the API's format, journaled), from its error
+    handlers alone, so no view runs and nothing is applied."""
+    if not hasattr(app, "request_context") or not hasattr(app, "handle_user_exception"):
+        return None  # not a Flask app: the server's plain 413
+
+    def answer(environ, start_response):
+        with app.request_context(environ):
+            try:
+                rv = app.handle_user_exception(RequestEntityTooLarge())
+            except Exception:  # no handler for it: Werkzeug's own page
+                rv = RequestEntityTooLarge()
+            response = app.finalize_request(rv)
+            return response(environ, start_response)
+
+    return answer

@@ -208,8 +208,9 @@ SETTINGS = [
             "require this in X-Mock-Admin-Token on /_mock/ requests", "TOKEN",
             "none: /_mock/ answers clients on this machine only"),
     Setting("SNAPSHOT", None, optional(writable_path),
-            "start from FILE's state if it exists, and write the state to it when the server "
-            "stops, so a sandbox keeps its data across restarts", "FILE", "none"),
+            "start from FILE's state if it exists, and keep the state in it: written within a "
+            "second of each change and when the server stops, so a sandbox keeps its data "
+            "across restarts", "FILE", "none"),
     Setting("AUTHORIZE_ANY_USER", False, on_off,
             "let /oauth/authorize approve a request token as any user without their "
             "password (a demo convenience; never on a shared sandbox)", "on|off", "off"),

@@ -229,7 +229,7 @@ def test_python_dash_m_serves_like_the_console_script():
 def test_server_settings_reach_the_server(start_server):
     port = free_port()
     server = start_server(AUTH="off", PORT=port, THREADS=2, BASE_URL="http://mock.example:8443/")
-    assert server.port == port and server._server.requests.min == 2
+    assert server.port == port and server.threads == 2
     assert server.url == "http://mock.example:8443"
     # links for a client that sent Host: api.schoology.com lead to BASE_URL
     r = requests.get(f"http://127.0.0.1:{port}/v1/sections/{SECTION}/enrollments?limit=5",

@@ -1,0 +1,646 @@
+"""The HTTP/1.1 server under MockServer: no connection can hold it.
+
+One thread runs an asyncio event loop that accepts every connection and reads
+each request whole (request line, headers, and the body, by Content-Length or
+chunked) with h11 parsing it; only a complete request is handed to the pool
+of worker threads that run the WSGI app. A connection that sends nothing,
+sends its headers half, or trickles its body a byte at a time costs a file
+descriptor and a little memory, never a worker: other clients do not wait.
+
+Bounds, each enforced by the loop:
+- a request must arrive whole within request_timeout of its first byte (else
+  408, and the connection is closed); a connection with no request under way
+  is closed after idle_timeout; a client that does not read its answers is
+  dropped after request_timeout;
+- a body over max_body is refused with 413 before the app sees any of it,
+  whether Content-Length declares it or a chunked body grows past it (nothing
+  of it is applied); headers over max_head are refused with 431;
+- at most max_connections are open: past that, the oldest that is not being
+  answered is closed to make room.
+
+Keep-alive and pipelining: reading stops while the app answers a request, so a
+pipelining client is answered in order and cannot queue unbounded data.
+`Expect: 100-continue` gets its 100 once the headers are accepted. HEAD is
+answered with the headers only. A WSGI app that raises ConnectionError (the
+mock's "drop" fault) has its connection closed with no answer at all.
+"""
+import asyncio
+import io
+import socket
+import sys
+import threading
+import time
+import traceback
+from email.utils import formatdate
+from queue import SimpleQueue
+from urllib.parse import unquote_to_bytes
+
+import h11
+
+MiB = 1024 * 1024
+DROP = object()  # the app asked for the connection to be dropped
+
+REASONS = {400: "Bad Request", 408: "Request Timeout", 413: "Content Too Large",
+           431: "Request Header Fields Too Large", 500: "Internal Server Error",
+           503: "Service Unavailable"}
+
+
+class _Date:
+    """The Date header, formatted once a second."""
+
+    def __init__(self):
+        self.second, self.value = None, None
+
+    def __call__(self):
+        now = int(time.time())
+        if now != self.second:
+            self.value, self.second = formatdate(now, usegmt=True), now
+        return self.value
+
+
+def plain(status, text, *, close=True):
+    """The bytes of a short text/plain answer the server gives itself."""
+    body = (text + "\n").encode("utf-8")
+    head = [f"HTTP/1.1 {status} {REASONS.get(status, 'Error')}",
+            "Content-Type: text/plain; charset=utf-8", f"Content-Length: {len(body)}"]
+    if close:
+        head.append("Connection: close")
+    return ("\r\n".join(head) + "\r\n\r\n").encode("ascii") + body
+
+
+def plain_app(status, text):
+    """A WSGI app answering every request with that status and text."""
+    def answer(environ, start_response):
+        body = (text + "\n").encode("utf-8")
+        start_response(f"{status} {REASONS.get(status, 'Error')}",
+                       [("Content-Type", "text/plain; charset=utf-8"),
+                        ("Content-Length", str(len(body)))])
+        return [body]
+    return answer
+
+
+def listening_socket(host, port, backlog=socket.SOMAXCONN):
+    """A bound, listening TCP socket on the first of host's addresses that
+    takes it (OSError, or ValueError for a name that cannot be encoded, when
+    none does)."""
+    error = None
+    for family, kind, proto, _, address in socket.getaddrinfo(
+            host or None, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE):
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6 and host in ("::", "::0", "::0.0.0.0"):
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)  # IPv4 as well
+            sock.bind(address)
+            sock.listen(backlog)
+            sock.setblocking(False)
+            return sock
+        except OSError as e:
+            sock.close()
+            error = e
+        except BaseException:
+            sock.close()
+            raise
+    raise error
+
+
+class WorkerPool:
+    """THREADS daemon threads running the WSGI app, fed complete requests.
+    Daemon threads: a request the app is still working on (a fault's latency)
+    never keeps the process from exiting."""
+
+    def __init__(self, size):
+        self.size = size
+        self.queue = SimpleQueue()
+        self.threads = []
+
+    def start(self, work):
+        for n in range(self.size):
+            thread = threading.Thread(target=self._run, args=(work,),
+                                      name=f"schoology-mock worker {n + 1}", daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def _run(self, work):
+        while True:
+            job = self.queue.get()
+            if job is None:
+                return
+            work(*job)
+
+    def submit(self, *job):
+        self.queue.put(job)
+
+    def stop(self):
+        for _ in self.threads:
+            self.queue.put(None)
+        self.threads = []
+
+
+class HTTPServer:
+    def __init__(self, app, host, port, threads, *, server_name="schoology-mock",
+                 max_body=MiB, max_head=64 * 1024, request_timeout=10.0, idle_timeout=10.0,
+                 linger=2.0, grace=2.0, max_connections=None, too_large_app=None):
+        self.app, self.host, self.requested_port, self._port = app, host, port, port
+        self.server_name = server_name
+        self.max_body, self.max_head = max_body, max_head
+        self.request_timeout, self.idle_timeout = request_timeout, idle_timeout
+        self.linger, self.grace = linger, grace
+        self.max_connections = max_connections or _connection_limit()
+        self.too_large_app = too_large_app or plain_app(
+            413, f"The request body is over the limit of {max_body} bytes.")
+        self.workers = WorkerPool(threads)
+        self.socket = None
+        self.loop = None
+        self.connections = {}  # _Connection -> None, oldest first
+        self.date = _Date()
+        self._stop_requested = threading.Event()
+        self._stopped = None  # the loop's future, set by stop()
+        self.serving = False
+
+    # --- life cycle, from any thread -------------------------------------------
+    @property
+    def bound(self):
+        return self.socket is not None
+
+    @property
+    def port(self):
+        """The port listened on once bound (the one picked, for port 0)."""
+        return self._port
+
+    def bind(self):
+        if self.socket is None:
+            self.socket = listening_socket(self.host, self.requested_port)
+            self._port = self.socket.getsockname()[1]
+        return self
+
+    def serve(self):
+        """Serve until stop(); blocks the calling thread."""
+        self.bind()
+        loop = asyncio.new_event_loop()
+        try:
+            loop.run_until_complete(self._serve(loop))
+        finally:
+            self.serving = False
+            try:
+                loop.run_until_complete(loop.shutdown_asyncgens())
+            finally:
+                loop.close()
+                self.socket.close()
+
+    def stop(self):
+        """Ask the serving loop to stop (it answers what it is answering, for at
+        most `grace` seconds, then closes every connection). Returns at once;
+        the thread running serve() ends soon after."""
+        self._stop_requested.set()
+        loop, stopped = self.loop, self._stopped
+        if loop is not None and stopped is not None:
+            try:
+                loop.call_soon_threadsafe(lambda: stopped.done() or stopped.set_result(None))
+            except RuntimeError:  # the loop is already closed
+                pass
+
+    # --- the loop ----------------------------------------------------------------
+    async def _serve(self, loop):
+        self.loop = loop
+        self._stopped = loop.create_future()
+        if self._stop_requested.is_set():
+            return
+        self.workers.start(self._work)
+        listener = await loop.create_server(lambda: _Connection(self), sock=self.socket,
+                                            backlog=socket.SOMAXCONN)
+        tick = min(0.5, self.request_timeout / 4, self.idle_timeout / 4, self.linger / 2)
+        self._sweeper = loop.call_later(tick, self._sweep, tick)
+        self.serving = True
+        try:
+            if self._stop_requested.is_set() and not self._stopped.done():
+                self._stopped.set_result(None)  # stop() came before the future existed
+            await self._stopped
+        finally:
+            self.serving = False
+            self._sweeper.cancel()
+            listener.close()
+            await self._drain()
+            self.workers.stop()
+
+    async def _drain(self):
+        """Let the answers under way go out, for at most `grace` seconds; close
+        every other connection now, and what is left at the end."""
+        deadline = self.loop.time() + self.grace
+        for conn in list(self.connections):
+            conn.stopping = True
+            if not conn.busy:
+                conn.close()
+        while self.connections and self.loop.time() < deadline:
+            await asyncio.sleep(0.02)
+        for conn in list(self.connections):
+            conn.abort()
+
+    def _sweep(self, tick):
+        now = self.loop.time()
+        for conn in list(self.connections):
+            if conn.deadline is not None and conn.deadline <= now:
+                conn.expired()
+        self._sweeper = self.loop.call_later(tick, self._sweep, tick)
+
+    def opened(self, conn):
+        self.connections[conn] = None
+        if len(self.connections) > self.max_connections:
+            for oldest in self.connections:  # oldest first
+                if oldest is not conn and not oldest.busy and oldest.state is not CLOSING:
+                    oldest.abort()
+                    break
+
+    # --- a worker thread ---------------------------------------------------------
+    def _work(self, conn, app, request, body, declared):
+        """Run the app on one request; hand the answer's bytes to the loop."""
+        try:
+            result = self.call(app, self.environ(conn, request, body, declared))
+            answer = result if result is DROP else self.serialize(result, request.method)
+        except BaseException:  # a fault of the server itself: never lose the worker
+            traceback.print_exc()
+            answer = self.serialize((500, [], [b"Internal Server Error\n"]), request.method)
+        try:
+            self.loop.call_soon_threadsafe(conn.respond, answer)
+        except RuntimeError:  # the loop is gone: the server stopped
+            pass
+
+    def environ(self, conn, request, body, declared):
+        target = request.target
+        if not target.startswith(b"/") and b"://" in target:  # absolute form
+            target = b"/" + target.split(b"://", 1)[1].partition(b"/")[2]
+        path, _, query = target.partition(b"?")
+        environ = {
+            "REQUEST_METHOD": request.method.decode("ascii"),
+            "SCRIPT_NAME": "",
+            "PATH_INFO": unquote_to_bytes(path).decode("latin-1"),
+            "QUERY_STRING": query.decode("latin-1"),
+            "REQUEST_URI": request.target.decode("latin-1"),
+            "SERVER_NAME": conn.server_host,
+            "SERVER_PORT": conn.server_port,
+            "SERVER_PROTOCOL": "HTTP/" + request.http_version.decode("ascii"),
+            "REMOTE_ADDR": conn.peer_host,
+            "REMOTE_PORT": conn.peer_port,
+            "SERVER_SOFTWARE": self.server_name,
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+            "wsgi.input_terminated": True,
+        }
+        for name, value in request.headers:  # h11 gives names lowercased
+            if name == b"content-length" or name == b"transfer-encoding":
+                continue  # the body is read whole: its length is given below
+            if name == b"content-type":
+                environ["CONTENT_TYPE"] = value.decode("latin-1")
+                continue
+            if b"_" in name:  # X_Token would pass for X-Token: dropped, as gunicorn does
+                continue
+            key = "HTTP_" + name.decode("latin-1").upper().replace("-", "_")
+            value = value.decode("latin-1")
+            environ[key] = environ[key] + "," + value if key in environ else value
+        length = declared if declared is not None else len(body)
+        if length or request.method not in (b"GET", b"HEAD"):
+            environ["CONTENT_LENGTH"] = str(length)
+        return environ
+
+    @staticmethod
+    def call(app, environ):
+        """(status, headers, chunks) the app answered, or DROP. Bodies are
+        collected whole: the mock's answers are at most a few megabytes."""
+        started = []
+        chunks = []
+
+        def start_response(status, headers, exc_info=None):
+            started[:] = [status, headers]  # nothing is sent yet: a later call replaces it
+            return chunks.append  # WSGI's write()
+
+        try:
+            iterable = app(environ, start_response)
+            try:
+                for chunk in iterable:
+                    if chunk:
+                        chunks.append(chunk)
+            finally:
+                close = getattr(iterable, "close", None)
+                if close is not None:
+                    close()
+        except ConnectionError:  # the app wants no answer sent (a dropped-connection fault)
+            return DROP
+        except Exception:
+            traceback.print_exc()
+            return (500, [], [b"Internal Server Error\n"])
+        if not started:
+            return (500, [], [b"Internal Server Error\n"])
+        status, headers = started
+        return (status, headers, chunks)
+
+    def serialize(self, result, method):
+        """(head, body): the answer's status line and headers, short of the
+        blank line (the loop adds Connection: close when it closes), and the
+        body to send. Content-Length is the server's, from the body; a HEAD,
+        204 or 304 answer keeps the app's and sends no body."""
+        status, headers, chunks = result
+        if isinstance(status, int):
+            status = f"{status} {REASONS.get(status, 'Error')}"
+        code = int(status[:3])
+        bodiless = method == b"HEAD" or code in (204, 304) or code < 200
+        lines = ["HTTP/1.1 ", status, "\r\n"]
+        has_date = has_server = False
+        for name, value in headers:
+            lower = name.lower()
+            if lower in HOP_BY_HOP or (lower == "content-length" and not bodiless):
+                continue
+            if lower == "date":
+                has_date = True
+            elif lower == "server":
+                has_server = True
+            if "\n" in value or "\r" in value or "\n" in name or "\r" in name or ":" in name:
+                traceback.print_stack()
+                return self.serialize((500, [], [b"Internal Server Error\n"]), method)
+            lines += (name, ": ", value, "\r\n")
+        body = b"".join(chunks)
+        if not bodiless:
+            lines += ("Content-Length: ", str(len(body)), "\r\n")
+        if not has_date:
+            lines += ("Date: ", self.date(), "\r\n")
+        if not has_server:
+            lines += ("Server: ", self.server_name, "\r\n")
+        if "\n" in status or "\r" in status:
+            return self.serialize((500, [], [b"Internal Server Error\n"]), method)
+        try:
+            head = "".join(lines).encode("latin-1")
+        except UnicodeEncodeError:
+            traceback.print_exc()
+            return self.serialize((500, [], [b"Internal Server Error\n"]), method)
+        return head, b"" if bodiless else body
+
+
+HOP_BY_HOP = frozenset(("connection", "keep-alive", "transfer-encoding", "te", "trailer",
+                        "upgrade", "proxy-connection"))
+
+
+def _connection_limit():
+    """Connections kept open at most: well inside the process's file limit."""
+    try:
+        import resource
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, OSError, ValueError):
+        return 1000
+    if soft == resource.RLIM_INFINITY:
+        return 4096
+    return max(16, min(4096, soft - 64))
+
+
+# A connection's states, as far as deadlines go.
+IDLE, READING, ANSWERING, WRITING, LINGERING, CLOSING = (
+    "idle", "reading", "answering", "writing", "lingering", "closing")
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection, on the loop. h11 parses what the client sends,
+    a fresh h11.Connection for each request (it is cheap, and the answer is
+    written here, not through h11, so that a worker can put its bytes
+    together); what the client sent past one request is carried over."""
+
+    def __init__(self, server):
+        self.server = server
+        self.loop = server.loop
+        self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=server.max_head)
+        self.transport = None
+        self.state = IDLE
+        self.deadline = None
+        self.busy = False  # a request is with the app
+        self.closed = False  # asyncio has let go of the connection
+        self.eof = False  # the client has shut its side
+        self.stopping = False  # close after this answer: the server stops, or the body is unread
+        self.paused_writing = False
+        self.pending_seen = 0  # bytes waiting to be sent when a deadline was last checked
+        self.request = None
+        self.body = []
+        self.body_size = 0
+        self.keep_alive = True
+        self.complete = False  # the request was read to its end
+
+    # --- asyncio's callbacks -------------------------------------------------------
+    def connection_made(self, transport):
+        self.transport = transport
+        peer = transport.get_extra_info("peername") or ("", 0)
+        own = transport.get_extra_info("sockname") or ("", 0)
+        self.peer_host, self.peer_port = str(peer[0]), str(peer[1])
+        self.server_host, self.server_port = str(own[0]), str(own[1])
+        self._wait(IDLE, self.server.idle_timeout)
+        self.server.opened(self)
+
+    def connection_lost(self, exc):
+        self.closed = True
+        self.deadline = None
+        self.server.connections.pop(self, None)
+
+    def data_received(self, data):
+        if self.state is LINGERING or self.state is CLOSING:
+            return  # the answer is sent: what else comes is dropped
+        if self.state is IDLE:  # a request starts: it has request_timeout to arrive whole
+            self._wait(READING, self.server.request_timeout)
+        try:
+            self.h11.receive_data(data)
+        except RuntimeError:  # data after the client's own close: not HTTP
+            self.abort()
+            return
+        self._advance()
+
+    def eof_received(self):
+        self.eof = True
+        if self.state is LINGERING or self.state is CLOSING:
+            self.close()
+            return False
+        try:
+            self.h11.receive_data(b"")
+        except RuntimeError:
+            pass
+        self._advance()
+        return True  # keep the write side open: the answer may still be due
+
+    def pause_writing(self):
+        self.paused_writing = True
+        if self.state is IDLE or self.state is READING:
+            self._wait(WRITING, self.server.request_timeout)
+
+    def resume_writing(self):
+        self.paused_writing = False
+        if self.state is WRITING and not self.busy:
+            self._next()
+
+    # --- deadlines -------------------------------------------------------------------
+    def _wait(self, state, seconds):
+        self.state = state
+        self.deadline = None if seconds is None else self.loop.time() + seconds
+
+    def expired(self):
+        if self.state is WRITING or self.state is LINGERING or self.state is CLOSING:
+            pending = self.transport.get_write_buffer_size()
+            if pending and (pending < self.pending_seen or not self.pending_seen):
+                # the client is reading what it was sent, if slowly: it has more time
+                self.pending_seen = pending
+                self.deadline = self.loop.time() + self.server.request_timeout
+                return
+        if self.state is READING:
+            self.refuse(408, "The request did not arrive whole in time.")
+        elif self.state is IDLE or self.state is LINGERING:
+            self.close()
+        else:  # a client that does not read its answers, or a close that never ends
+            self.abort()
+
+    # --- reading -----------------------------------------------------------------------
+    def _advance(self):
+        """Take the events h11 has parsed, up to one whole request."""
+        while not self.busy and not self.closed and not self.paused_writing \
+                and self.state is not LINGERING and self.state is not CLOSING:
+            try:
+                event = self.h11.next_event()
+            except h11.RemoteProtocolError as e:
+                if self.eof:  # the client left mid-request: nobody to answer
+                    self.close()
+                    return
+                status = e.error_status_hint if e.error_status_hint in REASONS else 400
+                self.refuse(status, f"Bad request: {e}")
+                return
+            kind = type(event)
+            if kind is h11.Data:
+                self.body_size += len(event.data)
+                if self.body_size > self.server.max_body:
+                    self.too_large(self.body_size)
+                    return
+                self.body.append(bytes(event.data))
+            elif kind is h11.Request:
+                self.request, self.body, self.body_size = event, [], 0
+                if _head_size(event) > self.server.max_head:  # it came whole in one read
+                    self.refuse(431, "The request's headers are too large.")
+                    return
+                self.keep_alive = _keep_alive(event)
+                declared = _declared_length(event)
+                if declared is not None and declared > self.server.max_body:
+                    self.too_large(declared)
+                    return
+                if self.h11.they_are_waiting_for_100_continue:
+                    self.transport.write(CONTINUE)
+            elif kind is h11.EndOfMessage:
+                self.complete = True
+                self._dispatch(self.server.app, b"".join(self.body), None)
+                return
+            elif event is h11.NEED_DATA or event is h11.PAUSED:
+                return
+            elif kind is h11.ConnectionClosed:
+                self.close()
+                return
+
+    def _dispatch(self, app, body, declared):
+        self.busy = True
+        self._wait(ANSWERING, None)  # the app's time is the app's: no deadline
+        self.transport.pause_reading()
+        request, self.request, self.body = self.request, None, []
+        self.server.workers.submit(self, app, request, body, declared)
+
+    def too_large(self, size):
+        """413 from the app's own error answer (too_large_app), the body unread;
+        then the connection is closed."""
+        self.stopping = True  # the rest of the body is never read: the connection ends
+        self._dispatch(self.server.too_large_app, b"", size)
+
+    # --- writing ------------------------------------------------------------------------
+    def respond(self, answer):
+        """On the loop: send what a worker made of the app's answer."""
+        self.busy = False
+        if self.closed or self.state is CLOSING:  # the client left, or the server is ending
+            return
+        if answer is DROP:
+            self.close()
+            return
+        head, body = answer
+        closing = self.stopping or not self.keep_alive
+        self.transport.write(head + (b"Connection: close\r\n\r\n" if closing else b"\r\n")
+                             + body)
+        if closing:
+            self._linger()
+            return
+        # the next request: a fresh parser, given what the client sent past this one
+        data, closed = self.h11.trailing_data
+        self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=self.server.max_head)
+        if data:
+            self.h11.receive_data(bytes(data))
+        if closed:
+            self.h11.receive_data(b"")
+        self.complete = False
+        if self.paused_writing:  # the client is not reading: wait for it, reading nothing
+            self._wait(WRITING, self.server.request_timeout)
+            return
+        self._next()
+
+    def _next(self):
+        """Ready for the next request: one the client pipelined has begun already."""
+        if self.h11.trailing_data[0]:
+            self._wait(READING, self.server.request_timeout)
+        else:
+            self._wait(IDLE, self.server.idle_timeout)
+        self.transport.resume_reading()
+        self._advance()
+
+    def refuse(self, status, text):
+        """Answer with an error of the server's own, then close."""
+        if self.closed or self.state is LINGERING or self.state is CLOSING:
+            return
+        self.transport.write(plain(status, text))
+        self._linger()
+
+    def _linger(self):
+        """Close, after the client has had time to read the answer: the write
+        side is shut now, what the client still sends is read and dropped, and
+        the connection closes when the client closes its side, or after
+        `linger` seconds. (Closing at once, with unread data, would reset the
+        connection, and the client could lose the answer.)"""
+        self._wait(LINGERING, self.server.linger)
+        try:
+            self.transport.resume_reading()
+            if self.eof or not self.transport.can_write_eof():
+                self.close()
+            else:
+                self.transport.write_eof()
+        except (OSError, RuntimeError):
+            self.abort()
+
+    def close(self):
+        """Close once what is written has gone out; abort if that takes too long."""
+        if not self.closed and self.state is not CLOSING:
+            self._wait(CLOSING, self.server.linger)
+            self.transport.close()
+
+    def abort(self):
+        if not self.closed:
+            self._wait(CLOSING, None)
+            self.transport.abort()
+
+
+def _head_size(request):
+    return len(request.target) + sum(len(n) + len(v) + 4 for n, v in request.headers)
+
+
+def _declared_length(request):
+    for name, value in request.headers:
+        if name == b"content-length":
+            return int(value)
+    return None
+
+
+def _keep_alive(request):
+    """HTTP/1.1 keeps the connection unless the client says close (as h11
+    would: HTTP/1.0 clients get one answer a connection)."""
+    if request.http_version != b"1.1":
+        return False
+    for name, value in request.headers:
+        if name == b"connection" and b"close" in (t.strip() for t in value.lower().split(b",")):
+            return False
+    return True
