@@ -48,10 +48,9 @@ def _hostname(netloc):
 def _own_names():
     """The names the server answers to: localhost, and its own address."""
     names = {"localhost"}
-    for url in (current_app.extensions.get("schoology_server_url"),
-                current_app.config.get("BASE_URL")):
-        if url:
-            names.add(_hostname(urlsplit(url).netloc))
+    url = current_app.extensions.get("schoology_server_url")
+    if url:
+        names.add(_hostname(urlsplit(url).netloc))
     if current_app.config.get("HOST") not in (None, "0.0.0.0", "::", ""):
         names.add(current_app.config["HOST"].lower())
     return names
@@ -79,6 +78,11 @@ def guard():
         if not hmac.compare_digest(given.encode(), token.encode()):
             return _answer(401, error="The control API needs X-Mock-Admin-Token.")
         return None
+    if current_app.config.get("BASE_URL"):
+        # Behind a proxy every request comes from this machine: where it came
+        # from says nothing, so only the token opens the control API.
+        return _answer(403, error="Behind a proxy (--base-url), the control API needs "
+                                  "X-Mock-Admin-Token (serve --admin-token).")
     if not _loopback(request.remote_addr):
         return _answer(403, error="The control API answers only this machine, or requests "
                                   "with X-Mock-Admin-Token (serve --admin-token).")
@@ -91,6 +95,21 @@ def guard():
 
 def _answer(status=200, **body):
     return jsonify(body), status
+
+
+def _json():
+    """The JSON body, or None when there is none, or it cannot be read (even
+    nested too deeply for Python to walk)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
+
+
+def _object():
+    """The JSON body when it is an object; else an empty one."""
+    given = _json()
+    return given if isinstance(given, dict) else {}
 
 
 def _swap(new):
@@ -107,8 +126,7 @@ def reset():
     """{"to": "start"} (the default): back to what the server started from;
     {"to": "fixtures"}: back to the fixture file (or the demo school), even
     when the server started from a snapshot."""
-    given = request.get_json(silent=True)
-    to = given.get("to", "start") if isinstance(given, dict) else "start"
+    to = _object().get("to", "start")
     if to == "start":
         reset_state(current_app)
         source = current_app.extensions["schoology_source"]
@@ -129,7 +147,7 @@ def state():
 
 def load():
     """A whole new store is built first: a bad document changes nothing."""
-    document = request.get_json(silent=True)
+    document = _json()
     if not isinstance(document, dict):
         return _answer(400, error="Send a fixture document (JSON) or {\"path\": FILE}.")
     try:
@@ -159,7 +177,10 @@ def _load_path(given):
     document (a JSON object of the fixture lists)."""
     if not isinstance(given, str) or not given.strip():
         raise FixtureError('"path" must name a file.')
-    path = os.path.realpath(os.path.join(_folders()[0] if _folders() else ".", given))
+    try:
+        path = os.path.realpath(os.path.join(_folders()[0] if _folders() else ".", given))
+    except ValueError:  # a NUL in it
+        raise FixtureError(f"{given!r}: not a file's path") from None
     if not any(os.path.commonpath([path, f]) == f for f in _folders()):
         raise FixtureError(f"{given}: /_mock/load reads files only under "
                            f"{' or '.join(_folders()) or 'the fixtures folder (none here)'}; "
@@ -183,7 +204,7 @@ def _load_path(given):
 
 
 def seed():
-    given = (request.get_json(silent=True) or {}).get("seed")
+    given = _object().get("seed")
     if not isinstance(given, int) or isinstance(given, bool):
         return _answer(400, error='Send {"seed": N} with a whole number N.')
     store().reseed(given)
@@ -227,7 +248,7 @@ def requests_list():
 
 
 def requests_count():
-    return _answer(count=len(_journal().select(**_filters(request.get_json(silent=True) or {}))))
+    return _answer(count=len(_journal().select(**_filters(_object()))))
 
 
 def requests_clear():
@@ -237,7 +258,7 @@ def requests_clear():
 
 def faults_add():
     try:
-        rule = current_app.extensions["schoology_faults"].add(request.get_json(silent=True))
+        rule = current_app.extensions["schoology_faults"].add(_json())
     except RuleError as e:
         return _answer(400, error=str(e))
     return jsonify(rule.describe()), 201
@@ -260,7 +281,7 @@ def _seconds(value):
 
 
 def clock_set():
-    given = request.get_json(silent=True)
+    given = _json()
     fields = {"freeze": bool, "at": (int, float, str), "advance": (int, float)}
     if isinstance(given, dict) and "at" in given:
         given = dict(given, at=_seconds(given["at"]))

@@ -399,6 +399,10 @@ def _connection_limit():
 IDLE, READING, ANSWERING, WRITING, LINGERING, CLOSING = (
     "idle", "reading", "answering", "writing", "lingering", "closing")
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+# A body in more pieces than this is refused (413): each piece costs the event
+# loop a parse, so a body sent a byte a chunk would hold everyone else up.
+# Clients send chunks of kilobytes; 1 MiB in 256-byte chunks is 4,096 of them.
+MAX_BODY_PIECES = 8192
 
 
 class _Connection(asyncio.Protocol):
@@ -422,7 +426,7 @@ class _Connection(asyncio.Protocol):
         self.pending_seen = 0  # bytes waiting to be sent when a deadline was last checked
         self.request = None
         self.body = []
-        self.body_size = 0
+        self.body_size = self.body_pieces = 0
         self.keep_alive = True
         self.complete = False  # the request was read to its end
 
@@ -512,14 +516,22 @@ class _Connection(asyncio.Protocol):
             kind = type(event)
             if kind is h11.Data:
                 self.body_size += len(event.data)
-                if self.body_size > self.server.max_body:
+                self.body_pieces += 1
+                if self.body_size > self.server.max_body or self.body_pieces > MAX_BODY_PIECES:
                     self.too_large(self.body_size)
                     return
                 self.body.append(bytes(event.data))
             elif kind is h11.Request:
-                self.request, self.body, self.body_size = event, [], 0
+                self.request, self.body, self.body_size, self.body_pieces = event, [], 0, 0
                 if _head_size(event) > self.server.max_head:  # it came whole in one read
                     self.refuse(431, "The request's headers are too large.")
+                    return
+                names = [name for name, _ in event.headers]
+                if b"transfer-encoding" in names and b"content-length" in names:
+                    # Which one frames the body is what a proxy in front and this
+                    # server could disagree on (request smuggling): refused, closed.
+                    self.refuse(400, "Bad request: Content-Length and Transfer-Encoding "
+                                     "together.")
                     return
                 self.keep_alive = _keep_alive(event)
                 declared = _declared_length(event)

@@ -29,7 +29,7 @@ def make_app(document=None, **config):
     store = build_store(document) if document is not None else None
     app = create_app(dict({"TESTING": True, "RATE_LIMIT": None}, **config), store=store)
     client = app.test_client()
-    assert client.post("/_mock/clock", json={"at": NOW, "freeze": True}).status_code == 200
+    app.extensions["schoology_clock"].set(at=NOW, freeze=True)
     return app, client
 
 
@@ -118,6 +118,27 @@ def test_five_wrong_passwords_use_the_request_token_up(client):
     assert post(client, pending[0], csrf=csrf_of(page(client, request_token(client)[0])),
                 username="S240101", password=PASSWORDS["S240101"]).status_code == 403
     assert exchange(client, STUDENT, pending) == (401, None)
+
+
+def test_new_request_tokens_buy_no_more_guesses_at_one_password(client):
+    """Five tries a token, but ten wrong passwords for a username within 15
+    minutes, whatever tokens they came with: then its sign-ins wait."""
+    from schoology_mock.store.store import USER_TRIES, USER_WINDOW
+    for n in range(USER_TRIES):
+        pending = request_token(client, STUDENT)
+        assert post(client, pending[0], username="A0001", password=f"guess{n}").status_code == 403
+    pending = request_token(client, STUDENT)
+    waiting = post(client, pending[0], username="A0001", password="demo-admin-password")
+    assert waiting.status_code == 429 and "too many wrong passwords" in waiting.text
+    assert client.application.extensions["schoology_store"].request_tokens[pending[0]].uid \
+        is None  # not approved, even with the right password
+    # another username is not held up; and the window passes
+    other = request_token(client, STUDENT)
+    assert post(client, other[0], username="S240101",
+                password=PASSWORDS["S240101"]).status_code == 200
+    client.application.extensions["schoology_clock"].set(advance=USER_WINDOW + 1)
+    assert post(client, pending[0], username="A0001",  # the token waited; it lasts an hour
+                password="demo-admin-password").status_code == 200
 
 
 def test_the_token_acts_as_the_user_who_signed_in_and_no_more(client):
@@ -530,3 +551,32 @@ def test_request_tokens_expire_and_are_bounded(store):
               for _ in range(MAX_REQUEST_TOKENS + 5)]
     assert len(store.request_tokens) == MAX_REQUEST_TOKENS
     assert tokens[0] not in store.request_tokens and tokens[-1] in store.request_tokens
+
+
+def test_a_flood_that_pushes_a_key_out_cannot_replay_its_requests():
+    """Filling the memory with keys of one's own forgets the teacher's key; a
+    captured request of the teacher's must still not be taken again."""
+    verifier, client = flood_app(40)
+    verifier.max_nonces = 50
+    captured = header(*TEACHER, stamp=NOW - 5, nonce="captured")
+    assert client.get(LIST, headers=captured).status_code == 200
+    for n in range(40):  # the flood, at the present second
+        for _ in range(5):
+            assert client.get(LIST, headers=header(f"flood-{n}", "flood-secret")).status_code \
+                == 200
+    assert ("demo-teacher-key", "") not in verifier.seen  # forgotten, for room
+    replayed = client.get(LIST, headers=captured)
+    assert replayed.status_code == 401 and "out of sequence" in replayed.text
+    # while the teacher's next request, at the present second, is taken
+    assert client.get(LIST, headers=header(*TEACHER)).status_code == 200
+
+
+def test_an_access_token_issued_is_a_change_the_snapshot_keeps(client):
+    store = client.application.extensions["schoology_store"]
+    pending = request_token(client, STUDENT)
+    assert post(client, pending[0], username="S240101",
+                password=PASSWORDS["S240101"]).status_code == 200
+    before = store.generation
+    status, token = exchange(client, STUDENT, pending)
+    assert status == 200 and store.generation > before
+    assert token[0] in {t["token"] for t in client.get("/_mock/state").json["tokens"]}

@@ -472,3 +472,54 @@ def test_malformed_and_oversized_heads_are_refused(live):
         assert client.closed_by_server(deadline)
         client.close()
     assert requests.get(f"{live.url}{LIST}", timeout=10).status_code == 200
+
+
+def test_a_body_in_tiny_chunks_is_refused_and_holds_no_one_up(live):
+    """Each chunk costs the event loop a parse: a body a byte a chunk is
+    refused past MAX_BODY_PIECES pieces, while other clients are answered."""
+    from schoology_mock.httpserver import MAX_BODY_PIECES
+    body = json.dumps({"uid": 45552222, "admin": 0, "status": 1}).encode()
+    body += b" " * (MAX_BODY_PIECES + 100)
+    clients = []
+    for _ in range(4):
+        client = Client(live.port)
+        client.send(f"POST /v1/groups/{GROUP}/enrollments HTTP/1.1\r\nHost: x\r\n"
+                    "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    .encode())
+        clients.append(client)
+    def trickle(client):
+        try:
+            client.send(b"".join(b"1\r\n%s\r\n" % body[i:i + 1] for i in range(len(body)))
+                        + b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # refused before the end
+    senders = [threading.Thread(target=trickle, args=(c,)) for c in clients]
+    for sender in senders:
+        sender.start()
+    worst = 0
+    while any(s.is_alive() for s in senders):
+        started = time.monotonic()
+        assert requests.get(live.url + LIST, timeout=10).status_code == 200
+        worst = max(worst, time.monotonic() - started)
+    for sender in senders:
+        sender.join(10)
+    for client in clients:
+        answer = client.answer(time.monotonic() + 10)
+        assert answer is not None and answer[0] == 413
+        client.close()
+    assert not enrolled(live)
+    assert worst < 1.0, worst
+
+
+def test_content_length_and_transfer_encoding_together_are_refused(live):
+    """A proxy in front that frames by Content-Length and this server, by
+    chunks, would read two different requests: refused, and closed."""
+    client = Client(live.port)
+    smuggled = b"GET /_mock/state HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    client.send(b"POST /v1/groups/%d/enrollments HTTP/1.1\r\nHost: x\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 5\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n%s" % (GROUP, smuggled))
+    status, _, _ = client.answer(time.monotonic() + 10)
+    assert status == 400
+    assert client.closed_by_server(time.monotonic() + 5)  # the GET behind it is never read
+    client.close()

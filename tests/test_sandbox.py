@@ -235,3 +235,30 @@ def test_canvas_tokens_are_found_whole_and_only_whole(server):
             "utf-8", "surrogatepass")}, timeout=10)
         assert answer.status_code == 401
         assert answer.json() == {"errors": [{"message": "Invalid access token."}]}
+
+
+def test_behind_a_proxy_the_control_api_needs_the_admin_token(start_server):
+    """Behind a proxy on this machine every request comes from 127.0.0.1, the
+    public's too: where it came from says nothing, so only the token opens."""
+    server = start_server(BASE_URL="https://sandbox.example.org")
+    for host in ("sandbox.example.org", "127.0.0.1"):
+        head = f"GET /_mock/state HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        assert raw_request(server, head) == 403
+    opened = start_server(BASE_URL="https://sandbox.example.org", ADMIN_TOKEN="s3cret")
+    head = ("GET /_mock/state HTTP/1.1\r\nHost: sandbox.example.org\r\n"
+            "X-Mock-Admin-Token: s3cret\r\nConnection: close\r\n\r\n")
+    assert raw_request(opened, head) == 200
+
+
+@pytest.mark.parametrize("path,body", [
+    ("/_mock/load", "[" * 200000 + "]" * 200000), ("/_mock/clock", "[" * 200000),
+    ("/_mock/load", '{"path": "\\u0000"}'), ("/_mock/seed", '"abc"'), ("/_mock/seed", "[1]"),
+    ("/_mock/requests/count", "1"), ("/_mock/requests/count", "true"),
+    ("/_mock/faults", "[" * 200000 + "]" * 200000), ("/_mock/reset", '"fixtures"')])
+def test_the_control_api_refuses_odd_bodies_without_a_500(server, path, body):
+    before = state(server)
+    answer = requests.post(server.url + path, data=body, timeout=30,
+                           headers={"Content-Type": "application/json"})
+    assert answer.status_code < 500, answer.text[:200]
+    if answer.status_code >= 400:
+        assert state(server) == before

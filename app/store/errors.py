@@ -15,5 +15,9 @@ class Invalid(StoreError):
     """A value in the request is wrong: an unknown user, a bad status."""
 
 
+class TooManyTries(StoreError):
+    """Too many wrong passwords for a username of late: sign-ins wait."""
+
+
 class Conflict(StoreError):
     """The change contradicts the store: the user is already enrolled."""

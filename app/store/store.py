@@ -17,7 +17,7 @@ import time
 from dataclasses import asdict, fields, replace
 
 from .canvas import CanvasReads, CanvasWrites, token_digest
-from .errors import Conflict, Invalid, NotFound
+from .errors import Conflict, Invalid, NotFound, TooManyTries
 from .ids import IdIssuer
 from .index import RealmIndex
 from .records import (CANVAS_FIELDS, STATUSES, Enrollment, RequestToken, Token, User, admin_of,
@@ -26,6 +26,10 @@ from .temporary import Temporary
 
 USER_FIELDS = tuple(f.name for f in fields(User) if f.name not in ("uid", "display_fixed"))
 SIGN_IN_TRIES = 5  # wrong passwords at /oauth/authorize before the request token is used up
+# Wrong passwords for one username, over every request token: past USER_TRIES
+# within USER_WINDOW seconds its sign-ins are refused until the oldest ages out,
+# so minting request tokens does not buy unlimited guesses.
+USER_TRIES, USER_WINDOW, USERNAMES_KEPT = 10, 900, 10_000
 
 
 _ID_KEYS = frozenset(("uid", "id", "course_id", "realm_id", "associated_user_id",
@@ -61,6 +65,7 @@ class Store(CanvasReads, CanvasWrites, Temporary):
         self.tokens = {}  # token -> Token
         self.request_tokens = {}  # token -> RequestToken, until exchanged
         self.sign_in_failures = {}  # request token -> wrong passwords given for it so far
+        self.user_sign_in_failures = {}  # username -> times of its recent wrong passwords
         self.administrators = []  # uids of users with role administrator, in fixture order
         # Every enrollment, Schoology's view or not, by realm and by user: Canvas lists these.
         self.every = {}  # (realm, realm_id) -> set of enrollment ids
@@ -252,32 +257,44 @@ class Store(CanvasReads, CanvasWrites, Temporary):
             return new
 
     def export(self):
-        """The whole state as a fixture document (see fixtures.py)."""
+        """The whole state as a fixture document (see fixtures.py). Only the
+        taking of the records holds the lock: they are never changed once
+        published, so they are written out after it is let go (a large
+        school's export does not hold up the writes meanwhile)."""
         def record(obj, *drop):
             out = {k: v for k, v in asdict(obj).items() if k not in drop}
             return {k: (str(v) if k in _ID_KEYS and v is not None else v) for k, v in out.items()}
 
         with self.lock:
-            return {
-                "users": [record(u, "display_fixed", *(() if u.display_fixed else ("name_display",)),
-                                 *(() if u.password else ("password",)))
-                          for u in self.users.values()],
-                "courses": [record(c) for c in self.courses.values()],
-                "grading_periods": [record(g) for g in self.grading_periods.values()],
-                "sections": [dict(record(s), grading_periods=[str(g) for g in s.grading_periods])
-                             for s in self.sections.values()],
-                "groups": [record(g) for g in self.groups.values()],
-                "enrollments": [_exported(self.enrollments[i], record)
-                                for i in sorted(self.enrollments)],
-                "access_codes": [record(a) for a in self.access_codes.values()],
-                "consumers": [record(c, *(() if c.callback else ("callback",)))
-                              for c in self.consumers.values()],
-                "tokens": [record(t) for t in self.tokens.values()],
-                **{key: [record(r) for r in records] for key, records in (
-                    ("canvas_accounts", self.canvas_accounts),
-                    ("canvas_tokens", self.canvas_tokens.values()),
-                    ("temporary_enrollment_pairings", self.pairings.values())) if records},
-            }
+            held = {"users": list(self.users.values()), "courses": list(self.courses.values()),
+                    "grading_periods": list(self.grading_periods.values()),
+                    "sections": list(self.sections.values()),
+                    "groups": list(self.groups.values()),
+                    "enrollments": [self.enrollments[i] for i in sorted(self.enrollments)],
+                    "access_codes": list(self.access_codes.values()),
+                    "consumers": list(self.consumers.values()),
+                    "tokens": list(self.tokens.values()),
+                    "canvas_accounts": list(self.canvas_accounts),
+                    "canvas_tokens": list(self.canvas_tokens.values()),
+                    "temporary_enrollment_pairings": list(self.pairings.values())}
+        return {
+            "users": [record(u, "display_fixed", *(() if u.display_fixed else ("name_display",)),
+                             *(() if u.password else ("password",)))
+                      for u in held["users"]],
+            "courses": [record(c) for c in held["courses"]],
+            "grading_periods": [record(g) for g in held["grading_periods"]],
+            "sections": [dict(record(s), grading_periods=[str(g) for g in s.grading_periods])
+                         for s in held["sections"]],
+            "groups": [record(g) for g in held["groups"]],
+            "enrollments": [_exported(e, record) for e in held["enrollments"]],
+            "access_codes": [record(a) for a in held["access_codes"]],
+            "consumers": [record(c, *(() if c.callback else ("callback",)))
+                          for c in held["consumers"]],
+            "tokens": [record(t) for t in held["tokens"]],
+            **{key: [record(r) for r in held[key]]
+               for key in ("canvas_accounts", "canvas_tokens", "temporary_enrollment_pairings")
+               if held[key]},
+        }
 
     def delete_enrollment(self, realm, realm_id, enrollment_id):
         with self.lock:
@@ -423,6 +440,11 @@ class Store(CanvasReads, CanvasWrites, Temporary):
         in constant time."""
         with self.lock:
             self.pending_request_token(token)
+            recent = self._recent_failures(username)
+            if len(recent) >= USER_TRIES:
+                self.user_sign_in_failures[username] = recent
+                raise TooManyTries(f"too many wrong passwords for {username!r}: try again in "
+                                   f"{int(recent[0] + USER_WINDOW - self.clock()) + 1} s")
             uid = self.uid_by_school_uid.get(username)
             if uid is None and username.isascii() and username.isdigit() and len(username) < 20:
                 uid = int(username)
@@ -432,12 +454,21 @@ class Store(CanvasReads, CanvasWrites, Temporary):
                                           (expected or "\0").encode("utf-8", "surrogatepass"))
             if matches and expected:
                 return self.approve_request_token(token, uid)
+            recent.append(self.clock())
+            self.user_sign_in_failures[username] = recent
+            while len(self.user_sign_in_failures) > USERNAMES_KEPT:
+                del self.user_sign_in_failures[next(iter(self.user_sign_in_failures))]
             failures = self.sign_in_failures[token] = self.sign_in_failures.get(token, 0) + 1
             if failures >= SIGN_IN_TRIES:
                 del self.request_tokens[token]
                 del self.sign_in_failures[token]
                 raise NotFound(f"{failures} wrong passwords: the request token is used up")
             raise Invalid("wrong username or password")
+
+    def _recent_failures(self, username):
+        """The times of username's wrong passwords within USER_WINDOW."""
+        since = self.clock() - USER_WINDOW
+        return [t for t in self.user_sign_in_failures.pop(username, ()) if t > since]
 
     def exchange_request_token(self, token):
         """An access token for an approved request token, which is used up."""
@@ -449,6 +480,7 @@ class Store(CanvasReads, CanvasWrites, Temporary):
             access = Token(secrets.token_hex(16), secrets.token_hex(16), pending.consumer_key,
                            pending.uid)
             self.tokens[access.token] = access
+            self.generation += 1  # a change of state: the snapshot keeps the token
             return access
 
     # --- lookups ----------------------------------------------------------------

@@ -22,6 +22,7 @@ from markupsafe import escape
 from ...context import store
 from ..formats import SCHOOLOGY_HEADERS
 from ...store import Invalid, NotFound
+from ...store.errors import TooManyTries
 from ...store.store import REQUEST_TOKEN_TTL
 
 FORM = "application/x-www-form-urlencoded"
@@ -226,6 +227,8 @@ def approve():
         username = request.form.get("username", "").strip()
         try:
             store().sign_in_to_approve(token, username, request.form.get("password", ""))
+        except TooManyTries as e:
+            return _text(f"Not approved: {e.message}.", 429)
         except Invalid:
             return _page(pending, token, callback, 403, "Wrong username or password.", username)
         except NotFound as e:  # too many wrong passwords (or used meanwhile)

@@ -74,6 +74,7 @@ class Verifier:
         # recently verified first; remembered counts the nonces in it.
         self.seen = OrderedDict()
         self.remembered = 0
+        self.floor = 0  # the latest timestamp of the keys forgotten for room (_remember)
 
     def verify(self, method, uris, headers, body="", request_token=False):
         """The Identity behind a request, or Refused. uris: the URIs the client
@@ -139,7 +140,10 @@ class Verifier:
     def _check_nonce(self, key, stamp, nonce):
         """Each timestamp/nonce pair once, and timestamps in sequence, per
         consumer and token (key), against verified requests. Under the lock."""
-        latest, nonces = self.seen.get(key, (0, ()))
+        # A key not held (perhaps forgotten to make room) must not be older than
+        # the newest timestamp forgotten so: a flood cannot free a captured
+        # request for replay (a flood takes time; the capture is older).
+        latest, nonces = self.seen.get(key, (self.floor, ()))
         if stamp < latest:
             raise Refused("Timestamp is out of sequence. Request rejected. "
                           f"Got {stamp} last max is {latest}")
@@ -172,5 +176,7 @@ class Verifier:
                 old, (latest, nonces) = next(iter(self.seen.items()))
                 if old == key or (latest >= oldest and self.remembered <= self.max_nonces):
                     break
+                if latest >= oldest:  # forgotten for room, not for age
+                    self.floor = max(self.floor, latest)
                 del self.seen[old]
                 self.remembered -= len(nonces)
