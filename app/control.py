@@ -16,6 +16,7 @@ clients on this machine, or behind a token (ADMIN_TOKEN). JSON in and out.
 """
 import hmac
 import ipaddress
+import json
 import os
 import stat
 from urllib.parse import urlsplit
@@ -185,17 +186,23 @@ def _load_path(given):
         raise FixtureError(f"{given}: /_mock/load reads files only under "
                            f"{' or '.join(_folders()) or 'the fixtures folder (none here)'}; "
                            "start the server with --data-dir DIR for another folder.")
+    # Opened without waiting (a FIFO would wait for a writer) and without
+    # following a last link, then checked on what was opened: a file swapped
+    # after the checks above is still refused.
     try:
-        info = os.stat(path)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         raise FixtureError(f"{given}: no such file") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise FixtureError(f"{given}: not a regular file")
-    if info.st_size > MAX_LOAD_BYTES:
-        raise FixtureError(f"{given}: larger than {MAX_LOAD_BYTES // 2**20} MiB")
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise FixtureError(f"{given}: not a regular file")
+        if info.st_size > MAX_LOAD_BYTES:
+            raise FixtureError(f"{given}: larger than {MAX_LOAD_BYTES // 2**20} MiB")
+        data = f.read(MAX_LOAD_BYTES + 1)
     try:
-        document = read_file(path)
-    except FixtureError:
+        document = json.loads(data)
+    except (ValueError, RecursionError):
         raise FixtureError(f"{given}: not a fixture document (a JSON object)") from None
     if not isinstance(document, dict) or not set(document) <= set(KINDS):
         raise FixtureError(f"{given}: not a fixture document (a JSON object of the fixture "
