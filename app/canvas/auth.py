@@ -50,7 +50,7 @@ def authenticate():
     user = held and store().users.get(held.uid)
     if user is None:
         raise CanvasError(401, {"errors": [{"message": "Invalid access token."}]}, BEARER)
-    g.identity = Caller(user.uid, user.role == "administrator")
+    g.identity = Caller(user.uid, store().is_administrator(user))
 
 
 def caller():

@@ -10,8 +10,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 
 from ..fields import Count, Flag, Id, Status
 from .records import (CANVAS_STATE, GONE_STATES, REALMS, TYPES, AccessCode, CanvasAccount,
-                      CanvasToken, Consumer, Course, Enrollment, GradingPeriod, Group, Pairing,
-                      Section, Token, User, admin_of, default_type, time_text)
+                      Building, CanvasToken, Consumer, Course, Enrollment, GradingPeriod, Group,
+                      Pairing, Role, Section, Token, User, admin_of, default_type, time_text)
 from .store import Store
 
 # Characters XML 1.0 cannot carry: a fixture holding one could never be served as XML.
@@ -91,6 +91,13 @@ class UserSchema(_RecordSchema):
     picture_url = Text()
     role = Text(validate=validate.OneOf(("", "administrator")))
     password = Text()  # what /oauth/authorize asks for; "" or absent: none
+    role_id = Id()
+    building_id = Id()
+    username = Text()
+    primary_email = Text()
+    position = Text()
+    gender = Text(validate=validate.OneOf(("", "M", "F", "X")))
+    grad_year = Text()
 
     @post_load
     def make(self, data, **kwargs):
@@ -99,11 +106,42 @@ class UserSchema(_RecordSchema):
         return user
 
 
+class RoleSchema(_RecordSchema):
+    record_class = Role
+    id = Id(required=True)
+    title = Text()
+    faculty = Flag()
+    role_type = fields.Integer(validate=validate.OneOf((1, 2)), strict=True)
+    administrator = fields.Boolean(truthy={True}, falsy={False})
+
+
+class BuildingSchema(_RecordSchema):
+    record_class = Building
+    id = Id(required=True)
+    title = Text()
+    building_code = Text()
+    school_id = Id()
+    address1 = Text()
+    city = Text()
+    state = Text()
+    postal_code = Text()
+    country = Text()
+    website = Text()
+    phone = Text()
+
+
 class CourseSchema(_RecordSchema):
     record_class = Course
     id = Id(required=True)
     course_code = Text()
     title = Text()
+    department = Text()
+    description = Text()
+    credits = Count()
+    subject_area = Count()
+    grade_level_range_start = Count()
+    grade_level_range_end = Count()
+    building_id = Id()
 
 
 class GradingPeriodSchema(_RecordSchema):
@@ -122,12 +160,20 @@ class SectionSchema(_RecordSchema):
     section_code = Text()
     section_school_code = Text()
     grading_periods = fields.List(Id())
+    description = Text()
+    location = Text()
+    active = Flag()
 
 
 class GroupSchema(_RecordSchema):
     record_class = Group
     id = Id(required=True)
     title = Text()
+    description = Text()
+    website = Text()
+    category = Text()
+    group_code = Text()
+    building_id = Id()
 
 
 class CanvasSchema(Schema):
@@ -250,6 +296,8 @@ class PairingSchema(_RecordSchema):
 # In load order: a record may only refer to kinds listed before it (enrollments
 # name pairings, which come later, so that is checked apart).
 KINDS = {
+    "buildings": BuildingSchema(),
+    "roles": RoleSchema(),
     "users": UserSchema(),
     "courses": CourseSchema(),
     "grading_periods": GradingPeriodSchema(),
@@ -343,9 +391,19 @@ def _check_references(records, source):
             seen.add(value)
         return seen
 
+    buildings, roles = unique("buildings", "id"), unique("roles", "id")
     users = unique("users", "uid")
     unique("users", "school_uid", allow_empty=True)
+    for n, user in enumerate(records["users"]):
+        if user.role_id and user.role_id not in roles:
+            fail("users", n, "role_id", f"no role {user.role_id}")
+        if user.building_id and user.building_id not in buildings:
+            fail("users", n, "building_id", f"no building {user.building_id}")
     courses = unique("courses", "id")
+    for kind in ("courses", "groups"):
+        for n, record in enumerate(records[kind]):
+            if record.building_id and record.building_id not in buildings:
+                fail(kind, n, "building_id", f"no building {record.building_id}")
     periods = unique("grading_periods", "id")
     realms = {"section": unique("sections", "id"), "group": unique("groups", "id")}
     unique("sections", "section_school_code", allow_empty=True)

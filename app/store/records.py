@@ -49,6 +49,14 @@ class User:
     name_display: str = ""
     picture_url: str = DEFAULT_PICTURE
     role: str = ""  # "administrator" may do everything; others' rights come from enrollments
+    # The roster: the user's role (roles), building (buildings) and contact.
+    role_id: int = 0
+    building_id: int = 0
+    username: str = ""
+    primary_email: str = ""
+    position: str = ""
+    gender: str = ""
+    grad_year: str = ""
     # What the user signs in with at /oauth/authorize to approve a request
     # token; "" is none (then only AUTHORIZE_ANY_USER lets them be chosen).
     # Never rendered by the APIs; the export (/_mock/state) carries it.
@@ -76,10 +84,45 @@ def display_name(user):
 
 
 @dataclass
+class Role:
+    """A Schoology role; administrator: its users may do everything (as a
+    user's own role "administrator" does)."""
+    id: int
+    title: str = ""
+    faculty: int = 0
+    role_type: int = 1
+    administrator: bool = False
+
+
+@dataclass
+class Building:
+    """A school building (Schoology's schools hold buildings; here one
+    school, school_id, holds them all)."""
+    id: int
+    title: str = ""
+    building_code: str = ""
+    school_id: int = 0
+    address1: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""
+    website: str = ""
+    phone: str = ""
+
+
+@dataclass
 class Course:
     id: int
     course_code: str = ""
     title: str = ""
+    department: str = ""
+    description: str = ""
+    credits: int = 0
+    subject_area: int = 0
+    grade_level_range_start: int = 0
+    grade_level_range_end: int = 0
+    building_id: int = 0
 
 
 @dataclass
@@ -98,12 +141,20 @@ class Section:
     section_code: str = ""
     section_school_code: str = ""
     grading_periods: List[int] = field(default_factory=list)
+    description: str = ""
+    location: str = ""
+    active: int = 1
 
 
 @dataclass
 class Group:
     id: int
     title: str = ""
+    description: str = ""
+    website: str = ""
+    category: str = ""
+    group_code: str = ""
+    building_id: int = 0
 
 
 @dataclass

@@ -20,10 +20,22 @@ from .canvas import CanvasReads, CanvasWrites, token_digest
 from .errors import Conflict, Invalid, NotFound, TooManyTries
 from .ids import IdIssuer
 from .index import RealmIndex
-from .records import (CANVAS_FIELDS, STATUSES, Enrollment, RequestToken, Token, User, admin_of,
-                      default_type)
+from .records import (CANVAS_FIELDS, STATUSES, Course, Enrollment, Group, RequestToken, Section,
+                      Token, User, admin_of, default_type)
 from .temporary import Temporary
 
+# The roster fields of each kind, written out only when set, so that a
+# document without them exports as it was loaded.
+ROSTER = {kind: {f.name: f.default for f in fields(record) if f.name in names}
+          for kind, record, names in (
+              ("users", User, ("role_id", "building_id", "username", "primary_email", "position",
+                               "gender", "grad_year")),
+              ("courses", Course, ("department", "description", "credits", "subject_area",
+                                   "grade_level_range_start", "grade_level_range_end",
+                                   "building_id")),
+              ("sections", Section, ("description", "location", "active")),
+              ("groups", Group, ("description", "website", "category", "group_code",
+                                 "building_id")))}
 USER_FIELDS = tuple(f.name for f in fields(User) if f.name not in ("uid", "display_fixed"))
 SIGN_IN_TRIES = 5  # wrong passwords at /oauth/authorize before the request token is used up
 # Wrong passwords for one username, over every request token: past USER_TRIES
@@ -34,7 +46,7 @@ USER_TRIES, USER_WINDOW, USERNAMES_KEPT = 10, 900, 10_000
 
 _ID_KEYS = frozenset(("uid", "id", "course_id", "realm_id", "associated_user_id",
                       "temporary_enrollment_source_user_id", "temporary_enrollment_pairing_id",
-                      "created_by_id", "deleted_by_id"))
+                      "created_by_id", "deleted_by_id", "role_id", "building_id", "school_id"))
 
 
 REQUEST_TOKEN_TTL = 3600  # seconds, as xoauth_token_ttl tells clients
@@ -67,6 +79,8 @@ class Store(CanvasReads, CanvasWrites, Temporary):
         self.sign_in_failures = {}  # request token -> wrong passwords given for it so far
         self.user_sign_in_failures = {}  # username -> times of its recent wrong passwords
         self.administrators = []  # uids of users with role administrator, in fixture order
+        self.roles = {}  # id -> Role
+        self.buildings = {}  # id -> Building
         # Every enrollment, Schoology's view or not, by realm and by user: Canvas lists these.
         self.every = {}  # (realm, realm_id) -> set of enrollment ids
         self.by_user = {}  # uid -> set of enrollment ids
@@ -83,12 +97,21 @@ class Store(CanvasReads, CanvasWrites, Temporary):
     def now(self):
         return utc_text(self.clock())
 
+    def is_administrator(self, user):
+        """May do everything: the user's role is "administrator", or their
+        role_id names a role marked administrator."""
+        role = self.roles.get(user.role_id)
+        return user.role == "administrator" or (role is not None and role.administrator)
+
     # --- building ---------------------------------------------------------
-    def add_records(self, *, users=(), courses=(), grading_periods=(), sections=(),
-                    groups=(), access_codes=(), enrollments=(), consumers=(), tokens=(),
-                    canvas_accounts=(), canvas_tokens=(), temporary_enrollment_pairings=()):
+    def add_records(self, *, buildings=(), roles=(), users=(), courses=(), grading_periods=(),
+                    sections=(), groups=(), access_codes=(), enrollments=(), consumers=(),
+                    tokens=(), canvas_accounts=(), canvas_tokens=(),
+                    temporary_enrollment_pairings=()):
         """Add validated records (see fixtures.py for the checks)."""
         with self.lock:
+            self.buildings.update((b.id, b) for b in buildings)
+            self.roles.update((r.id, r) for r in roles)
             for kind, table, key, records in (
                 ("user", self.users, "uid", users),
                 ("course", self.courses, "id", courses),
@@ -103,7 +126,7 @@ class Store(CanvasReads, CanvasWrites, Temporary):
             for user in users:
                 if user.school_uid:
                     self.uid_by_school_uid[user.school_uid] = user.uid
-                if user.role == "administrator":
+                if self.is_administrator(user):
                     self.administrators.append(user.uid)
             for section in sections:
                 self.realms[("section", section.id)] = RealmIndex()
@@ -245,8 +268,8 @@ class Store(CanvasReads, CanvasWrites, Temporary):
             new.refresh_display()
             self.users[uid] = new
             self.generation += 1
-            if (old.role == "administrator") != (new.role == "administrator"):
-                if new.role == "administrator":
+            if self.is_administrator(old) != self.is_administrator(new):
+                if self.is_administrator(new):
                     self.administrators.append(uid)
                 else:
                     self.administrators.remove(uid)
@@ -266,7 +289,8 @@ class Store(CanvasReads, CanvasWrites, Temporary):
             return {k: (str(v) if k in _ID_KEYS and v is not None else v) for k, v in out.items()}
 
         with self.lock:
-            held = {"users": list(self.users.values()), "courses": list(self.courses.values()),
+            held = {"buildings": list(self.buildings.values()), "roles": list(self.roles.values()),
+                    "users": list(self.users.values()), "courses": list(self.courses.values()),
                     "grading_periods": list(self.grading_periods.values()),
                     "sections": list(self.sections.values()),
                     "groups": list(self.groups.values()),
@@ -278,14 +302,17 @@ class Store(CanvasReads, CanvasWrites, Temporary):
                     "canvas_tokens": list(self.canvas_tokens.values()),
                     "temporary_enrollment_pairings": list(self.pairings.values())}
         return {
-            "users": [record(u, "display_fixed", *(() if u.display_fixed else ("name_display",)),
-                             *(() if u.password else ("password",)))
+            **{key: [record(r) for r in held[key]] for key in ("buildings", "roles")
+               if held[key]},
+            "users": [_set(record(u, "display_fixed",
+                                  *(() if u.display_fixed else ("name_display",)),
+                                  *(() if u.password else ("password",))), "users")
                       for u in held["users"]],
-            "courses": [record(c) for c in held["courses"]],
+            "courses": [_set(record(c), "courses") for c in held["courses"]],
             "grading_periods": [record(g) for g in held["grading_periods"]],
-            "sections": [dict(record(s), grading_periods=[str(g) for g in s.grading_periods])
-                         for s in held["sections"]],
-            "groups": [record(g) for g in held["groups"]],
+            "sections": [_set(dict(record(s), grading_periods=[str(g) for g in s.grading_periods]),
+                              "sections") for s in held["sections"]],
+            "groups": [_set(record(g), "groups") for g in held["groups"]],
             "enrollments": [_exported(e, record) for e in held["enrollments"]],
             "access_codes": [record(a) for a in held["access_codes"]],
             "consumers": [record(c, *(() if c.callback else ("callback",)))
@@ -533,6 +560,13 @@ class Store(CanvasReads, CanvasWrites, Temporary):
             if section_id is None:
                 raise NotFound(f"no section has section_school_code {section_school_code!r}")
             return self.sections[section_id]
+
+
+def _set(out, kind):
+    """out without the roster fields of its kind that hold their defaults."""
+    defaults = ROSTER[kind]
+    return {k: v for k, v in out.items()
+            if k not in defaults or v not in (defaults[k], str(defaults[k]))}
 
 
 def _exported(enrollment, record):

@@ -114,7 +114,7 @@ class Verifier:
         # A token acts as the user who approved it (a request token not yet
         # approved reaches only /v1/oauth/access_token, which refuses it).
         uid = consumer.uid if token is None or token.uid is None else token.uid
-        administrator = self.store.users[uid].role == "administrator"
+        administrator = self.store.is_administrator(self.store.users[uid])
         return Identity(uid, consumer_key, token_key or None, administrator)
 
     def _credentials(self, consumer_key, token_key, request_token=False):
