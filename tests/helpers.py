@@ -64,8 +64,15 @@ def xml_to_data(body, list_tags=("enrollment",)):
 
 
 def as_strings(data):
-    """JSON data as XML can carry it: every scalar a string."""
-    return json.loads(json.dumps(data), parse_int=str)
+    """JSON data as XML can carry it: every scalar a string, null as "" (both
+    are written <x />)."""
+    def strings(value):
+        if isinstance(value, dict):
+            return {k: strings(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [strings(v) for v in value]
+        return "" if value is None else value
+    return strings(json.loads(json.dumps(data), parse_int=str))
 
 
 def assert_same_data(as_json, as_xml):

@@ -182,9 +182,13 @@ def test_following_the_303_with_the_same_header_is_a_replay(server):
 
 
 def test_reading_another_users_record_is_401_with_no_body(server):
-    r = requests.get(f"{server.url}/v1/users/45552101", auth=OAuth1(*STUDENT), timeout=10)
+    """Unless the two share a section or group: Dylan reads his teacher's record,
+    not that of a teacher of a club he is not in."""
+    r = requests.get(f"{server.url}/v1/users/45552183", auth=OAuth1(*STUDENT), timeout=10)
     assert r.status_code == 401 and r.content == b""
-    r = requests.get(f"{server.url}/v1/users/45552101", auth=OAuth1(*ADMIN), timeout=10)
+    r = requests.get(f"{server.url}/v1/users/45552101", auth=OAuth1(*STUDENT), timeout=10)
+    assert r.status_code == 200 and r.json()["name_last"] == "Strickland"
+    r = requests.get(f"{server.url}/v1/users/45552183", auth=OAuth1(*ADMIN), timeout=10)
     assert r.status_code == 200
 
 

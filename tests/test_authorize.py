@@ -218,7 +218,10 @@ def test_passwords_are_never_served_by_the_api(client):
         for accept in ("application/json", "text/xml"):
             answer = client.get(path, headers=dict(header(*ADMIN), Accept=accept))
             assert answer.status_code == 200
-            assert b"password" not in answer.data
+            # the user object has Schoology's "password" field, always empty
+            assert b"demo-student-password" not in answer.data
+            assert b"password" not in answer.data.replace(b'"password":""', b"").replace(
+                b"<password />", b"")
     canvas = client.get(f"/api/v1/users/{STUDENT_UID}/enrollments",
                         headers={"Authorization": "Bearer demo-canvas-admin-token"})
     assert canvas.status_code == 200 and b"password" not in canvas.data

@@ -6,6 +6,7 @@ from flask import Blueprint
 from .. import dialects
 from ..fields import IdConverter
 from . import auth, errors, realms
+from .roster import roster_blueprint
 from .users import users_blueprint
 
 
@@ -23,6 +24,7 @@ def register(app):
     errors.register(bp)
     realms.register(bp)
     bp.register_blueprint(users_blueprint())
+    bp.register_blueprint(roster_blueprint())
     app.register_blueprint(bp)
     dialects.add(app, dialects.Dialect("schoology", errors.error_response, routing_error,
                                            errors.unexpected))

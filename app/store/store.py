@@ -22,6 +22,7 @@ from .ids import IdIssuer
 from .index import RealmIndex
 from .records import (CANVAS_FIELDS, STATUSES, Course, Enrollment, Group, RequestToken, Section,
                       Token, User, admin_of, default_type)
+from .roster import RosterReads
 from .temporary import Temporary
 
 # The roster fields of each kind, written out only when set, so that a
@@ -58,7 +59,7 @@ def utc_text(seconds):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
-class Store(CanvasReads, CanvasWrites, Temporary):
+class Store(CanvasReads, CanvasWrites, Temporary, RosterReads):
     def __init__(self, seed=0):
         self.lock = threading.RLock()
         self.ids = IdIssuer(seed)
@@ -80,6 +81,7 @@ class Store(CanvasReads, CanvasWrites, Temporary):
         self.user_sign_in_failures = {}  # username -> times of its recent wrong passwords
         self.administrators = []  # uids of users with role administrator, in fixture order
         self.roles = {}  # id -> Role
+        self.user_order = []  # every uid, ascending (roster.py keeps it)
         self.buildings = {}  # id -> Building
         # Every enrollment, Schoology's view or not, by realm and by user: Canvas lists these.
         self.every = {}  # (realm, realm_id) -> set of enrollment ids

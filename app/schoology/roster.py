@@ -1,0 +1,311 @@
+"""The roster around enrollments, read-only, as a roster extract reads it:
+users, roles, courses and their sections, sections and groups.
+
+Who sees what, as on Schoology: an administrator everything; anyone else
+their own record, the users they share a section or group with, and the
+realms they are in (others are 404, as if they did not exist); the course
+list is for administrators (403 for others, as students get)."""
+from datetime import datetime, timezone
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, g
+
+from ..context import store
+from ..fields import whole
+from .errors import APIError, error_response
+from .formats import empty, render
+from .realms.responses import api_base, query_pairs
+from .schemas import MAX_LIMIT
+from .schemas.roster import CourseOut, GroupOut, RoleOut, SectionOut, UserOut
+
+TZ = "America/Los_Angeles"  # the school's, as Schoology gives each user's
+COURSE_PICTURE = ("https://asset-cdn.schoology.com/sites/all/themes/schoology_theme/images/"
+                  "course-default.svg")
+GROUP_PICTURE = ("https://asset-cdn.schoology.com/sites/all/themes/schoology_theme/images/"
+                 "group-default.svg")
+SECTION_OPTIONS = {"weighted_grading_categories": "0", "upload_documents": "0",
+                   "create_discussion": "0", "member_post": "1", "member_post_comment": "1",
+                   "content_index_visibility": {"topics": 1, "assignments": 1,
+                                                "assessments": 1, "documents": 1,
+                                                "discussion": 1, "album": 1, "pages": 1}}
+GROUP_OPTIONS = {"member_post": 1, "member_post_comment": 1, "create_discussion": 1,
+                 "create_files": 0, "invite_type": 0}
+MAX_SCHOOL_UIDS = 50
+
+_user, _role, _course = UserOut(), RoleOut(), CourseOut()
+_section, _group = SectionOut(), GroupOut()
+
+
+# --- paging and who may see what ---------------------------------------------------
+def _paging(pairs):
+    given = dict(reversed(pairs))
+    start = whole(given.get("start", "0"))
+    limit = whole(given.get("limit", "20"))
+    if start is None:
+        raise APIError(400, "start: Not a valid count: expected a whole number.")
+    if not limit:
+        raise APIError(400, "limit: Not a valid id: expected a positive whole number.")
+    return given, start, min(limit, MAX_LIMIT)
+
+
+def _page(key, items, total, start, limit, url, pairs, total_type=str):
+    """Schoology's list: the items, total, and links repeating the caller's
+    parameters before start and limit (next only while there is more)."""
+    params = [(k, v) for k, v in pairs if k not in ("start", "limit")]
+    page_url = f"{url}?{urlencode(params, safe=',')}&" if params else f"{url}?"
+    links = {"self": f"{page_url}start={start}&limit={limit}"}
+    if start + limit < total:
+        links["next"] = f"{page_url}start={start + limit}&limit={limit}"
+    return render({key: items, "total": total_type(total), "links": links})
+
+
+def _my_realms():
+    return None if g.identity.administrator else store().realms_of(g.identity.uid)
+
+
+def _visible_uids():
+    """The uids the caller may read; None: all."""
+    realms = _my_realms()
+    if realms is None:
+        return None
+    return store().members_of_realms(realms) | {g.identity.uid}
+
+
+def _ids(text, name):
+    ids = [whole(part) for part in text.split(",") if part.strip()]
+    if None in ids:
+        raise APIError(400, f"{name}: Not a valid id: expected a positive whole number.")
+    return ids
+
+
+# --- users ---------------------------------------------------------------------------
+def user_json(user, single=False):
+    school = store().buildings.get(user.building_id)
+    offset = datetime.fromtimestamp(store().clock(), timezone.utc).astimezone(ZoneInfo(TZ))
+    out = {
+        "uid": user.uid, "id": user.uid, "school_id": school.school_id if school else 0,
+        "synced": 0, "school_uid": user.school_uid, "building_id": user.building_id,
+        "additional_buildings": "", "name_title": user.name_title,
+        "name_title_show": user.name_title_show, "name_first": user.name_first,
+        "name_first_preferred": user.name_first_preferred,
+        "use_preferred_first_name": "1" if user.name_first_preferred else "0",
+        "name_middle": user.name_middle, "name_middle_show": user.name_middle_show,
+        "name_last": user.name_last, "name_display": user.name_display,
+        "username": user.username, "primary_email": user.primary_email,
+        "picture_url": user.picture_url, "gender": user.gender or None,
+        "position": user.position or None, "grad_year": user.grad_year,
+        "password": "",  # Schoology sends the field, always empty
+        "role_id": user.role_id, "tz_offset": int(offset.utcoffset().total_seconds() // 3600),
+        "tz_name": TZ, "parents": None, "child_uids": None, "language": "en"}
+    if single:
+        out["send_message"] = 1
+    return _user.dump(out)
+
+
+def users():
+    pairs = query_pairs()
+    given, start, limit = _paging(pairs)
+    role_ids = _ids(given["role_ids"], "role_ids") if given.get("role_ids") else None
+    school_uids = [s.strip() for s in given.get("school_uids", "").split(",") if s.strip()]
+    if len(school_uids) > MAX_SCHOOL_UIDS:
+        raise APIError(400, f"school_uids: at most {MAX_SCHOOL_UIDS} at a time.")
+    building = given.get("building_id")
+    building_id = None
+    if building not in (None, ""):
+        building_id = whole(building)
+        if building_id is None:
+            raise APIError(400, "building_id: Not a valid id: expected a positive whole number.")
+    total, found = store().users_page(start, limit, role_ids=role_ids and set(role_ids),
+                                      school_uids=school_uids or None, building_id=building_id,
+                                      among=_visible_uids())
+    return _page("user", [user_json(u) for u in found], total, start, limit,
+                 f"{api_base()}/users", pairs)
+
+
+def user(uid):
+    found = store().get_user(uid)
+    visible = _visible_uids()
+    if visible is not None and uid not in visible:
+        # Schoology: another user's data through a personal key, 401 and no body
+        return error_response(401)
+    return render(user_json(found, single=True))
+
+
+def by_school_uid(school_uid):
+    """/v1/users/ext/{school_uid}: 303 to the user, as /v1/users/me does."""
+    uid = store().uid_by_school_uid.get(school_uid)
+    if uid is None:
+        return empty(404)
+    response = empty(303)
+    response.headers["Location"] = f"{api_base()}/users/{uid}"
+    return response
+
+
+def user_sections(uid):
+    """The sections a user is enrolled in (schoolopy's get_sections)."""
+    store().get_user(uid)
+    if not g.identity.administrator and uid != g.identity.uid:
+        return error_response(401)
+    mine = sorted(rid for realm, rid in store().realms_of(uid) if realm == "section")
+    return render({"section": [section_json(store().sections[s], listed=True) for s in mine]})
+
+
+# --- roles -----------------------------------------------------------------------------
+def role_json(role, listed=False):
+    out = {"id": role.id, "title": role.title, "faculty": role.faculty,
+           "role_type": role.role_type}
+    if listed:
+        out["links"] = {"self": f"{api_base()}/roles/{role.id}"}
+    return _role.dump(out)
+
+
+def roles():
+    """Every role; not paged, as on Schoology. Building (override) roles are
+    role_type 2."""
+    held = sorted(store().roles.values(), key=lambda r: r.id)
+    return render({"role": [role_json(r, True) for r in held if r.role_type == 1],
+                   "building_role": [role_json(r, True) for r in held if r.role_type == 2]})
+
+
+def role(role_id):
+    found = store().roles.get(role_id)
+    if found is None:
+        return empty(404)
+    return render(role_json(found))
+
+
+# --- courses and sections ---------------------------------------------------------------
+def course_json(course):
+    return _course.dump({
+        "id": course.id, "title": course.title, "course_code": course.course_code,
+        "department": course.department, "description": course.description,
+        "credits": course.credits, "subject_area": course.subject_area,
+        "grade_level_range_start": course.grade_level_range_start,
+        "grade_level_range_end": course.grade_level_range_end, "synced": 0,
+        "building_id": str(course.building_id or "")})
+
+
+def courses():
+    if not g.identity.administrator:
+        return empty(403)
+    pairs = query_pairs()
+    given, start, limit = _paging(pairs)
+    building_id = whole(given["building_id"]) if given.get("building_id") else None
+    total, found = store().courses_page(start, limit, building_id)
+    return _page("course", [course_json(c) for c in found], total, start, limit,
+                 f"{api_base()}/courses", pairs)
+
+
+def _find_course(course_id):
+    found = store().courses.get(course_id)
+    realms = _my_realms()
+    sections = store().sections_of_course.get(course_id, [])
+    if found is None or (realms is not None
+                         and not any(("section", s) in realms for s in sections)):
+        raise APIError(404)
+    return found
+
+
+def course(course_id):
+    return render(course_json(_find_course(course_id)))
+
+
+def section_json(section, listed=False):
+    course = store().courses[section.course_id]
+    building = store().buildings.get(course.building_id)
+    out = {
+        "id": section.id, "course_title": course.title, "course_code": course.course_code,
+        "course_id": section.course_id, "school_id": building.school_id if building else "",
+        "building_id": course.building_id or "",
+        "access_code": store().access_code_of("section", section.id),
+        "section_title": section.title, "section_code": section.section_code,
+        "section_school_code": section.section_school_code, "synced": "0",
+        "active": section.active, "description": section.description}
+    if not listed:
+        out.update(subject_area=str(course.subject_area),
+                   grade_level_range_start=str(course.grade_level_range_start),
+                   grade_level_range_end=str(course.grade_level_range_end))
+    out.update(parent_id=None, grading_periods=list(section.grading_periods),
+               profile_url=COURSE_PICTURE, location=section.location, meeting_days=[""],
+               start_time="", end_time="", class_periods="", weight="0",
+               options=SECTION_OPTIONS)
+    if listed:
+        own = store().enrollment_of("section", section.id, g.identity.uid)
+        out["links"] = {"self": f"{api_base()}/sections/{section.id}"}
+        out["admin"] = 1 if g.identity.administrator or (own and own.admin) else 0
+    return _section.dump(out)
+
+
+def course_sections(course_id):
+    found = _find_course(course_id)
+    pairs = query_pairs()
+    _, start, limit = _paging(pairs)
+    realms = _my_realms()
+    ids = [s for s in store().sections_of_course.get(found.id, [])
+           if realms is None or ("section", s) in realms]
+    page = [section_json(store().sections[s], listed=True) for s in ids[start:start + limit]]
+    return _page("section", page, len(ids), start, limit,
+                 f"{api_base()}/courses/{found.id}/sections", pairs)
+
+
+def _find_realm(kind, realm_id):
+    table = store().sections if kind == "section" else store().groups
+    found = table.get(realm_id)
+    realms = _my_realms()
+    if found is None or (realms is not None and (kind, realm_id) not in realms):
+        raise APIError(404)
+    return found
+
+
+def section(realm_id, rest=None):
+    """GET /v1/sections/{id}; any path under it that Schoology does not know
+    answers the section too, as the real API does."""
+    return render(section_json(_find_realm("section", realm_id)))
+
+
+# --- groups ------------------------------------------------------------------------------
+def group_json(group, listed=False):
+    building = store().buildings.get(group.building_id)
+    out = {"id": group.id, "title": group.title, "description": group.description,
+           "website": group.website, "access_code": store().access_code_of("group", group.id),
+           "category": group.category, "options": GROUP_OPTIONS, "group_code": group.group_code,
+           "privacy_level": "everyone", "picture_url": GROUP_PICTURE,
+           "school_id": building.school_id if building else "",
+           "building_id": group.building_id or ""}
+    if listed:
+        out["links"] = {"self": f"{api_base()}/groups/{group.id}"}
+    return _group.dump(out)
+
+
+def groups():
+    pairs = query_pairs()
+    given, start, limit = _paging(pairs)
+    realms = _my_realms()
+    among = None if realms is None else {rid for kind, rid in realms if kind == "group"}
+    building_id = whole(given["building_id"]) if given.get("building_id") else None
+    total, found = store().groups_page(start, limit, among, building_id)
+    # Schoology types this list's total as an integer, unlike the others.
+    return _page("group", [group_json(x, True) for x in found], total, start, limit,
+                 f"{api_base()}/groups", pairs, total_type=int)
+
+
+def group(realm_id, rest=None):
+    return render(group_json(_find_realm("group", realm_id)))
+
+
+def roster_blueprint():
+    """Nested in the /v1 blueprint."""
+    bp = Blueprint("roster", __name__)
+    for rule, view in (
+        ("/users", users), ("/users/<id:uid>", user), ("/users/ext/<school_uid>", by_school_uid),
+        ("/users/<id:uid>/sections", user_sections), ("/roles", roles),
+        ("/roles/<id:role_id>", role), ("/courses", courses), ("/courses/<id:course_id>", course),
+        ("/courses/<id:course_id>/sections", course_sections),
+        ("/sections/<id:realm_id>", section), ("/sections/<id:realm_id>/<path:rest>", section),
+        ("/groups", groups), ("/groups/<id:realm_id>", group),
+        ("/groups/<id:realm_id>/<path:rest>", group),
+    ):
+        bp.add_url_rule(rule, endpoint=f"{view.__name__}_{rule.count('<')}_{rule.count('/')}",
+                        view_func=view, methods=["GET"])
+    return bp
