@@ -10,7 +10,8 @@ from marshmallow import ValidationError
 
 from schoology_mock.schoology.schemas import (BulkCreateRow, CourseImportRow, DeleteRow, Dumper, EnrollmentCreate,
                          EnrollmentCreatedOut, EnrollmentOut, EnrollmentUpdate, ListQuery,
-                         Loader, MultiRealmRow, Renderer, SchoolCodeImportRow, UpdateRow, view)
+                         Loader, MultiRealmRow, Renderer, SchoolCodeImportRow,
+                         SectionEnrollmentCreatedOut, SectionEnrollmentOut, UpdateRow, view)
 from schoology_mock.store import Conflict, FixtureError, build_store, load_file
 from helpers import demo_document
 from schoology_mock import DEMO_FIXTURES
@@ -90,7 +91,8 @@ def test_export_round_trips(store):
 
 
 def test_renderers_agree_with_marshmallow(store):
-    for schema_class in (EnrollmentOut, EnrollmentCreatedOut):
+    for schema_class in (EnrollmentOut, EnrollmentCreatedOut, SectionEnrollmentOut,
+                         SectionEnrollmentCreatedOut):
         fast, schema = Renderer(schema_class), schema_class()
         for e in store.enrollments.values():
             user = store.users[e.uid]

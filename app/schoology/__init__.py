@@ -1,11 +1,11 @@
 """The Schoology dialect: the /v1 blueprint, with OAuth 1.0a and the rate
 limit, Schoology's error shapes and JSON or XML as the client asks. The realm
 blueprints, the user endpoints and the OAuth token endpoints nest in it."""
-from flask import Blueprint
+from flask import Blueprint, request
 
 from .. import dialects
 from ..fields import IdConverter
-from . import auth, errors, realms
+from . import auth, cors, errors, realms
 from .roster import roster_blueprint
 from .users import users_blueprint
 
@@ -13,7 +13,8 @@ from .users import users_blueprint
 def routing_error(e):
     """A /v1 request no view takes is still authenticated first, as Schoology
     checks the signature of every request before it looks at the path."""
-    refused = auth.authenticate() if e.code in (404, 405) else None
+    refused = auth.authenticate() if e.code in (404, 405) and request.method != "OPTIONS" \
+        else None
     return refused if refused is not None else errors.http_error(e)
 
 
@@ -26,5 +27,6 @@ def register(app):
     bp.register_blueprint(users_blueprint())
     bp.register_blueprint(roster_blueprint())
     app.register_blueprint(bp)
+    cors.register(app)
     dialects.add(app, dialects.Dialect("schoology", errors.error_response, routing_error,
                                            errors.unexpected))

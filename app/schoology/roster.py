@@ -73,10 +73,20 @@ def _visible_uids():
 
 
 def _ids(text, name):
+    """A comma list of ids; None when it names none (no filter)."""
     ids = [whole(part) for part in text.split(",") if part.strip()]
     if None in ids:
         raise APIError(400, f"{name}: Not a valid id: expected a positive whole number.")
-    return ids
+    return ids or None
+
+
+def _building(given):
+    building = given.get("building_id")
+    if building in (None, ""):
+        return None
+    if whole(building) is None:
+        raise APIError(400, "building_id: Not a valid id: expected a positive whole number.")
+    return whole(building)
 
 
 # --- users ---------------------------------------------------------------------------
@@ -106,16 +116,11 @@ def user_json(user, single=False):
 def users():
     pairs = query_pairs()
     given, start, limit = _paging(pairs)
-    role_ids = _ids(given["role_ids"], "role_ids") if given.get("role_ids") else None
+    role_ids = _ids(given.get("role_ids", ""), "role_ids")
     school_uids = [s.strip() for s in given.get("school_uids", "").split(",") if s.strip()]
     if len(school_uids) > MAX_SCHOOL_UIDS:
         raise APIError(400, f"school_uids: at most {MAX_SCHOOL_UIDS} at a time.")
-    building = given.get("building_id")
-    building_id = None
-    if building not in (None, ""):
-        building_id = whole(building)
-        if building_id is None:
-            raise APIError(400, "building_id: Not a valid id: expected a positive whole number.")
+    building_id = _building(given)
     total, found = store().users_page(start, limit, role_ids=role_ids and set(role_ids),
                                       school_uids=school_uids or None, building_id=building_id,
                                       among=_visible_uids())
@@ -191,8 +196,7 @@ def courses():
         return empty(403)
     pairs = query_pairs()
     given, start, limit = _paging(pairs)
-    building_id = whole(given["building_id"]) if given.get("building_id") else None
-    total, found = store().courses_page(start, limit, building_id)
+    total, found = store().courses_page(start, limit, _building(given))
     return _page("course", [course_json(c) for c in found], total, start, limit,
                  f"{api_base()}/courses", pairs)
 
@@ -283,8 +287,7 @@ def groups():
     given, start, limit = _paging(pairs)
     realms = _my_realms()
     among = None if realms is None else {rid for kind, rid in realms if kind == "group"}
-    building_id = whole(given["building_id"]) if given.get("building_id") else None
-    total, found = store().groups_page(start, limit, among, building_id)
+    total, found = store().groups_page(start, limit, among, _building(given))
     # Schoology types this list's total as an integer, unlike the others.
     return _page("group", [group_json(x, True) for x in found], total, start, limit,
                  f"{api_base()}/groups", pairs, total_type=int)

@@ -69,6 +69,11 @@ class User:
         if not self.display_fixed:
             self.name_display = display_name(self)
 
+    @property
+    def use_preferred_first_name(self):
+        """Schoology's flag, "1" when the preferred first name is shown."""
+        return "1" if self.name_first_preferred else "0"
+
 
 def display_name(user):
     """Schoology shows the preferred first name when there is one, and the
@@ -192,6 +197,11 @@ class Enrollment:
     @property
     def bucket(self):
         return (self.status, self.admin)
+
+    @property
+    def cross_listed_section_school_code(self):
+        """Sections here are never cross-listed: Schoology sends ""."""
+        return ""
 
     @property
     def visible(self):

@@ -120,7 +120,7 @@ def join_with_code(realm, realm_id):
     """Enroll the calling user, as an active member, with the realm's code."""
     code = load(_access_code, body())["access_code"]
     enrollment, user = store().join_with_code(realm.name, realm_id, acting_uid(), code)
-    return render(render_enrollment(enrollment, user), 201)
+    return render(render_enrollment(realm.name)(enrollment, user), 201)
 
 
 # --- POST /v1/enrollments ---------------------------------------------------------

@@ -91,7 +91,8 @@ def list_enrollments(realm, realm_id):
         statuses=query.get("enrollment_status"), admins=admins)
     size = (query.get("picture_size") or [None])[0]
     url = enrollments_url(realm, realm_id)
-    items = [render_enrollment.prepared(e, user, size, url) for e, user in rows]
+    renderer = render_enrollment(realm.name)
+    items = [renderer.prepared(e, user, size, url) for e, user in rows]
     # links repeat the caller's own parameters, then start and limit.
     params = [(k, v) for k, v in pairs if k not in ("start", "limit")]
     page_url = f"{url}?{urlencode(params, safe=',')}&" if params else f"{url}?"
@@ -105,7 +106,7 @@ def get_enrollment(realm, realm_id, enrollment_id):
     enrollment, user = store().get_enrollment(realm.name, realm_id, enrollment_id)
     may_view(realm.name, realm_id, enrollment)
     size = (load(_list_query, query_fields()).get("picture_size") or [None])[0]
-    return render(render_enrollment(enrollment, user, size))
+    return render(render_enrollment(realm.name)(enrollment, user, size))
 
 
 def acting_uid():
@@ -122,7 +123,7 @@ def create_enrollment(realm, realm_id, data):
     fields = load(_create, data)
     enrollment, user = store().create_enrollment(realm.name, realm_id, **fields)
     link = enrollment_url(realm, realm_id, enrollment.id)
-    return render(render_created(enrollment, user, link=link), 201)
+    return render(render_created(realm.name)(enrollment, user, link=link), 201)
 
 
 def update_enrollment(realm, realm_id, enrollment_id):

@@ -6,12 +6,13 @@ from .inputs import (MAX_BULK, PICTURE_SIZES, AccessCodeBody, BulkUpdateItem, Co
                      EnrollmentCreate, EnrollmentUpdate, ListQuery, MultiRealmItem,
                      MultiRealmQuery, SchoolCodeImportItem)
 from .outputs import (MAX_LIMIT, BulkCreateRow, CourseImportRow, DeleteRow, EnrollmentCreatedOut,
-                      EnrollmentOut, MultiRealmRow, SchoolCodeImportRow, UpdateRow, UserOut)
+                      EnrollmentOut, MultiRealmRow, SchoolCodeImportRow,
+                      SectionEnrollmentCreatedOut, SectionEnrollmentOut, UpdateRow)
 
 __all__ = [
     "MAX_BULK", "MAX_LIMIT", "PICTURE_SIZES", "AccessCodeBody", "BulkCreateRow",
     "BulkUpdateItem", "CourseImportItem", "CourseImportRow", "DeleteRow", "Dumper",
     "EnrollmentCreate", "EnrollmentCreatedOut", "EnrollmentOut", "EnrollmentUpdate",
     "ListQuery", "Loader", "MultiRealmItem", "MultiRealmQuery", "MultiRealmRow", "Renderer",
-    "SchoolCodeImportItem", "SchoolCodeImportRow", "UpdateRow", "UserOut", "picture_at",
+    "SchoolCodeImportItem", "SchoolCodeImportRow", "SectionEnrollmentCreatedOut", "SectionEnrollmentOut", "UpdateRow", "picture_at",
     "render_created", "render_enrollment", "view"]

@@ -8,7 +8,8 @@ from marshmallow import ValidationError, fields, missing
 
 from ..formats import Prepared
 from .inputs import PICTURE_SIZES
-from .outputs import EnrollmentCreatedOut, EnrollmentOut
+from .outputs import (EnrollmentCreatedOut, EnrollmentOut, SectionEnrollmentCreatedOut,
+                      SectionEnrollmentOut)
 
 
 class Loader:
@@ -66,7 +67,7 @@ class Dumper:
         return {name: cast(values[name]) for name, cast in self.spec if name in values}
 
 
-ENROLLMENT_ATTRS = frozenset(("id", "uid", "admin", "status"))
+ENROLLMENT_ATTRS = frozenset(("id", "uid", "admin", "status", "cross_listed_section_school_code"))
 
 
 def picture_at(url, size):
@@ -114,5 +115,17 @@ class Renderer:
         return row
 
 
-render_enrollment = Renderer(EnrollmentOut)
-render_created = Renderer(EnrollmentCreatedOut)
+render_group_enrollment = Renderer(EnrollmentOut)
+render_section_enrollment = Renderer(SectionEnrollmentOut)
+
+
+def render_enrollment(realm):
+    """The renderer of a realm's enrollments ("section" or "group")."""
+    return render_section_enrollment if realm == "section" else render_group_enrollment
+_created = {"group": Renderer(EnrollmentCreatedOut),
+            "section": Renderer(SectionEnrollmentCreatedOut)}
+
+
+def render_created(realm):
+    """The renderer of a create's answer in a realm ("section" or "group")."""
+    return _created[realm]

@@ -9,11 +9,13 @@ MAX_LIMIT = 200
 
 
 def user_fields():
-    """The user's fields as enrollments and user records carry them, in order;
-    fresh field objects for each schema that uses them."""
+    """The user's fields as enrollments carry them, in order; fresh field
+    objects for each schema that uses them. use_preferred_first_name is not
+    in the docs' samples; real enrollments carry it, there."""
     return {name: fields.String() for name in (
         "school_uid", "name_title", "name_title_show", "name_first", "name_first_preferred",
-        "name_middle", "name_middle_show", "name_last", "name_display")}
+        "use_preferred_first_name", "name_middle", "name_middle_show", "name_last",
+        "name_display")}
 
 
 # An enrollment in a list, a single GET and an access-code join; the user's
@@ -24,17 +26,20 @@ EnrollmentOut = Schema.from_dict({
 }, name="EnrollmentOut")
 
 
+# A section's enrollments also carry the section's cross-listing code (real
+# payloads have it; the docs' samples do not).
+SectionEnrollmentOut = Schema.from_dict({
+    **EnrollmentOut._declared_fields, "cross_listed_section_school_code": fields.String(),
+}, name="SectionEnrollmentOut")
+
+
 class EnrollmentCreatedOut(EnrollmentOut):
     """The answer to a create: admin and status both integers."""
     status = fields.Integer()
 
 
-# A user, as GET /v1/users/{id} gives the fields the store holds: uid is the
-# string form of the integer id.
-UserOut = Schema.from_dict({
-    "uid": fields.String(), "id": fields.Integer(), **user_fields(),
-    "picture_url": fields.String(),
-}, name="UserOut")
+class SectionEnrollmentCreatedOut(SectionEnrollmentOut):
+    status = fields.Integer()
 
 
 # --- rows of the 207 answers ------------------------------------------------
