@@ -4,9 +4,12 @@
 
 Builds two schools (N users each, one section, authentication off), then in
 alternating rounds times GET /v1/users?start=..&limit=20 on each through the
-app's WSGI callable (no HTTP server: the page's own cost), by CPU time. Prints
-the median µs a request at each size and their ratio; a page should not cost
-more because the school is larger.
+app's WSGI callable (no HTTP server: the page's own cost), by CPU time: the
+same pages (within the smaller school's users) at both sizes, so that only
+the school's size differs. Prints the median µs a request at each size and
+their ratio; a page should not cost more because the school is larger. Then
+the cost of cold pages (each page of the large school read once: rows not
+written before) beside warm ones.
 """
 import argparse
 import io
@@ -41,7 +44,7 @@ def environ(path, query):
             "HTTP_ACCEPT": "application/json", "REMOTE_ADDR": "127.0.0.1"}
 
 
-def timed(app, users, count):
+def timed(app, users, count, cold=False):
     statuses = []
 
     def start_response(status, headers, exc_info=None):
@@ -49,7 +52,9 @@ def timed(app, users, count):
 
     started = time.process_time()
     for n in range(count):
-        start = (n * 37) % (users - 20)  # pages all over the list
+        # warm: pages over the first `users`, read again and again; cold: each
+        # page read once, never before
+        start = n * 20 if cold else (n * 37) % (users - 20)
         body = app(environ("/v1/users", f"start={start}&limit=20"), start_response)
         b"".join(body)
     spent = time.process_time() - started
@@ -68,15 +73,20 @@ def main():
                              store=build_store(school(size)))
             for size in (args.small, args.large)}
     for size, app in apps.items():
-        timed(app, size, 50)  # warm up
+        timed(app, args.small, args.requests)  # warm up: the pages timed below
     figures = {size: [] for size in apps}
     for _ in range(args.rounds):
         for size, app in apps.items():
-            figures[size].append(timed(app, size, args.requests))
+            figures[size].append(timed(app, args.small, args.requests))
     small, large = median(figures[args.small]), median(figures[args.large])
     print(f"a page of 20 users at {args.small:,} users: {small:.0f} µs a request")
     print(f"a page of 20 users at {args.large:,} users: {large:.0f} µs a request")
     print(f"ratio (large / small): {large / small:.2f}x  (target: 1.2x or less)")
+    fresh = create_app({"AUTH": "off", "RATE_LIMIT": None, "JOURNAL_SIZE": 0},
+                       store=build_store(school(args.large)))
+    cold = timed(fresh, args.large, min(args.requests, args.large // 20 - 1), cold=True)
+    print(f"a cold page at {args.large:,} users: {cold:.0f} µs a request "
+          f"({cold / large:.2f}x a warm one)")
 
 
 if __name__ == "__main__":

@@ -217,3 +217,13 @@ def test_the_administrator_follows_role_changes(store):
     assert store.administrator_uid() == store.default_uid()
     store.update_user(45552222, role="administrator")
     assert store.administrator_uid() == 45552222
+
+
+def test_the_roster_dumper_agrees_with_marshmallow():
+    from schoology_mock.schoology.schemas.roster import UserOut, dumper
+    values = {"uid": 45552222, "id": "45552222", "school_id": "7", "synced": 0,
+              "school_uid": "S1", "building_id": 9, "name_title_show": "1", "gender": None,
+              "position": None, "grad_year": 2030, "parents": None, "child_uids": None,
+              "send_message": True, "name_first": "Dylan", "not_a_field": 1}
+    assert dumper(UserOut)(values) == UserOut().dump(values)
+    assert list(dumper(UserOut)(values)) == list(UserOut().dump(values))

@@ -6,6 +6,7 @@ their own record, the users they share a section or group with, and the
 realms they are in (others are 404, as if they did not exist); the course
 list is for administrators (403 for others, as students get)."""
 from datetime import datetime, timezone
+from functools import lru_cache
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -14,10 +15,10 @@ from flask import Blueprint, g
 from ..context import store
 from ..fields import whole
 from .errors import APIError, error_response
-from .formats import empty, render
+from .formats import Prepared, empty, render
 from .realms.responses import api_base, query_pairs
 from .schemas import MAX_LIMIT
-from .schemas.roster import CourseOut, GroupOut, RoleOut, SectionOut, UserOut
+from .schemas.roster import CourseOut, GroupOut, RoleOut, SectionOut, UserOut, dumper
 
 TZ = "America/Los_Angeles"  # the school's, as Schoology gives each user's
 COURSE_PICTURE = ("https://asset-cdn.schoology.com/sites/all/themes/schoology_theme/images/"
@@ -33,7 +34,8 @@ GROUP_OPTIONS = {"member_post": 1, "member_post_comment": 1, "create_discussion"
                  "create_files": 0, "invite_type": 0}
 MAX_SCHOOL_UIDS = 50
 
-_user, _role, _course = UserOut(), RoleOut(), CourseOut()
+_role, _course = RoleOut(), CourseOut()
+_dump_user = dumper(UserOut)
 _section, _group = SectionOut(), GroupOut()
 
 
@@ -90,11 +92,23 @@ def _building(given):
 
 
 # --- users ---------------------------------------------------------------------------
+def _tz_offset():
+    """The school's UTC offset in hours now (on the server's clock)."""
+    now = datetime.fromtimestamp(store().clock(), timezone.utc).astimezone(ZoneInfo(TZ))
+    return int(now.utcoffset().total_seconds() // 3600)
+
+
 def user_json(user, single=False):
     school = store().buildings.get(user.building_id)
-    offset = datetime.fromtimestamp(store().clock(), timezone.utc).astimezone(ZoneInfo(TZ))
+    return _user_row(user, school.school_id if school else 0, _tz_offset(), single)
+
+
+@lru_cache(maxsize=8192)
+def _user_row(user, school_id, tz_offset, single):
+    """One version of a user (records are replaced, never changed), written
+    once with its encodings kept: a page of users joins kept rows."""
     out = {
-        "uid": user.uid, "id": user.uid, "school_id": school.school_id if school else 0,
+        "uid": user.uid, "id": user.uid, "school_id": school_id,
         "synced": 0, "school_uid": user.school_uid, "building_id": user.building_id,
         "additional_buildings": "", "name_title": user.name_title,
         "name_title_show": user.name_title_show, "name_first": user.name_first,
@@ -106,11 +120,11 @@ def user_json(user, single=False):
         "picture_url": user.picture_url, "gender": user.gender or None,
         "position": user.position or None, "grad_year": user.grad_year,
         "password": "",  # Schoology sends the field, always empty
-        "role_id": user.role_id, "tz_offset": int(offset.utcoffset().total_seconds() // 3600),
+        "role_id": user.role_id, "tz_offset": tz_offset,
         "tz_name": TZ, "parents": None, "child_uids": None, "language": "en"}
     if single:
         out["send_message"] = 1
-    return _user.dump(out)
+    return Prepared(_dump_user(out))
 
 
 def users():
@@ -124,8 +138,14 @@ def users():
     total, found = store().users_page(start, limit, role_ids=role_ids and set(role_ids),
                                       school_uids=school_uids or None, building_id=building_id,
                                       among=_visible_uids())
-    return _page("user", [user_json(u) for u in found], total, start, limit,
-                 f"{api_base()}/users", pairs)
+    school_ids, offset = {}, _tz_offset()
+    rows = []
+    for found_user in found:
+        if found_user.building_id not in school_ids:
+            building = store().buildings.get(found_user.building_id)
+            school_ids[found_user.building_id] = building.school_id if building else 0
+        rows.append(_user_row(found_user, school_ids[found_user.building_id], offset, False))
+    return _page("user", rows, total, start, limit, f"{api_base()}/users", pairs)
 
 
 def user(uid):
@@ -134,7 +154,7 @@ def user(uid):
     if visible is not None and uid not in visible:
         # Schoology: another user's data through a personal key, 401 and no body
         return error_response(401)
-    return render(user_json(found, single=True))
+    return render(user_json(found, single=True).data)
 
 
 def by_school_uid(school_uid):
