@@ -9,9 +9,11 @@ list page of 20 in JSON and XML, a walk through every page, a single GET in
 each; Canvas's first list page of the same section at per_page 10 and 100) and
 single creates are measured against both, alternating, with wrk; the ratio of
 each pair is what counts, and each Canvas page is set beside Schoology's JSON
-list page, round by round. Bulk writes (bulk create, the two imports, 50
-enrollments a request) are measured on the mock alone, as enrollments written
-per second.
+list page, round by round. When WireMock is installed (bench/wiremock.py:
+npm install --prefix bench wiremock@3.13.2), each read is also sent to
+WireMock serving the same captured bytes, and the mock's req/s is set beside
+its. Bulk writes (bulk create, the two imports, 50 enrollments a request) are
+measured on the mock alone, as enrollments written per second.
 Needs wrk (Debian/Ubuntu: apt-get install wrk). Figures from a shared machine
 are noisy; compare ratios taken in the same run, never numbers across runs.
 """
@@ -28,6 +30,8 @@ from statistics import median
 from urllib.parse import urlsplit
 
 import requests
+
+import wiremock
 
 HERE = Path(__file__).resolve().parent
 COURSE, GRADING_PERIOD = "1001", "5001"
@@ -256,11 +260,18 @@ def main():
                                                None, None),
         }
         ceiling, ceiling_url = start_ceiling(args, work, api, reads)
+        yardstick = None
+        if wiremock.jar() and shutil.which("java"):
+            yardstick = wiremock.start(json.loads((work / "ceiling.json").read_text()),
+                                       args.threads,
+                                       lambda cmd: pinned(cmd, (os.cpu_count() or 1) - 1))
         try:
             paired = measure_pairs(args, reads, single, api, mock.pid, ceiling_url, ceiling.pid,
-                                   work)
+                                   work, yardstick)
         finally:
             ceiling.terminate()
+            if yardstick:
+                yardstick[0].terminate()
         writes = measure_writes(args, api, mock.pid, work)
     finally:
         mock.terminate()
@@ -290,9 +301,11 @@ def start_ceiling(args, work, api, reads):
                   str(args.threads)], "ready at ")
 
 
-def measure_pairs(args, reads, single, api, mock_pid, ceiling_url, ceiling_pid, work):
+def measure_pairs(args, reads, single, api, mock_pid, ceiling_url, ceiling_pid, work,
+                  yardstick=None):
     """Each round measures every read, and single creates, on the mock and
-    right after on the ceiling, which is sent the very same requests."""
+    right after on the ceiling, which is sent the very same requests; and on
+    WireMock (yardstick: its process and URL) when it is installed."""
     figures = {}
     for _ in range(args.rounds):
         cases = dict(reads)
@@ -304,7 +317,11 @@ def measure_pairs(args, reads, single, api, mock_pid, ceiling_url, ceiling_pid, 
                 single.used(mock["count"], 1, args.connections)
             same_request = ceiling_url + urlsplit(url)._replace(scheme="", netloc="").geturl()
             ceiling = wrk(same_request, args, ceiling_pid, accept, script, env)
-            figures.setdefault(name, []).append((mock, ceiling))
+            other = None
+            if yardstick and not name.startswith("create"):  # its stubs answer reads only
+                other = wrk(yardstick[1] + urlsplit(url)._replace(scheme="", netloc="").geturl(),
+                            args, yardstick[0].pid, accept, script, env)
+            figures.setdefault(name, []).append((mock, ceiling, other))
     return figures
 
 
@@ -351,6 +368,22 @@ def report(args, paired, writes):
               f"{median(per_round):.2f}x req/s (per round {per_round[0]:.2f}-{per_round[-1]:.2f}), "
               f"{cpu:.2f}x by cpu")
     print("(target: Canvas per_page 10 at 0.8x the JSON list page or better)")
+
+    beside = {name: [p for p in pairs if p[2]] for name, pairs in paired.items()}
+    if any(beside.values()):
+        print("\nbeside WireMock serving the same bytes (its stubs answer the reads):\n")
+        print(f"{'scenario':32} {'mock req/s':>10} {'WireMock':>9} {'p99':>6} {'cpu':>5} | "
+              f"{'req/s ratio':>18}")
+        for name, pairs in beside.items():
+            if not pairs:
+                continue
+            other = {k: median(p[2][k] for p in pairs) for k in ("rps", "p99", "cpu")}
+            ratios = sorted(p[0]["rps"] / p[2]["rps"] for p in pairs)
+            print(f"{name:32} {median(p[0]['rps'] for p in pairs):10.0f} {other['rps']:9.0f} "
+                  f"{other['p99']:6.2f} {other['cpu']:5.0f} | {median(ratios):5.2f}x "
+                  f"({ratios[0]:.2f}-{ratios[-1]:.2f})")
+    else:
+        print("\n(WireMock not installed: npm install --prefix bench wiremock@3.13.2)")
 
     print(f"\nenrollments written per second (mock alone, medians of {WRITE_RUNS} runs of "
           f"{args.write_duration}s)\n")
