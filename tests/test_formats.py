@@ -68,3 +68,19 @@ def test_xml_reader_ignores_the_root_name_and_lists_repeats():
 def test_xml_reader_refuses_broken_and_dtd_documents(raw):
     with pytest.raises(xmlfmt.XMLError):
         xmlfmt.loads(raw)
+
+
+def test_rows_are_encoded_as_the_json_module_would_with_ensure_ascii():
+    """orjson writes the rows; what it leaves raw (past ASCII, DEL) or refuses
+    (a lone surrogate) must come out as json.dumps(ensure_ascii=True) has it."""
+    import json
+    import random
+    from schoology_mock.schoology.formats import jsonfmt
+    reference = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
+    rng = random.Random(7)
+    pieces = ["a", "é", "\x01", "\x7f", "/", '"', "\\", "\n", "\U0001F600", "\u2028", "\ud800",
+              "中", "\x1f", " ", "<", "\ufffd"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        value = {"k" + text: [text, 1, None, True, {"x": text}], "n": rng.randint(-10**12, 10**12)}
+        assert jsonfmt._encoded(value) == reference(value), repr(text)
