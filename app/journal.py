@@ -14,75 +14,112 @@ from .dialects import dialect_of
 BODY_LIMIT = 4096
 
 
+class Entry:
+    """One request as it was answered. Kept as received (bodies and query as
+    bytes, up to BODY_LIMIT): decoding them is left to whoever reads the
+    journal, which is seldom, rather than done on every request."""
+    __slots__ = ("id", "time", "dialect", "method", "path", "query", "identity", "status",
+                 "duration_ms", "request_body", "response_body")
+
+    def __init__(self, time, dialect, method, path, query, identity, status, duration_ms,
+                 request_body, response_body):
+        self.time, self.dialect, self.method, self.path = time, dialect, method, path
+        self.query, self.identity, self.status = query, identity, status
+        self.duration_ms, self.request_body = duration_ms, request_body
+        self.response_body, self.id = response_body, None
+
+    def as_dict(self):
+        identity = self.identity
+        return {"time": self.time, "dialect": self.dialect, "method": self.method,
+                "path": self.path, "query": self.query.decode("utf-8", "replace"),
+                "identity": None if identity is None else {
+                    "uid": identity.uid,
+                    "consumer_key": getattr(identity, "consumer_key", None),
+                    "token": getattr(identity, "token", None)},
+                "status": self.status, "duration_ms": round(self.duration_ms, 3),
+                "request_body": _text(self.request_body), "response_body":
+                _text(self.response_body), "id": self.id}
+
+
 class Journal:
     def __init__(self, size=5000):
         self.entries = deque(maxlen=size)
         self._ids = itertools.count(1)
 
     def add(self, entry):
-        entry["id"] = next(self._ids)
+        entry.id = next(self._ids)
         self.entries.append(entry)
 
     def clear(self):
         self.entries.clear()
 
     def select(self, method=None, path=None, status=None, since=None, until=None):
-        """Entries matching every filter given: method (any case), path prefix,
-        status, and time (seconds since the epoch) from since to until."""
+        """Entries matching every filter given, as dicts: method (any case),
+        path prefix, status, and time (seconds since the epoch) from since to
+        until."""
         method = method.upper() if method else None
-        return [e for e in list(self.entries)
-                if (method is None or e["method"] == method)
-                and (path is None or e["path"].startswith(path))
-                and (status is None or e["status"] == status)
-                and (since is None or e["time"] >= since)
-                and (until is None or e["time"] <= until)]
+        return [e.as_dict() for e in list(self.entries)
+                if (method is None or e.method == method)
+                and (path is None or e.path.startswith(path))
+                and (status is None or e.status == status)
+                and (since is None or e.time >= since)
+                and (until is None or e.time <= until)]
 
 
 def _text(data):
-    text = data[:BODY_LIMIT].decode("utf-8", "replace")
-    return text + ("…" if len(data) > BODY_LIMIT else "")
+    """Bytes kept (up to BODY_LIMIT, and whether there were more) as text."""
+    if isinstance(data, str):
+        return data
+    kept, more = data
+    return kept.decode("utf-8", "replace") + ("…" if more else "")
 
 
-def _request_body():
-    if not request.content_length and "Transfer-Encoding" not in request.headers:
+def _kept(data):
+    return (data[:BODY_LIMIT], len(data) > BODY_LIMIT)
+
+
+def _request_body(environ):
+    if environ.get("CONTENT_LENGTH", "0") in ("", "0") \
+            and "HTTP_TRANSFER_ENCODING" not in environ:
         return ""  # no body: reading the empty stream still costs werkzeug's setup
     try:
-        return _text(request.get_data(cache=True))
+        return _kept(request.get_data(cache=True))
     except RequestEntityTooLarge:
         return f"({request.content_length} bytes: over the limit, not read)"
 
 
-def start():
-    g.journal_started = time.perf_counter()
-
-
 def record(response):
-    journal = current_app.extensions.get("schoology_journal")
-    dialect = dialect_of(request.path)
-    if journal is None or dialect is None:
+    """After each request: its entry, if it was an API request."""
+    path = request.path
+    dialect = dialect_of(path)
+    if dialect is None:
         return response
-    identity = g.get("identity")
-    started = g.get("journal_started", time.perf_counter())
-    journal.add({
-        "time": current_app.extensions["schoology_clock"](),
-        "dialect": dialect,
-        "method": request.method,
-        "path": request.path,
-        "query": request.query_string.decode("utf-8", "replace"),
-        "identity": None if identity is None else {
-            "uid": identity.uid, "consumer_key": getattr(identity, "consumer_key", None),
-            "token": getattr(identity, "token", None)},
-        "status": response.status_code,
-        "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-        "request_body": _request_body(),
-        "response_body": _text(response.get_data()) if not response.is_streamed else "",
-    })
+    app = current_app._get_current_object()
+    environ = request.environ
+    started = environ.get(STARTED) or time.perf_counter()
+    app.extensions["schoology_journal"].add(Entry(
+        app.extensions["schoology_clock"](), dialect, environ["REQUEST_METHOD"], path,
+        environ.get("QUERY_STRING", "").encode("latin-1"), g.get("identity"),
+        response.status_code, (time.perf_counter() - started) * 1000, _request_body(environ),
+        "" if response.is_streamed else _kept(response.get_data())))
     return response
+
+
+STARTED = "schoology.journal_started"
+
+
+def _timed(wsgi_app):
+    """The app, noting when each request came in (for duration_ms): a plain
+    WSGI wrapper costs less than a before_request hook."""
+    def app(environ, start_response):
+        environ[STARTED] = time.perf_counter()
+        return wsgi_app(environ, start_response)
+    return app
 
 
 def register(app):
     size = app.config["JOURNAL_SIZE"]
     if size:
         app.extensions["schoology_journal"] = Journal(size)
-        app.before_request(start)
+        app.wsgi_app = _timed(app.wsgi_app)
         app.after_request(record)
