@@ -456,3 +456,35 @@ def test_a_temporary_enrollment_over_one_held_takes_its_place(canvas, schoology)
     move_clock(canvas.client, "2026-12-02T00:00:00Z")
     assert canvas.get(f"accounts/self/enrollments/{again['id']}").json[
         "enrollment_state"] == "completed"
+
+
+def test_a_list_missed_by_many_at_once_is_worked_out_once():
+    """After a write every client's next list misses the sorted-rows cache:
+    the first works it out, the others wait for its answer."""
+    import threading
+    import time as clock
+    from schoology_mock.canvas.kept import Kept
+
+    class School:
+        generation = 7
+
+    kept, school, release, calls, answers = Kept(4), School(), threading.Event(), [], []
+
+    def work():
+        calls.append(1)
+        release.wait(10)
+        return "rows"
+
+    threads = [threading.Thread(target=lambda: answers.append(kept.lookup(school, "k", work)))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    flight = (id(school), 7, "k")
+    deadline = clock.monotonic() + 10
+    # the three others wait on the working one's event (CPython keeps its waiters)
+    while not (flight in kept.working and len(kept.working[flight]._cond._waiters) == 3):
+        assert clock.monotonic() < deadline, "the other lookups did not wait"
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert calls == [1] and answers == ["rows"] * 4
