@@ -1,5 +1,6 @@
 """The `schoology-mock` command (also `python -m schoology_mock`)."""
 import argparse
+import gc
 import os
 import signal
 import sys
@@ -82,6 +83,11 @@ def run_serve(args):
     stopping = []
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.append(True))
+    # What is loaded now lives as long as the server: out of the collector's
+    # sight, a full collection no longer walks the whole school (it did, in
+    # the middle of requests: 50 ms pauses with a 10,000-row section).
+    gc.collect()
+    gc.freeze()
     server.start()
     print(f"{PROG}: serving {app.extensions['schoology_source']} (auth: {app.config['AUTH']})",
           flush=True)

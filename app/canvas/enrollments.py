@@ -1,5 +1,7 @@
 """The Enrollments API (EnrollmentsApiController): list, show, create,
 conclude/deactivate/delete, accept, reject, reactivate and last attended."""
+from functools import lru_cache
+
 from flask import request
 
 from ..context import store
@@ -252,6 +254,14 @@ def list_enrollments(course=None, section=None, user=None):
 SORTED = Kept(64)  # a walk through a list, page by page, sorts it once
 
 
+@lru_cache(maxsize=131072)
+def _sort_name(user):
+    """A version of a user's sortable name, as the list sorts it: kept, since
+    every list sorted after a write would work each one out again (users
+    are replaced, never changed, so a kept name is never stale)."""
+    return sortable_name(user).casefold()
+
+
 def _sort(rows, temporary=False):
     """Canvas's order: type, the user's sortable name, id; a temporary
     enrollments list goes by type, start_at, end_at, id (no time last)."""
@@ -259,7 +269,7 @@ def _sort(rows, temporary=False):
         keyed = sorted(((e.type, e.start_at or "~", e.end_at or "~", e.id), e, u)
                        for e, u in rows)
     else:
-        keyed = sorted(((e.type, sortable_name(u).casefold(), e.id), e, u) for e, u in rows)
+        keyed = sorted(((e.type, _sort_name(u), e.id), e, u) for e, u in rows)
     return keyed, [k for k, _, _ in keyed]
 
 
