@@ -123,7 +123,7 @@ def test_five_wrong_passwords_use_the_request_token_up(client):
 def test_new_request_tokens_buy_no_more_guesses_at_one_password(client):
     """Five tries a token, but ten wrong passwords for a username within 15
     minutes, whatever tokens they came with: then its sign-ins wait."""
-    from schoology_mock.store.store import USER_TRIES, USER_WINDOW
+    from schoology_mock.store.oauth import USER_TRIES, USER_WINDOW
     for n in range(USER_TRIES):
         pending = request_token(client, STUDENT)
         assert post(client, pending[0], username="A0001", password=f"guess{n}").status_code == 403
@@ -541,7 +541,7 @@ def test_request_tokens_expire_and_are_bounded(store):
     """A request token lives xoauth_token_ttl seconds on the store's clock, and
     minting them in a loop keeps at most MAX_REQUEST_TOKENS waiting."""
     from schoology_mock.store.errors import NotFound as Gone
-    from schoology_mock.store.store import MAX_REQUEST_TOKENS, REQUEST_TOKEN_TTL
+    from schoology_mock.store.oauth import MAX_REQUEST_TOKENS, REQUEST_TOKEN_TTL
     now = [1_800_000_000.0]
     store.clock = lambda: now[0]
     first = store.issue_request_token("demo-student-key")

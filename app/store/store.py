@@ -10,18 +10,17 @@ One model serves both dialects: an enrollment carries Schoology's admin and
 status and Canvas's type and attributes (records.py). Deleting is soft: a
 deleted enrollment leaves Schoology's view but Canvas can still read it.
 """
-import hmac
-import secrets
 import threading
 import time
 from dataclasses import asdict, fields, replace
 
 from .canvas import CanvasReads, CanvasWrites, token_digest
-from .errors import Conflict, Invalid, NotFound, TooManyTries
+from .errors import Conflict, Invalid, NotFound
 from .ids import IdIssuer
 from .index import RealmIndex
-from .records import (CANVAS_FIELDS, STATUSES, Course, Enrollment, Group, RequestToken, Section,
-                      Token, User, admin_of, default_type)
+from .oauth import OAuthTokens
+from .records import (CANVAS_FIELDS, STATUSES, Course, Enrollment, Group, Section, User, admin_of,
+                      default_type)
 from .roster import RosterReads
 from .temporary import Temporary
 
@@ -38,11 +37,6 @@ ROSTER = {kind: {f.name: f.default for f in fields(record) if f.name in names}
               ("groups", Group, ("description", "website", "category", "group_code",
                                  "building_id")))}
 USER_FIELDS = tuple(f.name for f in fields(User) if f.name not in ("uid", "display_fixed"))
-SIGN_IN_TRIES = 5  # wrong passwords at /oauth/authorize before the request token is used up
-# Wrong passwords for one username, over every request token: past USER_TRIES
-# within USER_WINDOW seconds its sign-ins are refused until the oldest ages out,
-# so minting request tokens does not buy unlimited guesses.
-USER_TRIES, USER_WINDOW, USERNAMES_KEPT = 10, 900, 10_000
 
 
 _ID_KEYS = frozenset(("uid", "id", "course_id", "realm_id", "associated_user_id",
@@ -50,16 +44,12 @@ _ID_KEYS = frozenset(("uid", "id", "course_id", "realm_id", "associated_user_id"
                       "created_by_id", "deleted_by_id", "role_id", "building_id", "school_id"))
 
 
-REQUEST_TOKEN_TTL = 3600  # seconds, as xoauth_token_ttl tells clients
-MAX_REQUEST_TOKENS = 10_000  # waiting for approval at once
-
-
 def utc_text(seconds):
     """ISO 8601 UTC to the second, as both dialects write times."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
-class Store(CanvasReads, CanvasWrites, Temporary, RosterReads):
+class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
     def __init__(self, seed=0):
         self.lock = threading.RLock()
         self.ids = IdIssuer(seed)
@@ -414,103 +404,6 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads):
                 raise NotFound(f"user {uid} is not enrolled in section "
                                f"{', '.join(map(str, section_ids))}")
             return touched
-
-    # --- three-legged OAuth ----------------------------------------------------
-    def issue_request_token(self, consumer_key, callback="", ttl=REQUEST_TOKEN_TTL):
-        """A request token, good for ttl seconds. At most MAX_REQUEST_TOKENS
-        wait at once: past that the oldest goes, so minting tokens in a loop
-        cannot grow the store."""
-        with self.lock:
-            token = RequestToken(secrets.token_hex(16), secrets.token_hex(16), consumer_key,
-                                 callback, expires=self.clock() + ttl)
-            self.request_tokens[token.token] = token
-            while len(self.request_tokens) > MAX_REQUEST_TOKENS:
-                oldest = next(iter(self.request_tokens))
-                del self.request_tokens[oldest]
-                self.sign_in_failures.pop(oldest, None)
-            return token
-
-    def _live_request_token(self, token):
-        """The request token, or None when there is none or it has expired
-        (an expired one is dropped)."""
-        pending = self.request_tokens.get(token)
-        if pending is not None and pending.expires is not None and pending.expires < self.clock():
-            del self.request_tokens[token]
-            self.sign_in_failures.pop(token, None)
-            return None
-        return pending
-
-    def pending_request_token(self, token):
-        """The request token awaiting approval: NotFound when there is none
-        (never issued, or exchanged), Invalid when it is approved already."""
-        with self.lock:
-            pending = self._live_request_token(token)
-            if pending is None:
-                raise NotFound("no such request token (it may have been used, or expired)")
-            if pending.uid is not None:
-                raise Invalid("the request token is approved already")
-            return pending
-
-    def approve_request_token(self, token, uid):
-        """The user uid lets the token's consumer act as them (with no password:
-        see sign_in_to_approve). A token is approved once."""
-        with self.lock:
-            pending = self.pending_request_token(token)
-            self.get_user(uid)
-            self.request_tokens[token] = replace(pending, uid=uid)
-            self.sign_in_failures.pop(token, None)
-            return self.request_tokens[token]
-
-    def sign_in_to_approve(self, token, username, password):
-        """The user named signs in to approve the token: username is their
-        school_uid, or their uid. Invalid for a wrong name or password, or a
-        user with none; after SIGN_IN_TRIES of those the token is used up
-        (then NotFound, like any token that is gone). Passwords are compared
-        in constant time."""
-        with self.lock:
-            self.pending_request_token(token)
-            recent = self._recent_failures(username)
-            if len(recent) >= USER_TRIES:
-                self.user_sign_in_failures[username] = recent
-                raise TooManyTries(f"too many wrong passwords for {username!r}: try again in "
-                                   f"{int(recent[0] + USER_WINDOW - self.clock()) + 1} s")
-            uid = self.uid_by_school_uid.get(username)
-            if uid is None and username.isascii() and username.isdigit() and len(username) < 20:
-                uid = int(username)
-            user = self.users.get(uid)
-            expected = user.password if user is not None else ""
-            matches = hmac.compare_digest(password.encode("utf-8", "surrogatepass"),
-                                          (expected or "\0").encode("utf-8", "surrogatepass"))
-            if matches and expected:
-                return self.approve_request_token(token, uid)
-            recent.append(self.clock())
-            self.user_sign_in_failures[username] = recent
-            while len(self.user_sign_in_failures) > USERNAMES_KEPT:
-                del self.user_sign_in_failures[next(iter(self.user_sign_in_failures))]
-            failures = self.sign_in_failures[token] = self.sign_in_failures.get(token, 0) + 1
-            if failures >= SIGN_IN_TRIES:
-                del self.request_tokens[token]
-                del self.sign_in_failures[token]
-                raise NotFound(f"{failures} wrong passwords: the request token is used up")
-            raise Invalid("wrong username or password")
-
-    def _recent_failures(self, username):
-        """The times of username's wrong passwords within USER_WINDOW."""
-        since = self.clock() - USER_WINDOW
-        return [t for t in self.user_sign_in_failures.pop(username, ()) if t > since]
-
-    def exchange_request_token(self, token):
-        """An access token for an approved request token, which is used up."""
-        with self.lock:
-            pending = self._live_request_token(token)
-            if pending is None or pending.uid is None:
-                raise Invalid("the request token has not been approved")
-            del self.request_tokens[token]
-            access = Token(secrets.token_hex(16), secrets.token_hex(16), pending.consumer_key,
-                           pending.uid)
-            self.tokens[access.token] = access
-            self.generation += 1  # a change of state: the snapshot keeps the token
-            return access
 
     # --- lookups ----------------------------------------------------------------
     def has_realm(self, realm, realm_id):

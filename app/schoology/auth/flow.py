@@ -23,7 +23,7 @@ from ...context import store
 from ..formats import SCHOOLOGY_HEADERS
 from ...store import Invalid, NotFound
 from ...store.errors import TooManyTries
-from ...store.store import REQUEST_TOKEN_TTL
+from ...store.oauth import REQUEST_TOKEN_TTL
 
 FORM = "application/x-www-form-urlencoded"
 
