@@ -7,22 +7,17 @@ import hashlib
 import re
 
 from ..context import store
+from ..fields import whole
 from .auth import caller
 from .errors import not_found
 
 _SIS = re.compile(r"^(hex:)?(sis_[a-z_]+|uuid|lti_[a-z0-9_]+):(.+)$", re.S)
-MAX_DIGITS = 30  # far past any id; Python will not read a number of over 4,300 digits
-
-
 def number(value):
-    """An id (or count) given as ASCII digits or a JSON integer; None for
-    anything else: other digits (², ٣), signs, bools, or too many digits."""
+    """An id (or count) given as ASCII digits (fields.whole) or a JSON integer;
+    None for anything else: other digits (², ٣), signs, bools, or too many digits."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value if value >= 0 else None
-    text = value.strip() if isinstance(value, str) else ""
-    if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS:
-        return int(text)
-    return None
+    return whole(value)
 
 
 def parse_id(value):

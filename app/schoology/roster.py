@@ -7,7 +7,6 @@ realms they are in (others are 404, as if they did not exist); the course
 list is for administrators (403 for others, as students get)."""
 from datetime import datetime, timezone
 from functools import lru_cache
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, g
@@ -16,8 +15,8 @@ from ..context import store
 from ..fields import whole
 from .errors import APIError, error_response
 from .formats import Prepared, empty, render
-from .realms.responses import api_base, query_pairs
-from .schemas import MAX_LIMIT
+from .realms.responses import api_base, load, page_links, query_pairs
+from .schemas import MAX_LIMIT, Loader, PageQuery
 from .schemas.roster import CourseOut, GroupOut, RoleOut, SectionOut, UserOut, dumper
 
 TZ = "America/Los_Angeles"  # the school's, as Schoology gives each user's
@@ -34,6 +33,7 @@ GROUP_OPTIONS = {"member_post": 1, "member_post_comment": 1, "create_discussion"
                  "create_files": 0, "invite_type": 0}
 MAX_SCHOOL_UIDS = 50
 
+_page_query = Loader(PageQuery)
 _role, _course = RoleOut(), CourseOut()
 _dump_user = dumper(UserOut)
 _section, _group = SectionOut(), GroupOut()
@@ -41,25 +41,16 @@ _section, _group = SectionOut(), GroupOut()
 
 # --- paging and who may see what ---------------------------------------------------
 def _paging(pairs):
+    """(the query by name, start, limit) read as the enrollment lists read them."""
     given = dict(reversed(pairs))
-    start = whole(given.get("start", "0"))
-    limit = whole(given.get("limit", "20"))
-    if start is None:
-        raise APIError(400, "start: Not a valid count: expected a whole number.")
-    if not limit:
-        raise APIError(400, "limit: Not a valid id: expected a positive whole number.")
-    return given, start, min(limit, MAX_LIMIT)
+    paging = load(_page_query, given)
+    return given, paging["start"], min(paging["limit"], MAX_LIMIT)
 
 
 def _page(key, items, total, start, limit, url, pairs, total_type=str):
-    """Schoology's list: the items, total, and links repeating the caller's
-    parameters before start and limit (next only while there is more)."""
-    params = [(k, v) for k, v in pairs if k not in ("start", "limit")]
-    page_url = f"{url}?{urlencode(params, safe=',')}&" if params else f"{url}?"
-    links = {"self": f"{page_url}start={start}&limit={limit}"}
-    if start + limit < total:
-        links["next"] = f"{page_url}start={start + limit}&limit={limit}"
-    return render({key: items, "total": total_type(total), "links": links})
+    """Schoology's list: the items, total, and links."""
+    return render({key: items, "total": total_type(total),
+                   "links": page_links(url, pairs, start, limit, total)})
 
 
 def _my_realms():
@@ -98,9 +89,14 @@ def _tz_offset():
     return int(now.utcoffset().total_seconds() // 3600)
 
 
-def user_json(user, single=False):
-    school = store().buildings.get(user.building_id)
-    return _user_row(user, school.school_id if school else 0, _tz_offset(), single)
+def _school_id(user):
+    building = store().buildings.get(user.building_id)
+    return building.school_id if building else 0
+
+
+def user_json(user, single=False, tz_offset=None):
+    return _user_row(user, _school_id(user), _tz_offset() if tz_offset is None else tz_offset,
+                     single)
 
 
 @lru_cache(maxsize=8192)
@@ -138,14 +134,9 @@ def users():
     total, found = store().users_page(start, limit, role_ids=role_ids and set(role_ids),
                                       school_uids=school_uids or None, building_id=building_id,
                                       among=_visible_uids())
-    school_ids, offset = {}, _tz_offset()
-    rows = []
-    for found_user in found:
-        if found_user.building_id not in school_ids:
-            building = store().buildings.get(found_user.building_id)
-            school_ids[found_user.building_id] = building.school_id if building else 0
-        rows.append(_user_row(found_user, school_ids[found_user.building_id], offset, False))
-    return _page("user", rows, total, start, limit, f"{api_base()}/users", pairs)
+    offset = _tz_offset()  # once a page: it reads the clock and the time zone
+    return _page("user", [user_json(u, tz_offset=offset) for u in found], total, start, limit,
+                 f"{api_base()}/users", pairs)
 
 
 def user(uid):

@@ -93,13 +93,19 @@ def list_enrollments(realm, realm_id):
     url = enrollments_url(realm, realm_id)
     renderer = render_enrollment(realm.name)
     items = [renderer.prepared(e, user, size, url) for e, user in rows]
-    # links repeat the caller's own parameters, then start and limit.
+    return render({"enrollment": items, "total": str(total),
+                   "links": page_links(url, pairs, start, limit, total)})
+
+
+def page_links(url, pairs, start, limit, total):
+    """A list's links: they repeat the caller's own parameters, then start
+    and limit; next only while there is more."""
     params = [(k, v) for k, v in pairs if k not in ("start", "limit")]
     page_url = f"{url}?{urlencode(params, safe=',')}&" if params else f"{url}?"
     links = {"self": f"{page_url}start={start}&limit={limit}"}
     if start + limit < total:
         links["next"] = f"{page_url}start={start + limit}&limit={limit}"
-    return render({"enrollment": items, "total": str(total), "links": links})
+    return links
 
 
 def get_enrollment(realm, realm_id, enrollment_id):

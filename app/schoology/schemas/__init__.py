@@ -4,7 +4,7 @@ from .compiled import (Dumper, Loader, Renderer, picture_at, render_created, ren
                        view)
 from .inputs import (MAX_BULK, PICTURE_SIZES, AccessCodeBody, BulkUpdateItem, CourseImportItem,
                      EnrollmentCreate, EnrollmentUpdate, ListQuery, MultiRealmItem,
-                     MultiRealmQuery, SchoolCodeImportItem)
+                     MultiRealmQuery, PageQuery, SchoolCodeImportItem)
 from .outputs import (MAX_LIMIT, BulkCreateRow, CourseImportRow, DeleteRow, EnrollmentCreatedOut,
                       EnrollmentOut, MultiRealmRow, SchoolCodeImportRow,
                       SectionEnrollmentCreatedOut, SectionEnrollmentOut, UpdateRow)
@@ -13,6 +13,6 @@ __all__ = [
     "MAX_BULK", "MAX_LIMIT", "PICTURE_SIZES", "AccessCodeBody", "BulkCreateRow",
     "BulkUpdateItem", "CourseImportItem", "CourseImportRow", "DeleteRow", "Dumper",
     "EnrollmentCreate", "EnrollmentCreatedOut", "EnrollmentOut", "EnrollmentUpdate",
-    "ListQuery", "Loader", "MultiRealmItem", "MultiRealmQuery", "MultiRealmRow", "Renderer",
+    "ListQuery", "Loader", "MultiRealmItem", "MultiRealmQuery", "MultiRealmRow", "PageQuery", "Renderer",
     "SchoolCodeImportItem", "SchoolCodeImportRow", "SectionEnrollmentCreatedOut", "SectionEnrollmentOut", "UpdateRow", "picture_at",
     "render_created", "render_enrollment", "view"]

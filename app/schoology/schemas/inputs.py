@@ -24,9 +24,13 @@ class EnrollmentUpdate(_In):
     status = Status()
 
 
-class ListQuery(_In):
+class PageQuery(_In):
+    """The paging of every Schoology list."""
     start = Count(load_default=0)
     limit = Id(load_default=20)
+
+
+class ListQuery(PageQuery):
     uid = CommaList(Id())
     enrollment_status = CommaList(Status())
     type = CommaList(fields.String(validate=validate.OneOf(("admin", "member"))))
