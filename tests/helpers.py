@@ -13,6 +13,7 @@ import threading
 import time
 from contextlib import contextmanager
 
+import requests
 import xmltodict
 
 from schoology_mock import DEMO_FIXTURES
@@ -203,3 +204,26 @@ class Canvas:
 
     def as_(self, token):
         return Canvas(self.client, token)
+
+
+# --- gunicorn serving wsgi.py -------------------------------------------------------
+def gunicorn(*args, **environ):
+    """gunicorn serving the project's wsgi.py on a free port, with environ added."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    exe = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    return subprocess.Popen([exe, "--chdir", root, "-b", "127.0.0.1:0", *args, "wsgi:app"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=dict(os.environ, **environ))
+
+
+def delete_when_listening(server, path, seen):
+    """Once gunicorn says it listens, DELETE path (the worker may still be
+    booting: retried until a deadline); the answer."""
+    line = read_line_matching(server.stdout, "Listening at: ", time.monotonic() + 30, seen)
+    base = line.split("Listening at: ", 1)[1].split()[0]
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return requests.delete(base + path, timeout=10)
+        except requests.ConnectionError:
+            assert time.monotonic() < deadline, "".join(seen)

@@ -5,7 +5,6 @@ is connected, and a kill leaves nothing the next start cannot clean up.
 Driven as an operator does: `schoology-mock serve` and real signals."""
 import json
 import os
-import shutil
 import signal
 import socket
 import stat
@@ -17,7 +16,8 @@ import time
 import pytest
 import requests
 
-from helpers import SECTION, read_line_matching, schoology_ids, served_url, start_cli
+from helpers import (SECTION, delete_when_listening, gunicorn, schoology_ids, served_url,
+                     start_cli)
 from schoology_mock import create_app
 from schoology_mock.cli import main
 from schoology_mock.server import MockServer
@@ -259,26 +259,13 @@ def test_a_failed_background_write_is_reported_and_tried_again(tmp_path, capfd):
 def test_under_gunicorn_a_write_is_on_disk_within_a_second(tmp_path, preload):
     """wsgi.py keeps the snapshot as serve does, from the worker that serves
     (with --preload too, where the app is made before the fork)."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    exe = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
     snapshot = tmp_path / "state.json"
-    server = subprocess.Popen([exe, "--chdir", root, "-b", "127.0.0.1:0",
-                               *(["--preload"] if preload else []), "wsgi:app"],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              env=dict(os.environ, SCHOOLOGY_MOCK_AUTH="off",
-                                       SCHOOLOGY_MOCK_SNAPSHOT=str(snapshot)))
+    server = gunicorn(*(["--preload"] if preload else []), SCHOOLOGY_MOCK_AUTH="off",
+                      SCHOOLOGY_MOCK_SNAPSHOT=str(snapshot))
     seen = []
     try:
-        line = read_line_matching(server.stdout, "Listening at: ", time.monotonic() + 30, seen)
-        base = line.split("Listening at: ", 1)[1].split()[0]
-        url = f"{base}/v1/sections/{SECTION}/enrollments/{ENROLLMENT}"
-        deadline = time.monotonic() + 30
-        while True:  # the worker may still be booting after the master listens
-            try:
-                deleted = requests.delete(url, timeout=10)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "".join(seen)
+        deleted = delete_when_listening(
+            server, f"/v1/sections/{SECTION}/enrollments/{ENROLLMENT}", seen)
         assert deleted.status_code == 204
         on_disk_within(snapshot, lambda s: ENROLLMENT not in enrollment_ids(s), 1.0)
     finally:

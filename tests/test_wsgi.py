@@ -3,17 +3,14 @@ served by gunicorn as the README says."""
 import importlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
 
-from helpers import SECTION, read_line_matching, schoology_ids
+from helpers import SECTION, delete_when_listening, gunicorn, schoology_ids
 
 ROOT = Path(__file__).resolve().parent.parent
 ENROLLMENT = 54302505
@@ -55,13 +52,6 @@ def test_address_settings_are_the_wsgi_servers_and_said_to_be_ignored():
         "address and threads" for name in ("PORT", "THREADS")]
 
 
-def gunicorn(*args, **environ):
-    exe = shutil.which("gunicorn") or str(Path(sys.executable).parent / "gunicorn")
-    return subprocess.Popen([exe, "--chdir", str(ROOT), "-b", "127.0.0.1:0", *args, "wsgi:app"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env=dict(os.environ, **environ))
-
-
 def test_gunicorn_stops_on_a_bad_setting_instead_of_restarting_workers():
     server = gunicorn(SCHOOLOGY_MOCK_RATE_LIMIT="fast")
     try:
@@ -81,16 +71,8 @@ def test_gunicorn_keeps_the_sandbox_in_its_snapshot(tmp_path, preload):
                       SCHOOLOGY_MOCK_SNAPSHOT=str(snapshot))
     seen = []
     try:
-        line = read_line_matching(server.stdout, "Listening at: ", time.monotonic() + 30, seen)
-        base = line.split("Listening at: ", 1)[1].split()[0]
-        url = f"{base}/v1/sections/{SECTION}/enrollments/{ENROLLMENT}"
-        deadline = time.monotonic() + 30
-        while True:  # the worker may still be booting after the master listens
-            try:
-                deleted = requests.delete(url, timeout=10)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "".join(seen)
+        deleted = delete_when_listening(
+            server, f"/v1/sections/{SECTION}/enrollments/{ENROLLMENT}", seen)
         assert deleted.status_code == 204
     finally:
         server.send_signal(signal.SIGTERM)
