@@ -178,13 +178,14 @@ def _load_path(given):
     document (a JSON object of the fixture lists)."""
     if not isinstance(given, str) or not given.strip():
         raise FixtureError('"path" must name a file.')
+    folders = _folders()
     try:
-        path = os.path.realpath(os.path.join(_folders()[0] if _folders() else ".", given))
+        path = os.path.realpath(os.path.join(folders[0] if folders else ".", given))
     except ValueError:  # a NUL in it
         raise FixtureError(f"{given!r}: not a file's path") from None
-    if not any(os.path.commonpath([path, f]) == f for f in _folders()):
+    if not any(os.path.commonpath([path, f]) == f for f in folders):
         raise FixtureError(f"{given}: /_mock/load reads files only under "
-                           f"{' or '.join(_folders()) or 'the fixtures folder (none here)'}; "
+                           f"{' or '.join(folders) or 'the fixtures folder (none here)'}; "
                            "start the server with --data-dir DIR for another folder.")
     # Opened without waiting (a FIFO would wait for a writer) and without
     # following a last link, then checked on what was opened: a file swapped
