@@ -35,7 +35,8 @@ DEFAULT_PICTURE = (
 
 # Users and enrollments compare and hash by identity: a record is one version
 # of a user or enrollment, and caches of what it renders to are keyed on it.
-@dataclass(eq=False)
+# Records have slots: a district holds millions of them.
+@dataclass(eq=False, slots=True)
 class User:
     uid: int
     school_uid: str = ""
@@ -88,7 +89,7 @@ def display_name(user):
     return " ".join(p for p in parts if p)
 
 
-@dataclass
+@dataclass(slots=True)
 class Role:
     """A Schoology role; administrator: its users may do everything (as a
     user's own role "administrator" does)."""
@@ -99,7 +100,7 @@ class Role:
     administrator: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Building:
     """A school building (Schoology's schools hold buildings; here one
     school, school_id, holds them all)."""
@@ -116,7 +117,7 @@ class Building:
     phone: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Course:
     id: int
     course_code: str = ""
@@ -130,7 +131,7 @@ class Course:
     building_id: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class GradingPeriod:
     id: int
     title: str = ""
@@ -138,7 +139,7 @@ class GradingPeriod:
     end: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Section:
     id: int
     course_id: int
@@ -151,7 +152,7 @@ class Section:
     active: int = 1
 
 
-@dataclass
+@dataclass(slots=True)
 class Group:
     id: int
     title: str = ""
@@ -162,14 +163,14 @@ class Group:
     building_id: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class AccessCode:
     realm: str
     realm_id: int
     code: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Enrollment:
     id: int
     uid: int
@@ -229,21 +230,21 @@ CANVAS_FIELDS = {f.name: f.default for f in fields(Enrollment)
                  if f.name not in ("id", "uid", "realm", "realm_id", "admin", "status", "gone")}
 
 
-@dataclass
+@dataclass(slots=True)
 class CanvasAccount:
     """The school's Canvas root account: `self` in /api/v1/accounts/self."""
     id: int
     name: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class CanvasToken:
     """A Canvas access token; requests bearing it act as uid."""
     token: str
     uid: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Pairing:
     """A Canvas temporary enrollment pairing."""
     id: int
@@ -255,7 +256,7 @@ class Pairing:
     updated_at: Optional[str] = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Progress:
     """A Canvas background job's progress (a bulk enrollment's); not part of
     the fixture document. completion is a percentage, None until the job runs."""
@@ -271,7 +272,7 @@ class Progress:
     updated_at: Optional[str] = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Consumer:
     """An OAuth consumer key; two-legged requests signed with it act as uid.
     callback: where /oauth/authorize may send the user back, as the app
@@ -284,7 +285,7 @@ class Consumer:
     callback: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     """An OAuth access token of a consumer; three-legged requests act as uid."""
     token: str
@@ -293,7 +294,7 @@ class Token:
     uid: int
 
 
-@dataclass
+@dataclass(slots=True)
 class RequestToken:
     """A three-legged request token: approved by a user (uid), then exchanged
     once for an access token."""
