@@ -9,8 +9,8 @@ from . import canvas, context, control, dialects, faults, jobs, journal, schoolo
 from .clock import Clock
 from .response import Response
 from .settings import SettingError
-from .snapshot import starting_document
-from .store import FixtureError, build_store
+from .snapshot import starting_records
+from .store import FixtureError, parse, store_of
 
 # The demo school, read through importlib.resources so that it is found from a
 # wheel, an sdist, an editable install or a zip alike.
@@ -33,10 +33,11 @@ def create_app(config=None, store=None):
     app.config.update(settings.check(config or {}))
     app.json.sort_keys = False
     if store is None:
-        source, document = starting_document(app.config, DEMO_FIXTURES)
-        store = build_store(document, source=source, seed=app.config["SEED"])
+        source, records = starting_records(app.config, DEMO_FIXTURES)
+        store = store_of(records, seed=app.config["SEED"])
     else:
-        source, document = "the store given", store.export()
+        source = "the store given"
+        records = parse(store.export(), source)
     acting = app.config["ACTING_UID"]
     if acting is not None and acting not in store.users:
         raise SettingError(settings.BY_KEY["ACTING_UID"], acting, f"no such user in {source}")
@@ -44,8 +45,9 @@ def create_app(config=None, store=None):
     app.extensions["schoology_clock"] = Clock()
     context.install(app, store)
     jobs.register(app)
-    # What POST /_mock/reset goes back to.
-    app.extensions["schoology_fixtures"] = document
+    # What POST /_mock/reset goes back to: records, which are never changed
+    # (a change makes a new one), so a reset shares them with the new store.
+    app.extensions["schoology_fixtures"] = records
     # The one chain every API request goes through, in order: the journal (so
     # that it times the whole request), the faults (before authentication:
     # they stand in for the network), the school brought up to the clock,

@@ -16,7 +16,6 @@ clients on this machine, or behind a token (ADMIN_TOKEN). JSON in and out.
 """
 import hmac
 import ipaddress
-import json
 import os
 import stat
 from urllib.parse import urlsplit
@@ -26,7 +25,7 @@ from flask import Blueprint, current_app, jsonify, request
 from .clock import seconds
 from .context import install, store
 from .faults import RuleError
-from .store import FixtureError, build_store, read_file
+from .store import FixtureError, NotFixtures, build_store, parse_json, read_file, store_of
 from .store.fixtures import KINDS
 
 MAX_LOAD_BYTES = 512 * 1024 * 1024  # a fixture file larger than this is a mistake
@@ -120,7 +119,7 @@ def _swap(new):
 def reset_state(app):
     """Back to the document the app started from (its snapshot, if it started
     from one; else its fixtures)."""
-    install(app, build_store(app.extensions["schoology_fixtures"], seed=app.config["SEED"]))
+    install(app, store_of(app.extensions["schoology_fixtures"], seed=app.config["SEED"]))
 
 
 def reset():
@@ -134,8 +133,8 @@ def reset():
     elif to == "fixtures":
         from . import DEMO_FIXTURES  # the app package, imported by now
         fixtures = current_app.config["FIXTURES"]
-        document = read_file(DEMO_FIXTURES if fixtures is None else fixtures)
-        install(current_app, build_store(document, seed=current_app.config["SEED"]))
+        records = read_file(DEMO_FIXTURES if fixtures is None else fixtures)
+        install(current_app, store_of(records, seed=current_app.config["SEED"]))
         source = "the demo school" if fixtures is None else str(fixtures)
     else:
         return _answer(400, error='Send {"to": "start"} or {"to": "fixtures"}, or no body.')
@@ -202,13 +201,13 @@ def _load_path(given):
             raise FixtureError(f"{given}: larger than {MAX_LOAD_BYTES // 2**20} MiB")
         data = f.read(MAX_LOAD_BYTES + 1)
     try:
-        document = json.loads(data)
-    except (ValueError, RecursionError):
-        raise FixtureError(f"{given}: not a fixture document (a JSON object)") from None
-    if not isinstance(document, dict) or not set(document) <= set(KINDS):
+        records = parse_json(data, given)
+    except NotFixtures as e:
+        if e.not_json:
+            raise FixtureError(f"{given}: not a fixture document (a JSON object)") from None
         raise FixtureError(f"{given}: not a fixture document (a JSON object of the fixture "
-                           f"lists: {', '.join(KINDS)})")
-    return build_store(document, source=given, seed=current_app.config["SEED"])
+                           f"lists: {', '.join(KINDS)})") from None
+    return store_of(records, seed=current_app.config["SEED"])
 
 
 def seed():

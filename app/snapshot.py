@@ -29,8 +29,8 @@ class SnapshotError(Exception):
     pass
 
 
-def starting_document(config, demo):
-    """(where it came from, the fixture document) the app starts from."""
+def starting_records(config, demo):
+    """(where it came from, the fixture records) the app starts from."""
     snapshot = config.get("SNAPSHOT")
     if snapshot:
         if os.path.isdir(snapshot):

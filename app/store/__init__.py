@@ -1,6 +1,8 @@
 from .errors import Conflict, Invalid, NotFound, StoreError
-from .fixtures import FixtureError, build_store, load_file, read_file
+from .fixtures import FixtureError
+from .load import NotFixtures, build_store, load_file, parse, parse_json, read_file, store_of
 from .store import Store
 
-__all__ = ["Conflict", "FixtureError", "Invalid", "NotFound", "Store", "StoreError",
-           "build_store", "load_file", "read_file"]
+__all__ = ["Conflict", "FixtureError", "Invalid", "NotFixtures", "NotFound", "Store",
+           "StoreError", "build_store", "load_file", "parse", "parse_json", "read_file",
+           "store_of"]

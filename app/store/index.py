@@ -34,6 +34,17 @@ class RealmIndex:
         held = self.by_uid.get(enrollment.uid, ())
         self.by_uid[enrollment.uid] = tuple(sorted((*held, enrollment.id)))
 
+    def fill(self, enrollments):
+        """add() for each of the enrollments, into an empty index: faster,
+        for loading a school. They must be in id order."""
+        ids = [e.id for e in enrollments]
+        self.all.extend(ids)
+        for enrollment in enrollments:
+            self.buckets.setdefault(enrollment.bucket, []).append(enrollment.id)
+        by_uid = self.by_uid
+        for enrollment in enrollments:
+            by_uid[enrollment.uid] = by_uid.get(enrollment.uid, ()) + (enrollment.id,)
+
     def remove(self, enrollment):
         for ids in (self.all, self.buckets[enrollment.bucket]):
             del ids[bisect_left(ids, enrollment.id)]

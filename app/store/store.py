@@ -13,6 +13,7 @@ deleted enrollment leaves Schoology's view but Canvas can still read it.
 import threading
 import time
 from dataclasses import asdict, fields, replace
+from operator import attrgetter
 
 from .canvas import CanvasReads, CanvasWrites, token_digest
 from .errors import Conflict, Invalid, NotFound
@@ -75,7 +76,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
         self.buildings = {}  # id -> Building
         # Every enrollment, Schoology's view or not, by realm and by user: Canvas lists these.
         self.every = {}  # (realm, realm_id) -> set of enrollment ids
-        self.by_user = {}  # uid -> set of enrollment ids
+        self.by_user = {}  # uid -> enrollment ids, ascending (a tuple: a million users)
         self.sections_of_course = {}  # course id -> [section ids], ascending
         self.canvas_accounts = []  # at most one: the school's root account
         self.canvas_tokens = {}  # SHA-256 of the token -> CanvasToken (see canvas_token)
@@ -111,15 +112,12 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
                 ("section", self.sections, "id", sections),
                 ("group", self.groups, "id", groups),
             ):
-                for record in records:
-                    record_id = getattr(record, key)
-                    table[record_id] = record
-                    self.ids.observe(kind, record_id)
-            for user in users:
-                if user.school_uid:
-                    self.uid_by_school_uid[user.school_uid] = user.uid
-                if self.is_administrator(user):
-                    self.administrators.append(user.uid)
+                ids = list(map(attrgetter(key), records))
+                table.update(zip(ids, records))
+                if ids:
+                    self.ids.observe(kind, max(ids))
+            self.uid_by_school_uid.update((u.school_uid, u.uid) for u in users if u.school_uid)
+            self.administrators.extend(u.uid for u in users if self.is_administrator(u))
             for section in sections:
                 self.realms[("section", section.id)] = RealmIndex()
                 self.every[("section", section.id)] = set()
@@ -142,9 +140,30 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
             for pairing in temporary_enrollment_pairings:
                 self.pairings[pairing.id] = pairing
                 self.ids.observe("pairing", pairing.id)
-            for enrollment in sorted(enrollments, key=lambda e: e.id):
-                self._put(None, enrollment)
-                self.ids.observe("enrollment", enrollment.id)
+            self._add_enrollments(sorted(enrollments, key=attrgetter("id")))
+
+    def _add_enrollments(self, enrollments):
+        """_put for each of the enrollments (new ones, in id order), in one
+        pass: a district loads a million."""
+        by_user = self.by_user
+        self.enrollments.update((e.id, e) for e in enrollments)
+        in_realm = {}
+        for enrollment in enrollments:
+            in_realm.setdefault((enrollment.realm, enrollment.realm_id), []).append(enrollment)
+            by_user[enrollment.uid] = by_user.get(enrollment.uid, ()) + (enrollment.id,)
+            if enrollment.temporary_enrollment_source_user_id is not None:
+                self._index_temporary(None, enrollment)
+        for key, held in in_realm.items():
+            if self.realms[key].all or self.every[key]:  # not empty: one by one
+                for enrollment in held:
+                    if enrollment.gone is None:
+                        self.realms[key].add(enrollment)
+            else:
+                self.realms[key].fill([e for e in held if e.gone is None])
+            self.every[key].update(e.id for e in held)
+        if enrollments:
+            self.ids.observe("enrollment", enrollments[-1].id)
+            self.generation += 1
 
     def _put(self, old, new):
         """Publish new in place of old (either may be None), in every index."""
@@ -155,13 +174,15 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
             if new is None:
                 del self.enrollments[old.id]
                 self.every[(old.realm, old.realm_id)].discard(old.id)
-                self.by_user[old.uid].discard(old.id)
+                self.by_user[old.uid] = tuple(i for i in self.by_user[old.uid] if i != old.id)
         if new is not None:
             self.enrollments[new.id] = new
             if new.visible:
                 self.realms[(new.realm, new.realm_id)].add(new)
             self.every[(new.realm, new.realm_id)].add(new.id)
-            self.by_user.setdefault(new.uid, set()).add(new.id)
+            held = self.by_user.get(new.uid, ())
+            if new.id not in held:
+                self.by_user[new.uid] = tuple(sorted((*held, new.id)))
         self._index_temporary(old, new)
 
     def reseed(self, seed):

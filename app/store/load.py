@@ -1,0 +1,173 @@
+"""Loading fixtures: a document (a file, or a dict) becomes validated records
+by kind, and records become a Store. Every record and every cross-reference
+is checked, and a bad document is refused whole with a message naming the
+file, the record and the field.
+
+Records are immutable, so the records a server started from are kept (not
+the document) and a reset builds a new store of the same records."""
+import gc
+import json
+import threading
+from contextlib import contextmanager
+
+from marshmallow import ValidationError
+
+from .fixtures import _NOT_XML, KINDS, FixtureError, Text
+from .quick import Unsure, checker, clean_text
+from .references import check_references
+from .store import Store
+from .stream import NotJSON, top_level
+
+CHECKERS = {kind: checker(schema, Text, _NOT_XML) for kind, schema in KINDS.items()}
+
+
+class NotFixtures(FixtureError):
+    """Not a fixture document at all: not JSON (not_json), or not an object,
+    or an object with keys that are not the fixture lists."""
+
+    def __init__(self, message, not_json=False):
+        super().__init__(message)
+        self.not_json = not_json
+
+
+def read_file(path):
+    """The records of the fixture file at path (a path, or a Traversable from
+    importlib.resources, which has an open() of its own)."""
+    try:
+        with (path.open("rb") if hasattr(path, "open") else open(path, "rb")) as f:
+            data = f.read()
+    except OSError as e:
+        raise FixtureError(f"{path}: cannot read fixture file: {e.strerror}") from None
+    return parse_json(data, str(path))
+
+
+def parse_json(data, source):
+    """The records of the fixture document in data (JSON, as bytes), read one
+    record at a time (stream.py)."""
+    clean = clean_text(data)
+    try:  # as json.loads reads bytes
+        text = data.decode(json.detect_encoding(data), "surrogatepass")
+    except ValueError as e:
+        raise NotFixtures(f"{source}: not valid JSON: {e}", not_json=True) from None
+    del data  # a district's file: let it go before its records are made
+    try:
+        with _no_collection():
+            return _collect(top_level(text), source, clean)
+    except NotJSON as e:
+        raise NotFixtures(f"{source}: not valid JSON: {e}", not_json=True) from None
+    except TypeError:  # JSON, but not an object
+        raise NotFixtures(f"{source}: a fixture document is a JSON object of lists") from None
+
+
+def load_file(path, seed=0):
+    """A Store holding the fixture file at path."""
+    return store_of(read_file(path), seed=seed)
+
+
+def build_store(document, source="fixtures", seed=0):
+    """A Store holding the fixture document (a dict)."""
+    return store_of(parse(document, source), seed=seed)
+
+
+def store_of(records, seed=0):
+    """A new Store holding the records (by kind, as parse gives them)."""
+    store = Store(seed=seed)
+    with _no_collection():
+        store.add_records(**records)
+    return store
+
+
+def parse(document, source):
+    """Validated records by kind, or FixtureError."""
+    if not isinstance(document, dict):
+        raise NotFixtures(f"{source}: a fixture document is a JSON object of lists")
+    pairs = ((key, value if isinstance(value, list) else None) for key, value in document.items())
+    return _collect(pairs, source, clean=False)
+
+
+def _collect(pairs, source, clean):
+    """Records by kind from (key, items or None when not a list) pairs, in
+    the document's order. The first problem in the kinds' order is the one
+    reported, as when the kinds were read in that order; a key given twice
+    counts once, the last time, as JSON readers take it."""
+    records, problems, unknown = {}, {}, set()
+    for key, items in pairs:
+        if key not in KINDS:
+            unknown.add(key)
+            for _ in items or ():
+                pass  # read through, to know the rest is JSON
+            continue
+        problems.pop(key, None)
+        if items is None:
+            problems[key] = f"{source}: {key!r} must be a list"
+        else:
+            records[key], problems[key] = _load_kind(key, items, source, clean)
+    if unknown:
+        raise NotFixtures(f"{source}: unknown top-level key {sorted(unknown)[0]!r} "
+                          f"(expected {', '.join(KINDS)})")
+    for kind in KINDS:
+        if problems.get(kind):
+            raise FixtureError(problems[kind])
+    records = {kind: records.get(kind, []) for kind in KINDS}
+    check_references(records, source, FixtureError)
+    return records
+
+
+def _load_kind(kind, items, source, clean):
+    """(records, None), or (None, what is wrong with the first bad one)."""
+    loaded, check, schema = [], CHECKERS[kind], KINDS[kind]
+    for n, item in enumerate(items):
+        if type(item) is dict:  # noqa: E721
+            try:
+                loaded.append(check(item, clean))
+                continue
+            except Unsure:
+                pass  # to the schema, which makes the record or says what is wrong
+        where = f"{source}: {kind}[{n}]"
+        if not isinstance(item, dict):
+            problem = f"{where}: a record must be an object"
+        else:
+            try:
+                loaded.append(schema.load(item))
+                continue
+            except ValidationError as e:
+                field, message = _first_field(e.normalized_messages())
+                problem = f"{where}: field {field!r}: {message}"
+        for _ in items:
+            pass  # read through, to know the rest is JSON
+        return None, problem
+    return loaded, None
+
+
+def _first_field(messages):
+    """('canvas.type', message) for the first problem named, nested or not."""
+    path = []
+    while isinstance(messages, dict):
+        key, messages = next(iter(messages.items()))
+        path.append(str(key))
+        while isinstance(messages, list):
+            messages = messages[0]
+    return ".".join(path), messages
+
+
+_pausing = threading.Lock()
+_pause = {"loads": 0, "restore": False}
+
+
+@contextmanager
+def _no_collection():
+    """No cyclic garbage collection while a school loads: millions of new
+    objects, none of them garbage, would set off collections that each walk
+    every object made so far. Loads in other threads share the pause."""
+    with _pausing:
+        if _pause["loads"] == 0:
+            _pause["restore"] = gc.isenabled()
+            gc.disable()
+        _pause["loads"] += 1
+    try:
+        yield
+    finally:
+        with _pausing:
+            _pause["loads"] -= 1
+            if _pause["loads"] == 0 and _pause["restore"]:
+                gc.enable()
