@@ -84,7 +84,7 @@ def test_one_bad_item_does_not_sink_the_others(api, store, fmt):
     assert rows[3]["error"].startswith("status: ")
     index = store.realms[("section", SECTION)]
     assert good[0] in index.by_uid and good[1] in index.by_uid
-    assert store.enrollments[index.by_uid[good[1]][0]].status == 4
+    assert store.enrollments[index.of(good[1])[0]].status == 4
 
 
 def test_a_non_object_item_gets_its_own_row(api, store):
@@ -196,7 +196,7 @@ def test_across_realms_bad_items_get_their_own_rows(api, store, fmt):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_update_existing_turns_already_enrolled_into_an_update(api, store, fmt):
     index = store.realms[("section", SECTION)]
-    uid, eid = next((u, e) for u, (e,) in index.by_uid.items()
+    uid, eid = next((u, e) for u, (e,) in ((u, index.of(u)) for u in index.by_uid)
                     if store.enrollments[e].admin == 0)
     body = envelope({"realm": "section", "section_id": SECTION, "uid": uid, "admin": 1,
                      "status": 3})
@@ -221,15 +221,15 @@ def school_uid(store, uid):
 
 
 def section_enrollment(store, section_id, uid):
-    held = store.realms[("section", section_id)].by_uid.get(uid)
-    return None if held is None else store.enrollments[held[0]]
+    held = store.realms[("section", section_id)].of(uid)
+    return store.enrollments[held[0]] if held else None
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_import_by_grading_period_creates_updates_and_deletes(api, store, fmt):
     newcomer = free_users(store, "section", SECTION, 1)[0]
-    member = next(u for u, (e,) in store.realms[("section", SECTION)].by_uid.items()
-                  if store.enrollments[e].admin == 0)
+    index = store.realms[("section", SECTION)]
+    member = next(u for u in index.by_uid if store.enrollments[index.of(u)[0]].admin == 0)
     leaver = next(u for u in store.realms[("section", SECTION)].by_uid
                   if u not in (newcomer, member))
     items = [{"course_code": "MATH-101", "section_code": "P1",
@@ -361,8 +361,8 @@ def test_bulk_update_takes_the_docs_xml_with_uid(api, store):
     response = api.call("PUT", f"/v1/sections/{SECTION}/enrollments", "xml", raw=xml.encode(),
                         headers={"Content-Type": "text/xml"})
     rows = rows_of(api, response, "xml")
-    assert [r["id"] for r in rows] == [str(index.by_uid[u][0]) for u in uids]
-    assert [store.enrollments[index.by_uid[u][0]].status for u in uids] == [2, 2]
+    assert [r["id"] for r in rows] == [str(index.of(u)[0]) for u in uids]
+    assert [store.enrollments[index.of(u)[0]].status for u in uids] == [2, 2]
 
 
 def test_bulk_update_bad_rows(api, store):

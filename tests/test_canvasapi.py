@@ -121,7 +121,7 @@ def test_bulk_enrollment_and_its_progress_through_canvasapi(server, big_store):
     assert pairing.json()["temporary_enrollment_pairing"]["ending_enrollment_state"] == "inactive"
     students = [70000000 + n * 3 for n in range(5)]  # in the lecture hall, not in English
     assert not any(big_store.sections[big_store.enrollments[i].realm_id].course_id == ENGLISH
-                   for uid in students for i in big_store.by_user[uid])
+                   for uid in students for i in big_store.user_ids(uid))
     # combine_kwargs writes lists as user_ids[], as canvasapi's own calls do
     # (a plain repeated user_ids keeps its last value, in Rails and here).
     answer = requester.request("POST", "accounts/self/bulk_enrollment", _kwargs=combine_kwargs(

@@ -157,7 +157,7 @@ def test_parallel_bulk_enrollments_of_overlapping_users(live):
     assert sorted(uid for uid, _ in wins) == sorted(set(u for b in batches for u in b))
     for uid, row in answered:
         if row["response_code"] == 200:
-            assert index.by_uid[uid] == (int(row["id"]),) and row["uid"] == uid
+            assert index.of(uid) == (int(row["id"]),) and row["uid"] == uid
         else:
             assert row["response_code"] == 400 and "already enrolled" in row["error"]
             assert uid in index.by_uid

@@ -38,7 +38,7 @@ class CanvasReads:
         """[(enrollment, user)] of the user's section enrollments, in every state."""
         with self.lock:
             user = self.users[uid]
-            return [(e, user) for e in map(self.enrollments.__getitem__, self.by_user.get(uid, ()))
+            return [(e, user) for e in map(self.enrollments.__getitem__, self.user_ids(uid))
                     if e.realm == "section"]
 
     def find_enrollment(self, enrollment_id):

@@ -77,6 +77,10 @@ class _RecordSchema(Schema):
 
 class UserSchema(_RecordSchema):
     record_class = User
+    # Values many records repeat, kept once each (quick.py): a district's
+    # users share first and last names, years, roles and buildings.
+    shared = ("uid", "name_title", "name_first", "name_middle", "name_last", "name_display",
+              "role_id", "building_id", "position", "gender", "grad_year")
     uid = Id(required=True)
     school_uid = Text()
     name_title = Text()
@@ -153,6 +157,7 @@ class GradingPeriodSchema(_RecordSchema):
 
 class SectionSchema(_RecordSchema):
     record_class = Section
+    shared = ("id", "course_id")
     id = Id(required=True)
     course_id = Id(required=True)
     title = Text()
@@ -198,6 +203,7 @@ class CanvasSchema(Schema):
 
 class EnrollmentSchema(_RecordSchema):
     record_class = Enrollment
+    shared = ("uid", "realm_id")
     id = Id(required=True)
     uid = Id(required=True)
     realm = Text(required=True, validate=validate.OneOf(REALMS))

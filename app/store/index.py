@@ -18,8 +18,8 @@ class RealmIndex:
     def __init__(self):
         self.all = []  # every enrollment id, sorted
         self.buckets = {}  # (status, admin) -> sorted list of enrollment ids
-        # uid -> the ids of the user's enrollments, sorted: one, unless Canvas
-        # enrolled the user in more than one type
+        # uid -> the user's enrollment id, or a tuple of them, ascending, when
+        # Canvas enrolled the user in more than one type (read them with of())
         self.by_uid = {}
 
     def __len__(self):
@@ -31,8 +31,7 @@ class RealmIndex:
                 ids.append(enrollment.id)  # the usual case: new ids are the largest
             else:
                 insort(ids, enrollment.id)
-        held = self.by_uid.get(enrollment.uid, ())
-        self.by_uid[enrollment.uid] = tuple(sorted((*held, enrollment.id)))
+        self.by_uid[enrollment.uid] = with_id(self.by_uid.get(enrollment.uid), enrollment.id)
 
     def fill(self, enrollments):
         """add() for each of the enrollments, into an empty index: faster,
@@ -43,16 +42,20 @@ class RealmIndex:
             self.buckets.setdefault(enrollment.bucket, []).append(enrollment.id)
         by_uid = self.by_uid
         for enrollment in enrollments:
-            by_uid[enrollment.uid] = by_uid.get(enrollment.uid, ()) + (enrollment.id,)
+            by_uid[enrollment.uid] = with_id(by_uid.get(enrollment.uid), enrollment.id)
 
     def remove(self, enrollment):
         for ids in (self.all, self.buckets[enrollment.bucket]):
             del ids[bisect_left(ids, enrollment.id)]
-        held = tuple(i for i in self.by_uid[enrollment.uid] if i != enrollment.id)
-        if held:
-            self.by_uid[enrollment.uid] = held
-        else:
+        held = without_id(self.by_uid[enrollment.uid], enrollment.id)
+        if held is None:
             del self.by_uid[enrollment.uid]
+        else:
+            self.by_uid[enrollment.uid] = held
+
+    def of(self, uid):
+        """The ids of uid's enrollments here, ascending (a tuple; empty for none)."""
+        return as_ids(self.by_uid.get(uid))
 
     def page(self, buckets, start, limit):
         """(total, ids) for rows start..start+limit of the union of the given
@@ -69,6 +72,24 @@ class RealmIndex:
         starts = [bisect_left(ids, cut) for ids in lists]
         heads = [ids[i:i + limit] for ids, i in zip(lists, starts)]
         return total, list(islice(merge(*heads), limit))
+
+
+# Held ids: an id alone, as most users hold one (a tuple of one is 48 bytes
+# more, a million times over), or a tuple of several, ascending; None for none.
+def with_id(held, new_id):
+    if held is None:
+        return new_id
+    ids = as_ids(held)
+    return ids if new_id in ids else tuple(sorted((*ids, new_id)))
+
+
+def without_id(held, old_id):
+    ids = tuple(i for i in as_ids(held) if i != old_id)
+    return None if not ids else ids[0] if len(ids) == 1 else ids
+
+
+def as_ids(held):
+    return () if held is None else held if type(held) is tuple else (held,)  # noqa: E721
 
 
 def _nth_value(lists, n):

@@ -91,6 +91,7 @@ def _collect(pairs, source, clean):
     reported, as when the kinds were read in that order; a key given twice
     counts once, the last time, as JSON readers take it."""
     records, problems, unknown = {}, {}, set()
+    once = {}  # one object for each repeated value (quick.checker)
     for key, items in pairs:
         if key not in KINDS:
             unknown.add(key)
@@ -101,7 +102,7 @@ def _collect(pairs, source, clean):
         if items is None:
             problems[key] = f"{source}: {key!r} must be a list"
         else:
-            records[key], problems[key] = _load_kind(key, items, source, clean)
+            records[key], problems[key] = _load_kind(key, items, source, clean, once)
     if unknown:
         raise NotFixtures(f"{source}: unknown top-level key {sorted(unknown)[0]!r} "
                           f"(expected {', '.join(KINDS)})")
@@ -113,13 +114,13 @@ def _collect(pairs, source, clean):
     return records
 
 
-def _load_kind(kind, items, source, clean):
+def _load_kind(kind, items, source, clean, once):
     """(records, None), or (None, what is wrong with the first bad one)."""
     loaded, check, schema = [], CHECKERS[kind], KINDS[kind]
     for n, item in enumerate(items):
         if type(item) is dict:  # noqa: E721
             try:
-                loaded.append(check(item, clean))
+                loaded.append(check(item, clean, once))
                 continue
             except Unsure:
                 pass  # to the schema, which makes the record or says what is wrong

@@ -29,13 +29,21 @@ def checker(schema, text, not_xml):
     required = frozenset(name for name, field in fields.items() if field.required)
     plain = {True: _plain(schema, text, None), False: _plain(schema, text, not_xml)}
     make = schema.make  # the schema's post_load
+    shared = getattr(schema, "shared", ())
 
-    def check(item, clean=False):
+    def check(item, clean=False, once=None):
+        """once: a dict of values already seen, to keep one object of each of
+        the schema's shared fields (equal values, fewer objects)."""
         keys = item.keys()
         if not (keys <= allowed and keys >= required):  # unknown or missing: the schema names it
             raise Unsure
         if plain[clean](item):
             data = item
+            if once is not None:
+                keep = once.setdefault
+                for key in shared:
+                    if key in keys:
+                        data[key] = keep(data[key], data[key])
         else:
             data = {key: converters[key](value) for key, value in item.items()}
         try:

@@ -35,7 +35,7 @@ class RosterReads:
         """{(realm, realm_id)} the user holds a live enrollment in."""
         with self.lock:
             return {(e.realm, e.realm_id) for e in map(self.enrollments.__getitem__,
-                                                        self.by_user.get(uid, ()))
+                                                        self.user_ids(uid))
                     if e.visible}
 
     def members_of_realms(self, realms):

@@ -18,7 +18,7 @@ from operator import attrgetter
 from .canvas import CanvasReads, CanvasWrites, token_digest
 from .errors import Conflict, Invalid, NotFound
 from .ids import IdIssuer
-from .index import RealmIndex
+from .index import RealmIndex, as_ids, with_id, without_id
 from .oauth import OAuthTokens
 from .records import (CANVAS_FIELDS, STATUSES, Course, Enrollment, Group, Section, User, admin_of,
                       default_type)
@@ -76,7 +76,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
         self.buildings = {}  # id -> Building
         # Every enrollment, Schoology's view or not, by realm and by user: Canvas lists these.
         self.every = {}  # (realm, realm_id) -> set of enrollment ids
-        self.by_user = {}  # uid -> enrollment ids, ascending (a tuple: a million users)
+        self.by_user = {}  # uid -> enrollment id(s), as RealmIndex.by_uid (read with user_ids)
         self.sections_of_course = {}  # course id -> [section ids], ascending
         self.canvas_accounts = []  # at most one: the school's root account
         self.canvas_tokens = {}  # SHA-256 of the token -> CanvasToken (see canvas_token)
@@ -86,6 +86,10 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
         self.ending = []  # heap of (end_at in seconds, enrollment id): see temporary.py
         self.clock = time.time  # the app puts its own clock here
         self.generation = 0  # counts changes, so that readers may keep what they derive
+
+    def user_ids(self, uid):
+        """The ids of every enrollment uid holds, in any state, ascending."""
+        return as_ids(self.by_user.get(uid))
 
     def now(self):
         return utc_text(self.clock())
@@ -150,7 +154,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
         in_realm = {}
         for enrollment in enrollments:
             in_realm.setdefault((enrollment.realm, enrollment.realm_id), []).append(enrollment)
-            by_user[enrollment.uid] = by_user.get(enrollment.uid, ()) + (enrollment.id,)
+            by_user[enrollment.uid] = with_id(by_user.get(enrollment.uid), enrollment.id)
             if enrollment.temporary_enrollment_source_user_id is not None:
                 self._index_temporary(None, enrollment)
         for key, held in in_realm.items():
@@ -174,15 +178,17 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
             if new is None:
                 del self.enrollments[old.id]
                 self.every[(old.realm, old.realm_id)].discard(old.id)
-                self.by_user[old.uid] = tuple(i for i in self.by_user[old.uid] if i != old.id)
+                held = without_id(self.by_user[old.uid], old.id)
+                if held is None:
+                    del self.by_user[old.uid]
+                else:
+                    self.by_user[old.uid] = held
         if new is not None:
             self.enrollments[new.id] = new
             if new.visible:
                 self.realms[(new.realm, new.realm_id)].add(new)
             self.every[(new.realm, new.realm_id)].add(new.id)
-            held = self.by_user.get(new.uid, ())
-            if new.id not in held:
-                self.by_user[new.uid] = tuple(sorted((*held, new.id)))
+            self.by_user[new.uid] = with_id(self.by_user.get(new.uid), new.id)
         self._index_temporary(old, new)
 
     def reseed(self, seed):
@@ -219,7 +225,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
             else:
                 # A uid filter names few rows: look each one up.
                 matched = sorted(
-                    eid for uid in set(uids) for eid in index.by_uid.get(uid, ())
+                    eid for uid in set(uids) for eid in index.of(uid)
                     if buckets is None or self.enrollments[eid].bucket in buckets)
                 total, ids = len(matched), matched[start:start + limit]
             rows = [(e, self.users[e.uid]) for e in map(self.enrollments.__getitem__, ids)]
@@ -367,13 +373,13 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
         """uid's enrollment in the realm, or None. Of several (Canvas may
         enroll a user as more than one type), an active admin one first."""
         with self.lock:
-            held = [self.enrollments[i] for i in self._realm(realm, realm_id).by_uid.get(uid, ())]
+            held = [self.enrollments[i] for i in self._realm(realm, realm_id).of(uid)]
             return min(held, key=lambda e: (e.bucket != (1, 1), e.id), default=None)
 
     def enrollment_id_of(self, realm, realm_id, uid):
         """The id of uid's enrollment in the realm (the first, of several)."""
         with self.lock:
-            held = self._realm(realm, realm_id).by_uid.get(uid)
+            held = self._realm(realm, realm_id).of(uid)
             if not held:
                 raise NotFound(f"user {uid} is not enrolled in {realm} {realm_id}")
             return held[0]
@@ -384,7 +390,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
         otherwise; an existing one keeps what it is not told.
         Returns (enrollment, user, created)."""
         with self.lock:
-            existing = self._realm(realm, realm_id).by_uid.get(uid)
+            existing = self._realm(realm, realm_id).of(uid)
             if not existing:
                 enrollment, user = self.create_enrollment(
                     realm, realm_id, uid, 0 if admin is None else admin,
@@ -414,7 +420,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
             touched = []
             for section_id in section_ids:
                 if delete:
-                    for existing in self._realm("section", section_id).by_uid.get(uid, ()):
+                    for existing in self._realm("section", section_id).of(uid):
                         self._remove(self.enrollments[existing])
                         touched.append(existing)
                 else:

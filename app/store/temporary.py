@@ -98,7 +98,7 @@ class Temporary:
         enrollments active or pending (neither rejected, completed nor deleted):
         provides a temporary enrollment, holds one, holds an active enrollment."""
         with self.lock:
-            mine = [e for e in map(self.enrollments.__getitem__, self.by_user.get(uid, ()))
+            mine = [e for e in map(self.enrollments.__getitem__, self.user_ids(uid))
                     if e.realm == "section" and e.state not in OVER]
             provided = [self.enrollments[i] for i in self.provided.get(uid, ())]
             return (any(e.state not in OVER for e in provided),
@@ -110,7 +110,7 @@ class Temporary:
         provider) those whose source uid is; never deleted ones."""
         with self.lock:
             ids = self.provided.get(uid, ()) if as_provider else [
-                i for i in self.by_user.get(uid, ())
+                i for i in self.user_ids(uid)
                 if self.enrollments[i].temporary_enrollment_source_user_id is not None]
             held = [self.enrollments[i] for i in ids]
             return [(e, self.users[e.uid]) for e in held
