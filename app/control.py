@@ -25,7 +25,8 @@ from flask import Blueprint, current_app, jsonify, request
 from .clock import seconds
 from .context import install, store
 from .faults import RuleError
-from .store import FixtureError, NotFixtures, build_store, parse_json, read_file, store_of
+from .store import (FixtureError, NotFixtures, build_store, json_pieces, parse_json,
+                    read_file, store_of)
 from .store.fixtures import KINDS
 
 MAX_LOAD_BYTES = 512 * 1024 * 1024  # a fixture file larger than this is a mistake
@@ -142,7 +143,9 @@ def reset():
 
 
 def state():
-    return jsonify(store().export())
+    """Sent as it is written, a piece at a time (a district's is 500 MB)."""
+    return current_app.response_class(json_pieces(store().export_rows()),
+                                      mimetype="application/json")
 
 
 def load():

@@ -11,7 +11,6 @@ left by a process that no longer runs (a server killed mid-write) is removed
 when a server next starts from that folder."""
 import atexit
 import glob
-import json
 import os
 import re
 import tempfile
@@ -20,7 +19,7 @@ import time
 import weakref
 
 from . import settings
-from .store import read_file
+from .store import json_pieces, read_file
 
 KEEP_EVERY = 0.25  # seconds between looks at the store's generation
 
@@ -54,13 +53,13 @@ def write_snapshot(app):
         return None
     temporary = None
     try:
-        document = app.extensions["schoology_store"].export()
+        rows = app.extensions["schoology_store"].export_rows()
         handle, temporary = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)),
                                              prefix=f".snapshot-{os.getpid()}-",
                                              suffix=".partial")
-        with os.fdopen(handle, "w") as f:
+        with os.fdopen(handle, "wb") as f:
             os.fchmod(f.fileno(), 0o600)  # mkstemp's mode already; said here, as it matters
-            json.dump(document, f)
+            f.writelines(json_pieces(rows))
             f.flush()
             os.fsync(f.fileno())
         os.replace(temporary, path)

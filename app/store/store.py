@@ -12,7 +12,7 @@ deleted enrollment leaves Schoology's view but Canvas can still read it.
 """
 import threading
 import time
-from dataclasses import asdict, fields, replace
+from dataclasses import fields, replace
 from operator import attrgetter
 
 from .canvas import CanvasReads, CanvasWrites, token_digest
@@ -299,14 +299,16 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
             return new
 
     def export(self):
-        """The whole state as a fixture document (see fixtures.py). Only the
-        taking of the records holds the lock: they are never changed once
-        published, so they are written out after it is let go (a large
-        school's export does not hold up the writes meanwhile)."""
-        def record(obj, *drop):
-            out = {k: v for k, v in asdict(obj).items() if k not in drop}
-            return {k: (str(v) if k in _ID_KEYS and v is not None else v) for k, v in out.items()}
+        """The whole state as a fixture document (see fixtures.py)."""
+        return {key: list(rows) for key, rows in self.export_rows()}
 
+    def export_rows(self):
+        """[(key, the records of that kind as the fixtures write them)], the
+        records made into dicts one at a time as they are read (a district's
+        state as dicts at once is gigabytes). Only the taking of the records
+        holds the lock: they are never changed once published, so they are
+        written out after it is let go (a large school's export does not hold
+        up the writes meanwhile)."""
         with self.lock:
             held = {"buildings": list(self.buildings.values()), "roles": list(self.roles.values()),
                     "users": list(self.users.values()), "courses": list(self.courses.values()),
@@ -320,27 +322,22 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
                     "canvas_accounts": list(self.canvas_accounts),
                     "canvas_tokens": list(self.canvas_tokens.values()),
                     "temporary_enrollment_pairings": list(self.pairings.values())}
-        return {
-            **{key: [record(r) for r in held[key]] for key in ("buildings", "roles")
-               if held[key]},
-            "users": [_set(record(u, "display_fixed",
-                                  *(() if u.display_fixed else ("name_display",)),
-                                  *(() if u.password else ("password",))), "users")
-                      for u in held["users"]],
-            "courses": [_set(record(c), "courses") for c in held["courses"]],
-            "grading_periods": [record(g) for g in held["grading_periods"]],
-            "sections": [_set(dict(record(s), grading_periods=[str(g) for g in s.grading_periods]),
-                              "sections") for s in held["sections"]],
-            "groups": [_set(record(g), "groups") for g in held["groups"]],
-            "enrollments": [_exported(e, record) for e in held["enrollments"]],
-            "access_codes": [record(a) for a in held["access_codes"]],
-            "consumers": [record(c, *(() if c.callback else ("callback",)))
-                          for c in held["consumers"]],
-            "tokens": [record(t) for t in held["tokens"]],
-            **{key: [record(r) for r in held[key]]
-               for key in ("canvas_accounts", "canvas_tokens", "temporary_enrollment_pairings")
-               if held[key]},
+        writers = {
+            "users": lambda u: _set(_record(u, "display_fixed",
+                                            *(() if u.display_fixed else ("name_display",)),
+                                            *(() if u.password else ("password",))), "users"),
+            "courses": lambda c: _set(_record(c), "courses"),
+            "sections": lambda s: _set(dict(_record(s), grading_periods=[
+                str(g) for g in s.grading_periods]), "sections"),
+            "groups": lambda g: _set(_record(g), "groups"),
+            "enrollments": _exported,
+            "consumers": lambda c: _record(c, *(() if c.callback else ("callback",))),
         }
+        # These are written only when the school has some.
+        optional = ("buildings", "roles", "canvas_accounts", "canvas_tokens",
+                    "temporary_enrollment_pairings")
+        return [(key, map(writers.get(key, _record), records)) for key, records in held.items()
+                if records or key not in optional]
 
     def delete_enrollment(self, realm, realm_id, enrollment_id):
         with self.lock:
@@ -491,12 +488,35 @@ def _set(out, kind):
             if k not in defaults or v not in (defaults[k], str(defaults[k]))}
 
 
-def _exported(enrollment, record):
+_NAMES = {}  # record class -> its field names
+
+
+def _record(obj, *drop):
+    """A record as the fixtures write it: its fields but those dropped, ids
+    as text (as Schoology writes them), lists and dicts copied."""
+    names = _NAMES.get(type(obj))
+    if names is None:
+        names = _NAMES[type(obj)] = tuple(f.name for f in fields(obj))
+    out = {}
+    for name in names:
+        if name not in drop:
+            value = getattr(obj, name)
+            if name in _ID_KEYS and value is not None:
+                value = str(value)
+            elif type(value) in (list, dict):
+                value = type(value)(value)
+            out[name] = value
+    return out
+
+
+def _exported(enrollment):
     """An enrollment as the fixtures hold it: Schoology's fields, and a canvas
     object with whatever differs from what Canvas would assume."""
-    out = record(enrollment, "gone", *CANVAS_FIELDS)
+    out = _record(enrollment, "gone", *CANVAS_FIELDS)
     canvas = {name: getattr(enrollment, name) for name, default in CANVAS_FIELDS.items()
               if getattr(enrollment, name) != default}
+    if "grades" in canvas:
+        canvas["grades"] = dict(canvas["grades"])
     if canvas.get("type") == default_type(enrollment.admin):
         del canvas["type"]
     for name in _ID_KEYS & set(canvas):
