@@ -310,7 +310,8 @@ class HTTPServer:
     @staticmethod
     def call(app, environ):
         """(status, headers, chunks) the app answered, or DROP. Bodies are
-        collected whole: the mock's answers are at most a few megabytes."""
+        collected whole: the mock's answers are small, but for /_mock/state of
+        a large school, which comes in pieces and is sent in them."""
         started = []
         chunks = []
 
@@ -341,7 +342,7 @@ class HTTPServer:
     def serialize(self, result, method):
         """(head, body): the answer's status line and headers, short of the
         blank line (the loop adds Connection: close when it closes), and the
-        body to send. Content-Length is the server's, from the body; a HEAD,
+        body to send (bytes, or a list of them). Content-Length is the server's, from the body; a HEAD,
         204 or 304 answer keeps the app's and sends no body."""
         status, headers, chunks = result
         if isinstance(status, int):
@@ -362,9 +363,11 @@ class HTTPServer:
                 traceback.print_stack()
                 return self.serialize((500, [], [b"Internal Server Error\n"]), method)
             lines += (name, ": ", value, "\r\n")
-        body = b"".join(chunks)
+        # A body of many pieces (/_mock/state's: 500 MB for a district) is
+        # sent piece by piece, never joined into one more copy of itself.
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks) if len(chunks) < 64 else chunks
         if not bodiless:
-            lines += ("Content-Length: ", str(len(body)), "\r\n")
+            lines += ("Content-Length: ", str(sum(map(len, chunks))), "\r\n")
         if not has_date:
             lines += ("Date: ", self.date(), "\r\n")
         if not has_server:
@@ -574,8 +577,13 @@ class _Connection(asyncio.Protocol):
             return
         head, body = answer
         closing = self.stopping or not self.keep_alive
-        self.transport.write(head + (b"Connection: close\r\n\r\n" if closing else b"\r\n")
-                             + body)
+        head += b"Connection: close\r\n\r\n" if closing else b"\r\n"
+        if isinstance(body, list):
+            self.transport.write(head)
+            for piece in body:
+                self.transport.write(piece)
+        else:
+            self.transport.write(head + body)
         if closing:
             self._linger()
             return

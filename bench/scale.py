@@ -1,6 +1,6 @@
 """A district-sized school: load time, memory and page cost by size.
 
-    python bench/scale.py [--sizes 1000,100000,1000000] [--rounds 5] [--requests 300]
+    python bench/scale.py [--sizes 1000,100000,1000000] [--rounds 5] [--requests 2000]
 
 For each size N, writes a fixture of N users and N enrollments (sections of
 25, a teacher each; a course to every 10 sections) to a temporary folder, then
@@ -149,7 +149,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,100000,1000000")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--folder", help="where to write the fixtures (default: a temporary one)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]

@@ -523,3 +523,23 @@ def test_content_length_and_transfer_encoding_together_are_refused(live):
     assert status == 400
     assert client.closed_by_server(time.monotonic() + 5)  # the GET behind it is never read
     client.close()
+
+
+def test_an_answer_of_many_pieces_is_sent_whole_and_alike(big_store, monkeypatch):
+    """/_mock/state comes in pieces of BATCH records; past 64 pieces the
+    server sends them one by one instead of joining them. Either way the
+    client gets the same bytes, with a Content-Length that counts them all."""
+    from schoology_mock.store import dump
+    server = MockServer(create_app({"TESTING": True, "AUTH": "off"}, store=big_store))
+    server.start()
+    try:
+        answers = []
+        for batch in (1000, 10):  # 3 pieces for 1,234 enrollments, then over 120
+            monkeypatch.setattr(dump, "BATCH", batch)
+            answer = requests.get(f"{server.url}/_mock/state", timeout=10)
+            assert int(answer.headers["Content-Length"]) == len(answer.content)
+            answers.append(answer.content)
+        assert answers[0] == answers[1]
+        assert json.loads(answers[1]) == big_store.export()
+    finally:
+        server.stop()
