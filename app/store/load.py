@@ -170,5 +170,11 @@ def _no_collection():
     finally:
         with _pausing:
             _pause["loads"] -= 1
-            if _pause["loads"] == 0 and _pause["restore"]:
-                gc.enable()
+            if _pause["loads"] == 0:
+                # What was made goes to the oldest generation unexamined (frozen,
+                # then unfrozen): it is not garbage, and the young collection it
+                # would otherwise set off walks every object of the school.
+                gc.freeze()
+                gc.unfreeze()
+                if _pause["restore"]:
+                    gc.enable()

@@ -79,6 +79,10 @@ class User:
 def display_name(user):
     """Schoology shows the preferred first name when there is one, and the
     title and middle name only when their *_show flags are set."""
+    first = user.name_first_preferred or user.name_first
+    if not (user.name_title_show and user.name_title or user.name_middle_show
+            and user.name_middle):  # the usual case, quicker (a district loads a million)
+        return f"{first} {user.name_last}" if first and user.name_last else first or user.name_last
     parts = []
     if user.name_title_show and user.name_title:
         parts.append(user.name_title)

@@ -11,6 +11,7 @@ import re
 from json.scanner import make_scanner
 
 _SPACE = re.compile(r"[ \t\n\r]*")
+_SPACES = frozenset(" \t\n\r")
 _scan = make_scanner(json.JSONDecoder())
 
 
@@ -74,6 +75,12 @@ def _items(text, cursor):
     while True:
         value, position = _value(text, position)
         yield value
+        # most files have a comma right after each record, and no space
+        if text[position:position + 1] == ",":
+            position += 1
+            if text[position:position + 1] in _SPACES:
+                position = _skip(text, position)
+            continue
         position = _skip(text, position)
         if text.startswith(",", position):
             position = _skip(text, position + 1)
