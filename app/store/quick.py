@@ -77,7 +77,7 @@ def _plain(schema, text, not_xml):
               and [type(v) for v in field.validators] == [validate.OneOf]):
             choices = field.validators[0].choices
             names[f"c{n}"] = frozenset(choices)  # text with no character search() finds
-            tests.append(f"get({key}, {next(iter(choices))!r}) in c{n}")
+            tests.append(f"type(v := get({key}, {next(iter(choices))!r})) is str and v in c{n}")
         else:
             tests.append(f"{key} not in item")  # any other field: converted
     source = f"def plain(item):\n    get = item.get\n    return ({' and '.join(tests)})\n"

@@ -1,0 +1,181 @@
+"""Fixture loading: the quick path (quick.py) decides as the schemas do, and
+a file read record by record (stream.py) loads as its document does.
+
+Generated documents (hypothesis) start from the demo school and change a few
+fields of a few records to values near and far from what the field takes;
+each is loaded three ways: as a dict with the quick path, as a dict by the
+schemas alone, and as JSON text, compact or indented, with its keys in
+another order. All three refuse it with the same message or make the same
+store."""
+import json
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from helpers import demo_document
+from schoology_mock.store import FixtureError, build_store, load, parse_json, quick
+from schoology_mock.store.fixtures import KINDS
+
+DEMO = demo_document()
+VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 3), st.integers(10 ** 6, 10 ** 20),
+    st.floats(allow_nan=False), st.sampled_from(
+        ["", " 12 ", "12", "0", "1", "5", "-1", "1.5", "\u0663", "\u00b2", "9" * 31, "\x01",
+         "a\x0bb", "\ufffe", "section", "group", "M", "X", "administrator", "45552222",
+         "3719526", "StudentEnrollment", "TeacherEnrollment", "2026-08-24T15:00:00Z"]),
+    st.lists(st.integers(0, 3), max_size=2), st.dictionaries(st.sampled_from(
+        ["type", "enrollment_state", "x"]), st.sampled_from(["", "active", "TaEnrollment"]),
+        max_size=2))
+
+
+def outcome(load_it):
+    try:
+        return "store", load_it().export()
+    except FixtureError as e:
+        return "refused", str(e)
+
+
+def schemas_only(document, monkeypatch):
+    def unsure(item, clean=False, once=None):
+        raise quick.Unsure
+    with monkeypatch.context() as patch:
+        patch.setattr(load, "CHECKERS", {kind: unsure for kind in KINDS})
+        return outcome(lambda: build_store(document, source="school.json"))
+
+
+def as_text(document, seed):
+    """The document as JSON bytes, its top-level keys shuffled, compact or indented."""
+    keys = list(document)
+    random.Random(seed).shuffle(keys)
+    reordered = {key: document[key] for key in keys}
+    return json.dumps(reordered, indent=2 if seed % 2 else None,
+                      ensure_ascii=bool(seed % 3)).encode()
+
+
+PRESENT = sorted(kind for kind in KINDS if DEMO.get(kind))
+
+
+def _as_numbers(document):
+    """The document with its numbers as JSON numbers (the demo writes them as
+    text, as Schoology does): the form the quick path takes as it is."""
+    return {kind: [{key: int(value) if isinstance(value, str) and value.isdigit()
+                    and key not in ("school_uid", "grad_year", "section_code", "course_code",
+                                    "title", "code") else value
+                    for key, value in record.items()} for record in records]
+            for kind, records in document.items()}
+
+
+NUMBERS = _as_numbers(DEMO)
+
+
+@st.composite
+def change(draw):
+    """(kind, record, field, value): a field of the kind's schema (or an
+    unknown one) of one of the demo's records, and a value for it."""
+    kind = draw(st.sampled_from(PRESENT))
+    field = draw(st.sampled_from(sorted(KINDS[kind].fields) + ["x"]))
+    return kind, draw(st.integers(0, len(DEMO[kind]) - 1)), field, draw(VALUES)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(changes=st.lists(change(), max_size=3), seed=st.integers(0, 10 ** 6),
+       numbers=st.booleans())
+def test_quick_path_schemas_and_text_load_alike(changes, seed, numbers, monkeypatch):
+    document = json.loads(json.dumps(NUMBERS if numbers else DEMO))
+    for kind, n, field, value in changes:
+        document[kind][n][field] = value
+    quick_dict = outcome(lambda: build_store(document, source="school.json"))
+    assert quick_dict == schemas_only(document, monkeypatch)
+    try:
+        text = as_text(document, seed)
+    except ValueError:  # a value JSON cannot write
+        return
+    assert outcome(lambda: load.store_of(parse_json(text, "school.json"))) == quick_dict
+
+
+TRICKY = [None, True, False, 0, 1, 2, 5, 6, -1, 10 ** 20, 1.0, 1.5, "", " ", "0", "1", " 7 ",
+          "-1", "1.5", "\u0663", "\u00b2", "9" * 31, "\x01", "\x0b", "\ufffe", "\t", "\u00e9",
+          "section", "group", "M", "administrator", "StudentEnrollment", "2026-08-24T15:00:00Z",
+          [], [1], {}, {"type": "TaEnrollment"}, {"enrollment_state": "rejected"}]
+
+
+def _fields(record):
+    """Each field's value and type (True == 1, but a bool is not an id)."""
+    return {name: (type(getattr(record, name)), getattr(record, name))
+            for name in record.__slots__}
+
+
+@pytest.mark.parametrize("kind", PRESENT)
+def test_each_field_with_each_tricky_value_is_loaded_by_the_quick_path_as_by_its_schema(kind):
+    """Whatever the quick path makes, the schema makes alike; what it is
+    unsure of, the schema decides."""
+    check, schema = load.CHECKERS[kind], KINDS[kind]
+    made = 0
+    for record in DEMO[kind][:2] + NUMBERS[kind][:2]:
+        for field in [*schema.fields, "x"]:
+            for value in TRICKY:
+                item = dict(record, **{field: value})
+                for clean in (False, True):
+                    try:
+                        quick_record = check(dict(item), clean and "\x01" not in str(value)
+                                             and "\x0b" not in str(value)
+                                             and "\ufffe" not in str(value))
+                    except quick.Unsure:
+                        continue
+                    made += 1
+                    assert _fields(quick_record) == _fields(schema.load(item)), (field, value)
+    assert made > 0
+
+
+def test_the_first_problem_in_the_kinds_order_is_reported_whatever_the_files_order():
+    document = demo_document()
+    document["enrollments"][3]["status"] = 9
+    document["users"][5]["uid"] = "x"
+    text = json.dumps({"enrollments": document.pop("enrollments"), **document}).encode()
+    with pytest.raises(FixtureError, match=r"users\[5\]: field 'uid'"):
+        parse_json(text, "school.json")
+
+
+def test_a_bad_record_then_broken_json_is_not_json():
+    document = demo_document()
+    document["users"][0]["uid"] = "x"
+    text = json.dumps(document).encode()[:-2]
+    with pytest.raises(FixtureError, match="school.json: not valid JSON: Expecting"):
+        parse_json(text, "school.json")
+
+
+def test_a_key_given_twice_counts_the_last_time():
+    document = demo_document()
+    users = json.dumps(document.pop("users"))
+    text = ('{"users": [{"uid": "x"}], "users": ' + users + ", "
+            + json.dumps(document)[1:]).encode()
+    assert load.store_of(parse_json(text, "s")).export() == build_store(demo_document()).export()
+
+
+@pytest.mark.parametrize("escape, refused", [("\\u0001", True), ("\\b", True), ("\\f", True),
+                                             ("\\ufffe", True), ("\\t", False), ("\\u00e9", False),
+                                             ("\\\\b", False)])
+def test_text_xml_cannot_carry_is_refused_in_a_file_escaped_or_not(escape, refused):
+    text = json.dumps(demo_document()).replace('"Karen"', f'"Ka{escape}ren"', 1).encode()
+    assert b"Ka" + escape.encode() in text
+    if refused:
+        with pytest.raises(FixtureError, match="control character"):
+            parse_json(text, "s")
+    else:
+        parse_json(text, "s")
+
+
+@pytest.mark.parametrize("text, message", [
+    (b"[]", "a fixture document is a JSON object of lists"),
+    (b'{"users": {}}', "'users' must be a list"),
+    (b'{"users": [], "pupils": []}', "unknown top-level key 'pupils'"),
+    (b'{"users": [1]}', r"users\[0\]: a record must be an object"),
+    (b'{"users": [}', "not valid JSON"),
+    (b'{"users": []} x', "not valid JSON: Extra data"),
+    (b"\xff\xfe{", "not valid JSON"),
+])
+def test_what_is_not_a_fixture_file_is_refused_with_its_reason(text, message):
+    with pytest.raises(FixtureError, match=message):
+        parse_json(text, "s")
