@@ -1,9 +1,9 @@
-from .errors import Conflict, Invalid, NotFound, StoreError
 from .dump import json_pieces
+from .errors import Conflict, Invalid, NotFound, StoreError
 from .fixtures import FixtureError
 from .load import NotFixtures, build_store, load_file, parse, parse_json, read_file, store_of
 from .store import Store
 
 __all__ = ["Conflict", "FixtureError", "Invalid", "NotFixtures", "NotFound", "Store",
-           "StoreError", "build_store", "json_pieces", "load_file", "parse", "parse_json", "read_file",
-           "store_of"]
+           "StoreError", "build_store", "json_pieces", "load_file", "parse", "parse_json",
+           "read_file", "store_of"]

@@ -13,6 +13,7 @@ deleted enrollment leaves Schoology's view but Canvas can still read it.
 import threading
 import time
 from dataclasses import fields, replace
+from bisect import bisect_left
 from operator import attrgetter
 
 from .canvas import CanvasReads, CanvasWrites, token_digest
@@ -75,7 +76,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
         self.user_order = []  # every uid, ascending (roster.py keeps it)
         self.buildings = {}  # id -> Building
         # Every enrollment, Schoology's view or not, by realm and by user: Canvas lists these.
-        self.every = {}  # (realm, realm_id) -> set of enrollment ids
+        self.every = {}  # (realm, realm_id) -> enrollment ids, ascending (a list: smaller)
         self.by_user = {}  # uid -> enrollment id(s), as RealmIndex.by_uid (read with user_ids)
         self.sections_of_course = {}  # course id -> [section ids], ascending
         self.canvas_accounts = []  # at most one: the school's root account
@@ -124,7 +125,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
             self.administrators.extend(u.uid for u in users if self.is_administrator(u))
             for section in sections:
                 self.realms[("section", section.id)] = RealmIndex()
-                self.every[("section", section.id)] = set()
+                self.every[("section", section.id)] = []
                 if section.section_school_code:
                     self.section_by_school_code[section.section_school_code] = section.id
                 course_code = self.courses[section.course_id].course_code
@@ -134,7 +135,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
                 self.sections_of_course[section.course_id].sort()
             for group in groups:
                 self.realms[("group", group.id)] = RealmIndex()
-                self.every[("group", group.id)] = set()
+                self.every[("group", group.id)] = []
             for code in access_codes:
                 self.access_codes[(code.realm, code.realm_id)] = code
             self.consumers.update((c.key, c) for c in consumers)
@@ -164,7 +165,10 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
                         self.realms[key].add(enrollment)
             else:
                 self.realms[key].fill([e for e in held if e.gone is None])
-            self.every[key].update(e.id for e in held)
+            every = self.every[key]
+            every.extend(e.id for e in held)
+            if len(every) > len(held) and every[-len(held) - 1] > held[0].id:
+                every.sort()  # ids older than those already here: keep the list ascending
         if enrollments:
             self.ids.observe("enrollment", enrollments[-1].id)
             self.generation += 1
@@ -177,7 +181,8 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
                 self.realms[(old.realm, old.realm_id)].remove(old)
             if new is None:
                 del self.enrollments[old.id]
-                self.every[(old.realm, old.realm_id)].discard(old.id)
+                every = self.every[(old.realm, old.realm_id)]
+                del every[bisect_left(every, old.id)]
                 held = without_id(self.by_user[old.uid], old.id)
                 if held is None:
                     del self.by_user[old.uid]
@@ -187,7 +192,10 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
             self.enrollments[new.id] = new
             if new.visible:
                 self.realms[(new.realm, new.realm_id)].add(new)
-            self.every[(new.realm, new.realm_id)].add(new.id)
+            every = self.every[(new.realm, new.realm_id)]
+            at = bisect_left(every, new.id)
+            if at == len(every) or every[at] != new.id:
+                every.insert(at, new.id)
             self.by_user[new.uid] = with_id(self.by_user.get(new.uid), new.id)
         self._index_temporary(old, new)
 
