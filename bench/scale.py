@@ -27,6 +27,8 @@ from statistics import median
 import orjson
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from run import cpu_seconds  # noqa: E402
 SECTION_SIZE = 25
 BUILDING = 2163340412
 ROLES = [{"id": 783209, "title": "School Admin", "faculty": 1, "administrator": True},
@@ -87,11 +89,6 @@ def memory(pid):
     kib = {line.split(":")[0]: int(line.split()[1]) for line in status.splitlines()
            if line.startswith(("VmRSS", "VmHWM"))}
     return kib["VmRSS"] / 1024, kib["VmHWM"] / 1024
-
-
-def cpu_seconds(pid):
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Server:

@@ -47,11 +47,7 @@ class RealmIndex:
     def remove(self, enrollment):
         for ids in (self.all, self.buckets[enrollment.bucket]):
             del ids[bisect_left(ids, enrollment.id)]
-        held = without_id(self.by_uid[enrollment.uid], enrollment.id)
-        if held is None:
-            del self.by_uid[enrollment.uid]
-        else:
-            self.by_uid[enrollment.uid] = held
+        drop_id(self.by_uid, enrollment.uid, enrollment.id)
 
     def of(self, uid):
         """The ids of uid's enrollments here, ascending (a tuple; empty for none)."""
@@ -83,9 +79,13 @@ def with_id(held, new_id):
     return ids if new_id in ids else tuple(sorted((*ids, new_id)))
 
 
-def without_id(held, old_id):
-    ids = tuple(i for i in as_ids(held) if i != old_id)
-    return None if not ids else ids[0] if len(ids) == 1 else ids
+def drop_id(table, key, old_id):
+    """Take old_id from what table holds for key; the key goes with its last id."""
+    ids = tuple(i for i in as_ids(table[key]) if i != old_id)
+    if not ids:
+        del table[key]
+    else:
+        table[key] = ids[0] if len(ids) == 1 else ids
 
 
 def as_ids(held):

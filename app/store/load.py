@@ -81,7 +81,9 @@ def parse(document, source):
     """Validated records by kind, or FixtureError."""
     if not isinstance(document, dict):
         raise NotFixtures(f"{source}: a fixture document is a JSON object of lists")
-    pairs = ((key, value if isinstance(value, list) else None) for key, value in document.items())
+    # iterators, as the stream's are: a refused kind is read on from where it stopped
+    pairs = ((key, iter(value) if isinstance(value, list) else None)
+             for key, value in document.items())
     return _collect(pairs, source, clean=False)
 
 

@@ -19,7 +19,7 @@ from operator import attrgetter
 from .canvas import CanvasReads, CanvasWrites, token_digest
 from .errors import Conflict, Invalid, NotFound
 from .ids import IdIssuer
-from .index import RealmIndex, as_ids, with_id, without_id
+from .index import RealmIndex, as_ids, drop_id, with_id
 from .oauth import OAuthTokens
 from .records import (CANVAS_FIELDS, STATUSES, Course, Enrollment, Group, Section, User, admin_of,
                       default_type)
@@ -106,7 +106,8 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
                     sections=(), groups=(), access_codes=(), enrollments=(), consumers=(),
                     tokens=(), canvas_accounts=(), canvas_tokens=(),
                     temporary_enrollment_pairings=()):
-        """Add validated records (see fixtures.py for the checks)."""
+        """Add validated records (see load.py for the checks) to this new,
+        empty store (load.store_of makes each store so)."""
         with self.lock:
             self.buildings.update((b.id, b) for b in buildings)
             self.roles.update((r.id, r) for r in roles)
@@ -148,8 +149,8 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
             self._add_enrollments(sorted(enrollments, key=attrgetter("id")))
 
     def _add_enrollments(self, enrollments):
-        """_put for each of the enrollments (new ones, in id order), in one
-        pass: a district loads a million."""
+        """_put for each of the enrollments (in id order, into a new store),
+        in one pass: a district loads a million."""
         by_user = self.by_user
         self.enrollments.update((e.id, e) for e in enrollments)
         in_realm = {}
@@ -159,16 +160,8 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
             if enrollment.temporary_enrollment_source_user_id is not None:
                 self._index_temporary(None, enrollment)
         for key, held in in_realm.items():
-            if self.realms[key].all or self.every[key]:  # not empty: one by one
-                for enrollment in held:
-                    if enrollment.gone is None:
-                        self.realms[key].add(enrollment)
-            else:
-                self.realms[key].fill([e for e in held if e.gone is None])
-            every = self.every[key]
-            every.extend(e.id for e in held)
-            if len(every) > len(held) and every[-len(held) - 1] > held[0].id:
-                every.sort()  # ids older than those already here: keep the list ascending
+            self.realms[key].fill([e for e in held if e.gone is None])
+            self.every[key].extend(e.id for e in held)
         if enrollments:
             self.ids.observe("enrollment", enrollments[-1].id)
             self.generation += 1
@@ -183,11 +176,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
                 del self.enrollments[old.id]
                 every = self.every[(old.realm, old.realm_id)]
                 del every[bisect_left(every, old.id)]
-                held = without_id(self.by_user[old.uid], old.id)
-                if held is None:
-                    del self.by_user[old.uid]
-                else:
-                    self.by_user[old.uid] = held
+                drop_id(self.by_user, old.uid, old.id)
         if new is not None:
             self.enrollments[new.id] = new
             if new.visible:

@@ -27,12 +27,9 @@ def top_level(text):
     JSON, and TypeError when it is JSON but not an object."""
     position = _skip(text, 0)
     if not text.startswith("{", position):
-        try:
-            json.loads(text)
-        except ValueError as e:
-            raise NotJSON(str(e)) from None
-        except RecursionError:
-            raise NotJSON("nested too deeply") from None
+        error = _json_error(text)
+        if error is not None:
+            raise error
         raise TypeError("not an object")
     position = _skip(text, position + 1)
     if text.startswith("}", position):
@@ -104,10 +101,17 @@ def _value(text, position):
 
 def _whole(text):
     """Raise NotJSON with what the json module says of the whole text."""
+    # never None: the same scanner reads both
+    raise _json_error(text) or NotJSON("not read as the json module reads it")
+
+
+def _json_error(text):
+    """NotJSON with what the json module says of the whole text, or None
+    when it reads it."""
     try:
         json.loads(text)
     except ValueError as e:
-        raise NotJSON(str(e)) from None
+        return NotJSON(str(e))
     except RecursionError:
-        raise NotJSON("nested too deeply") from None
-    raise NotJSON("not read as the json module reads it")  # never: the same scanner reads both
+        return NotJSON("nested too deeply")
+    return None
