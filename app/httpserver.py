@@ -2,8 +2,10 @@
 
 One thread runs an asyncio event loop that accepts every connection and reads
 each request whole (request line, headers, and the body, by Content-Length or
-chunked) with h11 parsing it; only a complete request is handed to the pool
-of worker threads that run the WSGI app. A connection that sends nothing,
+chunked) with httptools (llhttp, in C) parsing it; only a complete request is
+handed to the pool of worker threads that run the WSGI app. A worker sends a
+kept-alive answer itself when nothing else is due on its connection, so the
+loop is woken only by what clients send. A connection that sends nothing,
 sends its headers half, or trickles its body a byte at a time costs a file
 descriptor and a little memory, never a worker: other clients do not wait.
 
@@ -18,24 +20,27 @@ Bounds, each enforced by the loop:
 - at most max_connections are open: past that, the oldest that is not being
   answered is closed to make room.
 
-Keep-alive and pipelining: reading stops while the app answers a request, so a
-pipelining client is answered in order and cannot queue unbounded data.
+Keep-alive and pipelining: what a client sends while the app answers a request
+is kept, not parsed, until the answer is out (reading stops past MAX_AHEAD),
+so a pipelining client is answered in order and cannot queue unbounded data.
 `Expect: 100-continue` gets its 100 once the headers are accepted. HEAD is
 answered with the headers only. A WSGI app that raises ConnectionError (the
 mock's "drop" fault) has its connection closed with no answer at all.
 """
 import asyncio
 import io
+import os
 import socket
 import sys
 import threading
 import time
 import traceback
 from email.utils import formatdate
+from collections import deque
 from queue import SimpleQueue
 from urllib.parse import unquote_to_bytes
 
-import h11
+import httptools
 
 MiB = 1024 * 1024
 DROP = object()  # the app asked for the connection to be dropped
@@ -228,8 +233,10 @@ class HTTPServer:
         every other connection now, and what is left at the end."""
         deadline = self.loop.time() + self.grace
         for conn in list(self.connections):
-            conn.stopping = True
-            if not conn.busy:
+            with conn.lock:  # a worker ending its request now sees it (send_now)
+                conn.stopping = True
+                busy = conn.busy
+            if not busy:
                 conn.close()
         while self.connections and self.loop.time() < deadline:
             await asyncio.sleep(0.02)
@@ -256,10 +263,18 @@ class HTTPServer:
         """Run the app on one request; hand the answer's bytes to the loop."""
         try:
             result = self.call(app, self.environ(conn, request, body, declared))
-            answer = result if result is DROP else self.serialize(result, request.method)
+            if result is not DROP:
+                head, body = self.serialize(result, request.method)
+                if request.keep_alive and not isinstance(body, list) \
+                        and conn.send_now(head, body):
+                    return
+                answer = (head, body, request.keep_alive)
+            else:
+                answer = DROP
         except BaseException:  # a fault of the server itself: never lose the worker
             traceback.print_exc()
-            answer = self.serialize((500, [], [b"Internal Server Error\n"]), request.method)
+            answer = self.serialize((500, [], [b"Internal Server Error\n"]), request.method) \
+                + (False,)
         try:
             self.loop.call_soon_threadsafe(conn.respond, answer)
         except RuntimeError:  # the loop is gone: the server stopped
@@ -278,7 +293,7 @@ class HTTPServer:
             "REQUEST_URI": request.target.decode("latin-1"),
             "SERVER_NAME": conn.server_host,
             "SERVER_PORT": conn.server_port,
-            "SERVER_PROTOCOL": "HTTP/" + request.http_version.decode("ascii"),
+            "SERVER_PROTOCOL": "HTTP/" + request.version,
             "REMOTE_ADDR": conn.peer_host,
             "REMOTE_PORT": conn.peer_port,
             "SERVER_SOFTWARE": self.server_name,
@@ -291,7 +306,7 @@ class HTTPServer:
             "wsgi.run_once": False,
             "wsgi.input_terminated": True,
         }
-        for name, value in request.headers:  # h11 gives names lowercased
+        for name, value in request.headers:  # names lowercased by _Connection
             if name == b"content-length" or name == b"transfer-encoding":
                 continue  # the body is read whole: its length is given below
             if name == b"content-type":
@@ -403,21 +418,44 @@ IDLE, READING, ANSWERING, WRITING, LINGERING, CLOSING = (
     "idle", "reading", "answering", "writing", "lingering", "closing")
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 # A body in more pieces than this is refused (413): each piece costs the event
-# loop a parse, so a body sent a byte a chunk would hold everyone else up.
+# loop a call, so a body sent a byte a chunk would hold everyone else up.
 # Clients send chunks of kilobytes; 1 MiB in 256-byte chunks is 4,096 of them.
 MAX_BODY_PIECES = 8192
+# What a client may send ahead while its request is with the app (pipelining):
+# past this, reading stops until the answer is out.
+MAX_AHEAD = 256 * 1024
+
+
+class _Refused(Exception):
+    """Raised from a parser callback: the request is refused, reading stops."""
+
+    def __init__(self, status, text=None):
+        super().__init__(status, text)
+        self.status, self.text = status, text
+        self.request = None  # the request refused, as far as it was read
+
+
+class _Request:
+    __slots__ = ("method", "target", "version", "headers", "body", "size", "pieces",
+                 "declared", "keep_alive")
+
+    def __init__(self):
+        self.target, self.headers, self.body = b"", [], []
+        self.size = self.pieces = 0
+        self.declared = None
 
 
 class _Connection(asyncio.Protocol):
-    """One client connection, on the loop. h11 parses what the client sends,
-    a fresh h11.Connection for each request (it is cheap, and the answer is
-    written here, not through h11, so that a worker can put its bytes
-    together); what the client sent past one request is carried over."""
+    """One client connection, on the loop. httptools (llhttp) parses what the
+    client sends; the answer is written here, not by a library, so that a
+    worker can put its bytes together. Requests are handed to the app one at
+    a time: what a client pipelines behind one is kept (up to MAX_AHEAD) and
+    parsed when that one is answered, so answers go out in order."""
 
     def __init__(self, server):
         self.server = server
         self.loop = server.loop
-        self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=server.max_head)
+        self.parser = httptools.HttpRequestParser(self)
         self.transport = None
         self.state = IDLE
         self.deadline = None
@@ -426,16 +464,22 @@ class _Connection(asyncio.Protocol):
         self.eof = False  # the client has shut its side
         self.stopping = False  # close after this answer: the server stops, or the body is unread
         self.paused_writing = False
+        self.paused_reading = False
         self.pending_seen = 0  # bytes waiting to be sent when a deadline was last checked
-        self.request = None
-        self.body = []
-        self.body_size = self.body_pieces = 0
-        self.keep_alive = True
-        self.complete = False  # the request was read to its end
+        self.request = None  # the request being parsed, from its first byte to its end
+        self.head_bytes = 0  # bytes received while its head was being parsed
+        self.head_began = False  # the request being parsed began in the last read
+        self.completed = False  # a request ended in the last read
+        self.ready = deque()  # parsed, waiting their turn: _Request, or a _Refused
+        self.ahead = bytearray()  # received while busy, not parsed yet
+        self.continue_due = False  # an Expect: 100-continue to answer when it is this one's turn
+        self.lock = threading.Lock()  # between the loop and a worker answering (send_now)
+        self.fd = None
 
     # --- asyncio's callbacks -------------------------------------------------------
     def connection_made(self, transport):
         self.transport = transport
+        self.fd = transport.get_extra_info("socket").fileno()
         peer = transport.get_extra_info("peername") or ("", 0)
         own = transport.get_extra_info("sockname") or ("", 0)
         self.peer_host, self.peer_port = str(peer[0]), str(peer[1])
@@ -444,31 +488,33 @@ class _Connection(asyncio.Protocol):
         self.server.opened(self)
 
     def connection_lost(self, exc):
-        self.closed = True
+        with self.lock:  # asyncio closes the socket after this: not during a worker's send
+            self.closed = True
         self.deadline = None
         self.server.connections.pop(self, None)
 
     def data_received(self, data):
         if self.state is LINGERING or self.state is CLOSING:
             return  # the answer is sent: what else comes is dropped
+        with self.lock:  # a worker may be ending the request under way (send_now)
+            if self.busy or self.ready or self.paused_writing:
+                # its turn comes when the answers before it are out
+                self.ahead += data
+                if len(self.ahead) > MAX_AHEAD and not self.paused_reading:
+                    self.paused_reading = True
+                    self.transport.pause_reading()
+                return
         if self.state is IDLE:  # a request starts: it has request_timeout to arrive whole
             self._wait(READING, self.server.request_timeout)
-        try:
-            self.h11.receive_data(data)
-        except RuntimeError:  # data after the client's own close: not HTTP
-            self.abort()
-            return
+        self._feed(data)
         self._advance()
 
     def eof_received(self):
-        self.eof = True
+        with self.lock:
+            self.eof = True
         if self.state is LINGERING or self.state is CLOSING:
             self.close()
             return False
-        try:
-            self.h11.receive_data(b"")
-        except RuntimeError:
-            pass
         self._advance()
         return True  # keep the write side open: the answer may still be due
 
@@ -481,6 +527,53 @@ class _Connection(asyncio.Protocol):
         self.paused_writing = False
         if self.state is WRITING and not self.busy:
             self._next()
+
+    # --- the parser's callbacks ------------------------------------------------------
+    def on_message_begin(self):
+        self.request = _Request()
+        self.head_bytes, self.head_began = 0, True
+
+    def on_url(self, url):
+        self.request.target += url
+
+    def on_header(self, name, value):
+        self.request.headers.append((name.lower(), value))
+
+    def on_headers_complete(self):
+        request, parser = self.request, self.parser
+        request.method = parser.get_method()
+        request.version = parser.get_http_version()
+        if request.version not in ("1.1", "1.0"):
+            raise _Refused(400, "Bad request: HTTP/1.0 or HTTP/1.1 only.")
+        if _head_size(request) > self.server.max_head:
+            raise _Refused(431, "The request's headers are too large.")
+        expect = False
+        for name, value in request.headers:
+            if name == b"content-length":
+                request.declared = int(value)  # the parser has checked it is a number
+            elif name == b"expect" and value.lower() == b"100-continue":
+                expect = True
+        request.keep_alive = _keep_alive(request)
+        if request.declared is not None and request.declared > self.server.max_body:
+            raise _Refused(413, request.declared)
+        if expect and request.version == "1.1":
+            if self.busy or self.ready:
+                self.continue_due = True  # after the answers before it
+            else:
+                self.transport.write(CONTINUE)
+
+    def on_body(self, body):
+        request = self.request
+        request.size += len(body)
+        request.pieces += 1
+        if request.size > self.server.max_body or request.pieces > MAX_BODY_PIECES:
+            raise _Refused(413, request.size)
+        request.body.append(body)
+
+    def on_message_complete(self):
+        self.completed = True
+        self.ready.append(self.request)
+        self.request = None
 
     # --- deadlines -------------------------------------------------------------------
     def _wait(self, state, seconds):
@@ -503,70 +596,104 @@ class _Connection(asyncio.Protocol):
             self.abort()
 
     # --- reading -----------------------------------------------------------------------
-    def _advance(self):
-        """Take the events h11 has parsed, up to one whole request."""
-        while not self.busy and not self.closed and not self.paused_writing \
-                and self.state is not LINGERING and self.state is not CLOSING:
-            try:
-                event = self.h11.next_event()
-            except h11.RemoteProtocolError as e:
-                if self.eof:  # the client left mid-request: nobody to answer
-                    self.close()
-                    return
-                status = e.error_status_hint if e.error_status_hint in REASONS else 400
-                self.refuse(status, f"Bad request: {e}")
-                return
-            kind = type(event)
-            if kind is h11.Data:
-                self.body_size += len(event.data)
-                self.body_pieces += 1
-                if self.body_size > self.server.max_body or self.body_pieces > MAX_BODY_PIECES:
-                    self.too_large(self.body_size)
-                    return
-                self.body.append(bytes(event.data))
-            elif kind is h11.Request:
-                self.request, self.body, self.body_size, self.body_pieces = event, [], 0, 0
-                if _head_size(event) > self.server.max_head:  # it came whole in one read
-                    self.refuse(431, "The request's headers are too large.")
-                    return
-                names = [name for name, _ in event.headers]
-                if b"transfer-encoding" in names and b"content-length" in names:
-                    # Which one frames the body is what a proxy in front and this
-                    # server could disagree on (request smuggling): refused, closed.
-                    self.refuse(400, "Bad request: Content-Length and Transfer-Encoding "
-                                     "together.")
-                    return
-                self.keep_alive = _keep_alive(event)
-                declared = _declared_length(event)
-                if declared is not None and declared > self.server.max_body:
-                    self.too_large(declared)
-                    return
-                if self.h11.they_are_waiting_for_100_continue:
-                    self.transport.write(CONTINUE)
-            elif kind is h11.EndOfMessage:
-                self.complete = True
-                self._dispatch(self.server.app, b"".join(self.body), None)
-                return
-            elif event is h11.NEED_DATA or event is h11.PAUSED:
-                return
-            elif kind is h11.ConnectionClosed:
-                self.close()
-                return
+    def _feed(self, data):
+        """Parse what came: whole requests join `ready`; a refusal joins it
+        too, in its turn, and the parser takes nothing more."""
+        if self.parser is None:
+            return  # a refusal is waiting its turn: nothing after it is read
+        self.head_began = self.completed = False
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserCallbackError as e:
+            refused = e.__context__
+            if not isinstance(refused, _Refused):
+                raise
+            self._stop_parsing(refused)
+            return
+        except httptools.HttpParserError as e:
+            self._stop_parsing(_Refused(400, f"Bad request: {e}"))
+            return
+        request = self.request
+        if request is not None and not hasattr(request, "method"):  # its head is coming
+            # The whole read, unless a request ended in the read it began in:
+            # where it began is not known, so it is counted from the next read
+            # (at most one read more than max_head).
+            if not (self.head_began and self.completed):
+                self.head_bytes += len(data)
+                if self.head_bytes > self.server.max_head:
+                    self._stop_parsing(_Refused(431, "The request's headers are too large."))
 
-    def _dispatch(self, app, body, declared):
+    def _stop_parsing(self, refused):
+        refused.request, self.request, self.parser = self.request, None, None
+        self.ready.append(refused)
+
+    def _advance(self):
+        """Hand the next request in turn to the app, or act on its refusal."""
+        if self.busy or self.closed or self.paused_writing \
+                or self.state is LINGERING or self.state is CLOSING:
+            return
+        if not self.ready:
+            if self.eof:  # the client is gone: nobody to answer, or a request left half
+                self.close()
+            return
+        request = self.ready.popleft()
+        if isinstance(request, _Refused):
+            if request.status == 413:
+                self.too_large(request.request, request.text)
+            elif self.eof and request.status == 400:
+                self.close()  # the client left mid-request: nobody to answer
+            else:
+                self.refuse(request.status, request.text)
+            return
+        self._dispatch(self.server.app, request, b"".join(request.body), None)
+
+    def _dispatch(self, app, request, body, declared):
         self.busy = True
+        self.pending_seen = 0  # a new answer: its progress is counted from nothing
         self._wait(ANSWERING, None)  # the app's time is the app's: no deadline
-        self.transport.pause_reading()
-        request, self.request, self.body = self.request, None, []
         self.server.workers.submit(self, app, request, body, declared)
 
-    def too_large(self, size):
+    def too_large(self, request, size):
         """413 from the app's own error answer (too_large_app), the body unread;
         then the connection is closed."""
         self.stopping = True  # the rest of the body is never read: the connection ends
-        self._dispatch(self.server.too_large_app, b"", size)
+        self._dispatch(self.server.too_large_app, request, b"", size)
 
     # --- writing ------------------------------------------------------------------------
+    def send_now(self, head, body):
+        """In a worker: send a kept-alive answer straight to the socket and end
+        the request, when nothing else is due on the connection (no request
+        sent ahead, no refusal, nothing left to write, the client not gone).
+        It spares the loop a wake-up and a turn for each request. False when
+        the loop must do it (respond); if the socket takes only part of it,
+        the loop sends the rest."""
+        with self.lock:
+            if self.closed or self.eof or self.ahead or self.ready or self.paused_writing \
+                    or self.continue_due or self.request is not None or self.stopping \
+                    or self.state is not ANSWERING or self.transport.get_write_buffer_size():
+                return False
+            data = head + b"\r\n" + body
+            try:
+                sent = os.write(self.fd, data)
+            except BlockingIOError:
+                sent = 0
+            except OSError:
+                return False  # the loop finds out what became of the connection
+            if sent < len(data):
+                self.loop.call_soon_threadsafe(self._sent, data[sent:])
+                return True
+            self.busy = False
+            self._wait(IDLE, self.server.idle_timeout)
+            return True
+
+    def _sent(self, rest):
+        """On the loop: the rest of an answer a worker began to send."""
+        self.busy = False
+        if self.closed or self.state is CLOSING:
+            return
+        self.transport.write(rest)
+        self._after_answer()
+
     def respond(self, answer):
         """On the loop: send what a worker made of the app's answer."""
         self.busy = False
@@ -575,8 +702,8 @@ class _Connection(asyncio.Protocol):
         if answer is DROP:
             self.close()
             return
-        head, body = answer
-        closing = self.stopping or not self.keep_alive
+        head, body, keep_alive = answer
+        closing = self.stopping or not keep_alive
         head += b"Connection: close\r\n\r\n" if closing else b"\r\n"
         if isinstance(body, list):
             self.transport.write(head)
@@ -587,26 +714,29 @@ class _Connection(asyncio.Protocol):
         if closing:
             self._linger()
             return
-        # the next request: a fresh parser, given what the client sent past this one
-        data, closed = self.h11.trailing_data
-        self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=self.server.max_head)
-        if data:
-            self.h11.receive_data(bytes(data))
-        if closed:
-            self.h11.receive_data(b"")
-        self.complete = False
+        self._after_answer()
+
+    def _after_answer(self):
         if self.paused_writing:  # the client is not reading: wait for it, reading nothing
             self._wait(WRITING, self.server.request_timeout)
             return
         self._next()
 
     def _next(self):
-        """Ready for the next request: one the client pipelined has begun already."""
-        if self.h11.trailing_data[0]:
+        """Ready for the next request: what the client sent ahead is parsed now."""
+        if self.ahead and not self.ready:
+            data, self.ahead = bytes(self.ahead), bytearray()
+            self._feed(data)
+        if self.paused_reading and len(self.ahead) <= MAX_AHEAD:
+            self.paused_reading = False
+            self.transport.resume_reading()
+        if self.continue_due and not self.ready and self.request is not None:
+            self.continue_due = False
+            self.transport.write(CONTINUE)
+        if self.ready or self.request is not None:
             self._wait(READING, self.server.request_timeout)
         else:
             self._wait(IDLE, self.server.idle_timeout)
-        self.transport.resume_reading()
         self._advance()
 
     def refuse(self, status, text):
@@ -623,8 +753,11 @@ class _Connection(asyncio.Protocol):
         `linger` seconds. (Closing at once, with unread data, would reset the
         connection, and the client could lose the answer.)"""
         self._wait(LINGERING, self.server.linger)
+        self.parser, self.ahead = None, bytearray()
         try:
-            self.transport.resume_reading()
+            if self.paused_reading:
+                self.paused_reading = False
+                self.transport.resume_reading()
             if self.eof or not self.transport.can_write_eof():
                 self.close()
             else:
@@ -648,17 +781,10 @@ def _head_size(request):
     return len(request.target) + sum(len(n) + len(v) + 4 for n, v in request.headers)
 
 
-def _declared_length(request):
-    for name, value in request.headers:
-        if name == b"content-length":
-            return int(value)
-    return None
-
-
 def _keep_alive(request):
-    """HTTP/1.1 keeps the connection unless the client says close (as h11
-    would: HTTP/1.0 clients get one answer a connection)."""
-    if request.http_version != b"1.1":
+    """HTTP/1.1 keeps the connection unless the client says close (HTTP/1.0
+    clients get one answer a connection)."""
+    if request.version != "1.1":
         return False
     for name, value in request.headers:
         if name == b"connection" and b"close" in (t.strip() for t in value.lower().split(b",")):

@@ -349,6 +349,30 @@ def test_a_slow_reader_still_gets_its_whole_answer(big_store):
         server.stop()
 
 
+
+def test_a_kept_alive_answer_the_socket_cannot_take_at_once_is_sent_whole(big_store):
+    """A worker sends an answer itself when the socket takes it; what the
+    socket does not take (small buffers here, a client reading slowly) goes
+    out from the loop, whole, and the connection goes on to the next request."""
+    server = MockServer(create_app({"TESTING": True, "AUTH": "off"}, store=big_store),
+                        request_timeout=1.0, idle_timeout=1.0)
+    server.start()
+    try:
+        whole = requests.get(f"{server.url}/_mock/state", timeout=10).content
+        server._server.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)
+        client = Client(server.port)
+        client.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
+        for _ in range(2):
+            client.send(b"GET /_mock/state HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            status, headers, body = client.answer(time.monotonic() + 10)
+            assert status == 200 and body == whole and "connection" not in headers
+        client.send(f"GET {LIST}?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        assert client.answer(time.monotonic() + 10)[0] == 200
+        assert still_open(client.sock)
+        client.close()
+    finally:
+        server.stop()
+
 # --- bodies over the limit ------------------------------------------------------------------
 def big_create_body():
     """A valid create, padded past 1 MiB with trailing spaces: cut at 1 MiB it
@@ -457,11 +481,33 @@ def test_expect_100_continue_head_and_http_1_0(live):
     client.close()
 
 
+
+def test_expect_100_continue_behind_a_pipelined_request_comes_after_its_answer(live):
+    """The 100 for a request sent behind another is written once the answer
+    before it is out, never in the middle of the answers."""
+    client = Client(live.port)
+    body = json.dumps({"uid": 45552222, "admin": 0, "status": 1}).encode()
+    client.send(f"GET {LIST}?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                f"POST /v1/groups/{GROUP}/enrollments HTTP/1.1\r\nHost: x\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                "Expect: 100-continue\r\n\r\n".encode())
+    deadline = time.monotonic() + 10
+    first = client.answer(deadline)
+    assert first[0] == 200 and json.loads(first[2])["enrollment"][0]["id"] == "54302505"
+    assert client.answer(deadline)[0] == 100
+    client.send(body)
+    status, _, created = client.answer(deadline)
+    assert status == 201 and json.loads(created)["uid"] == "45552222"
+    client.close()
+
 def test_malformed_and_oversized_heads_are_refused(live):
     deadline = time.monotonic() + 5
+    big = f"GET {LIST} HTTP/1.1\r\nHost: x\r\nX-Big: ".encode() + b"a" * 70000
     for request, status in ((b"NOT HTTP AT ALL\r\n\r\n", 400),
-                            (f"GET {LIST} HTTP/1.1\r\nHost: x\r\nX-Big: ".encode()
-                             + b"a" * 70000 + b"\r\n\r\n", 431)):
+                            (f"GET {LIST} HTTP/2.0\r\nHost: x\r\n\r\n".encode(), 400),
+                            (big + b"\r\n\r\n", 431),
+                            (big, 431),  # a head that never ends: refused all the same
+                            (big[:30000] + b"\r\nX-More: " + b"b" * 40000, 431)):
         client = Client(live.port)
         try:
             client.send(request)
