@@ -23,11 +23,27 @@ DEFAULTS = dict(settings.DEFAULTS,
 __all__ = ["DEFAULTS", "DEMO_FIXTURES", "FixtureError", "SettingError", "create_app"]
 
 
+class App(Flask):
+    """Flask, but a handler's sync form is worked out once: Flask asks for
+    each before- and after-request function and view on every request (six
+    inspections of a function's code flags a list page), and none here is async."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync = {}
+
+    def ensure_sync(self, func):
+        sync = self._sync.get(func)
+        if sync is None:
+            sync = self._sync[func] = super().ensure_sync(func)
+        return sync
+
+
 def create_app(config=None, store=None):
     """The WSGI app. config overrides DEFAULTS (the keys are in settings.py, and
     a bad value raises SettingError); store, when given, is served instead of
     loading the fixtures (or the snapshot)."""
-    app = Flask(__name__)
+    app = App(__name__)
     app.response_class = Response
     app.config.from_mapping(DEFAULTS)
     app.config.update(settings.check(config or {}))
