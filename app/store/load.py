@@ -38,18 +38,35 @@ def read_file(path):
             data = f.read()
     except OSError as e:
         raise FixtureError(f"{path}: cannot read fixture file: {e.strerror}") from None
-    return parse_json(data, str(path))
+    text, clean = _decoded(data, str(path))
+    del data  # a district's file: its bytes go before its records are made,
+    records = _parse_text(text, clean, str(path))
+    del text  # and its text before the references are checked
+    return _checked(records, str(path))
 
 
 def parse_json(data, source):
     """The records of the fixture document in data (JSON, as bytes), read one
     record at a time (stream.py)."""
+    text, clean = _decoded(data, source)
+    del data
+    records = _parse_text(text, clean, source)
+    del text
+    return _checked(records, source)
+
+
+def _decoded(data, source):
+    """(the text of data, as json.loads reads bytes; whether it is clean: see
+    quick.clean_text)."""
     clean = clean_text(data)
-    try:  # as json.loads reads bytes
-        text = data.decode(json.detect_encoding(data), "surrogatepass")
+    try:
+        return data.decode(json.detect_encoding(data), "surrogatepass"), clean
     except ValueError as e:
         raise NotFixtures(f"{source}: not valid JSON: {e}", not_json=True) from None
-    del data  # a district's file: let it go before its records are made
+
+
+def _parse_text(text, clean, source):
+    """The records of the document in text, not yet checked across (_checked)."""
     try:
         with _no_collection():
             return _collect(top_level(text), source, clean)
@@ -84,7 +101,9 @@ def parse(document, source):
     # iterators, as the stream's are: a refused kind is read on from where it stopped
     pairs = ((key, iter(value) if isinstance(value, list) else None)
              for key, value in document.items())
-    return _collect(pairs, source, clean=False)
+    with _no_collection():
+        records = _collect(pairs, source, clean=False)
+    return _checked(records, source)
 
 
 def _collect(pairs, source, clean):
@@ -111,8 +130,13 @@ def _collect(pairs, source, clean):
     for kind in KINDS:
         if problems.get(kind):
             raise FixtureError(problems[kind])
-    records = {kind: records.get(kind, []) for kind in KINDS}
-    check_references(records, source, FixtureError)
+    return {kind: records.get(kind, []) for kind in KINDS}
+
+
+def _checked(records, source):
+    """records, once their references are checked (references.py)."""
+    with _no_collection():
+        check_references(records, source, FixtureError)
     return records
 
 
