@@ -7,6 +7,7 @@ each is loaded three ways: as a dict with the quick path, as a dict by the
 schemas alone, and as JSON text, compact or indented, with its keys in
 another order. All three refuse it with the same message or make the same
 store."""
+import dataclasses
 import json
 import random
 
@@ -103,8 +104,8 @@ TRICKY = [None, True, False, 0, 1, 2, 5, 6, -1, 10 ** 20, 1.0, 1.5, "", " ", "0"
 
 def _fields(record):
     """Each field's value and type (True == 1, but a bool is not an id)."""
-    return {name: (type(getattr(record, name)), getattr(record, name))
-            for name in record.__slots__}
+    return {field.name: (type(getattr(record, field.name)), getattr(record, field.name))
+            for field in dataclasses.fields(record)}
 
 
 @pytest.mark.parametrize("kind", PRESENT)
