@@ -38,7 +38,7 @@ def test_pages_match_brute_force_under_random_filters_and_writes(big_store):
         elif round_ % 3 == 1:
             store.delete_enrollment("section", sid, victim)
         else:
-            free = [u for u in uids if u not in store.realms[("section", sid)].by_uid]
+            free = [u for u in uids if u not in store.realms[("section", sid)].members()]
             if free:
                 store.create_enrollment("section", sid, rng.choice(free), 0, 1)
         statuses = tuple(sorted(rng.sample(range(1, 6), rng.randint(1, 5))))
@@ -54,7 +54,7 @@ def test_pages_match_brute_force_under_random_filters_and_writes(big_store):
 
 def test_concurrent_creates_lose_nothing_and_enroll_each_user_once(big_store):
     store = big_store
-    users = [u for u in store.users if u not in store.realms[("group", 1530027790)].by_uid]
+    users = [u for u in store.users if u not in store.realms[("group", 1530027790)].members()]
     created, refused = [], []
     lock = threading.Lock()
     barrier = threading.Barrier(8)
@@ -79,9 +79,9 @@ def test_concurrent_creates_lose_nothing_and_enroll_each_user_once(big_store):
     assert sorted(e.uid for e in created) == sorted(users)
     assert len({e.id for e in created}) == len(created)
     index = store.realms[("group", 1530027790)]
-    assert set(index.by_uid) >= set(users)
+    assert set(index.members()) >= set(users)
     total, _ = store.list_enrollments("group", 1530027790, limit=1)
-    assert total == len(index.by_uid)
+    assert total == len(index.members())
 
 
 def test_export_round_trips(store):

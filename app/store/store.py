@@ -77,7 +77,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
         self.buildings = {}  # id -> Building
         # Every enrollment, Schoology's view or not, by realm and by user: Canvas lists these.
         self.every = {}  # (realm, realm_id) -> enrollment ids, ascending (a list: smaller)
-        self.by_user = {}  # uid -> enrollment id(s), as RealmIndex.by_uid (read with user_ids)
+        self.by_user = {}  # uid -> enrollment id(s): see index.with_id (read with user_ids)
         self.sections_of_course = {}  # course id -> [section ids], ascending
         self.canvas_accounts = []  # at most one: the school's root account
         self.canvas_tokens = {}  # SHA-256 of the token -> CanvasToken (see canvas_token)
@@ -125,7 +125,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
             self.uid_by_school_uid.update((u.school_uid, u.uid) for u in users if u.school_uid)
             self.administrators.extend(u.uid for u in users if self.is_administrator(u))
             for section in sections:
-                self.realms[("section", section.id)] = RealmIndex()
+                self.realms[("section", section.id)] = RealmIndex(self.by_user, self.enrollments)
                 self.every[("section", section.id)] = []
                 if section.section_school_code:
                     self.section_by_school_code[section.section_school_code] = section.id
@@ -135,7 +135,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
                 self.sections_of_course.setdefault(section.course_id, []).append(section.id)
                 self.sections_of_course[section.course_id].sort()
             for group in groups:
-                self.realms[("group", group.id)] = RealmIndex()
+                self.realms[("group", group.id)] = RealmIndex(self.by_user, self.enrollments)
                 self.every[("group", group.id)] = []
             for code in access_codes:
                 self.access_codes[(code.realm, code.realm_id)] = code
@@ -240,7 +240,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
             user = self.users.get(uid)
             if user is None:
                 raise Invalid(f"user {uid} does not exist")
-            if uid in index.by_uid:
+            if index.of(uid):
                 raise Conflict(f"user {uid} is already enrolled in {realm} {realm_id}")
             now = self.now()
             enrollment = Enrollment(self.ids.issue("enrollment"), uid, realm, realm_id,
