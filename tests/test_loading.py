@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from helpers import demo_document
 from schoology_mock.store import FixtureError, build_store, load, parse_json, quick
-from schoology_mock.store.fixtures import KINDS
+from schoology_mock.store.fixtures import _NOT_XML, KINDS, Text
 
 DEMO = demo_document()
 VALUES = st.one_of(
@@ -128,6 +128,29 @@ def test_each_field_with_each_tricky_value_is_loaded_by_the_quick_path_as_by_its
                     made += 1
                     assert _fields(quick_record) == _fields(schema.load(item)), (field, value)
     assert made > 0
+
+
+@pytest.mark.parametrize("shapes", [1000, 2])
+def test_records_listing_their_fields_in_other_orders_are_loaded_as_by_the_schema(
+        shapes, monkeypatch):
+    """The quick path makes a builder for each order of a record's keys, up to
+    quick.SHAPES of them (then it converts each field): whatever the order,
+    it makes what the schema makes."""
+    monkeypatch.setattr(quick, "SHAPES", shapes)
+    for kind in PRESENT:
+        check, made = quick.checker(KINDS[kind], Text, _NOT_XML), 0
+        for n, record in enumerate(NUMBERS[kind] + DEMO[kind]):
+            keys = list(record)
+            random.Random(n).shuffle(keys)
+            item = {key: record[key] for key in keys}
+            for clean in (False, True):
+                try:
+                    quick_record = check(dict(item), clean)
+                except quick.Unsure:
+                    continue
+                made += 1
+                assert _fields(quick_record) == _fields(KINDS[kind].load(item)), (kind, n)
+        assert made > 0, kind
 
 
 def test_the_first_problem_in_the_kinds_order_is_reported_whatever_the_files_order():
