@@ -153,6 +153,24 @@ def test_records_listing_their_fields_in_other_orders_are_loaded_as_by_the_schem
         assert made > 0, kind
 
 
+@pytest.mark.parametrize("nested", ["canvas", "grades"])
+def test_an_object_nested_in_a_record_is_read_as_given_even_when_it_looks_like_a_record(
+        nested, monkeypatch):
+    """A file's array is decoded at once, each object made a record as it is
+    read (nested ones first): one nested in a record, made a record too, is
+    not what the record holds. The file is refused as its document is."""
+    document = demo_document()
+    lookalike = dict(NUMBERS["enrollments"][0])
+    enrollment = document["enrollments"][1]
+    enrollment["canvas"] = (lookalike if nested == "canvas"
+                            else {"grades": {"current_score": lookalike}})
+    text = json.dumps(document).encode()
+    refused = outcome(lambda: load.store_of(parse_json(text, "school.json")))
+    assert refused[0] == "refused" and "enrollments[1]: field 'canvas." in refused[1]
+    assert refused == outcome(lambda: build_store(document, source="school.json"))
+    assert refused == schemas_only(document, monkeypatch)
+
+
 def test_the_first_problem_in_the_kinds_order_is_reported_whatever_the_files_order():
     document = demo_document()
     document["enrollments"][3]["status"] = 9

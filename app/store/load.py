@@ -142,7 +142,12 @@ def _checked(records, source):
 
 def _load_kind(kind, items, source, clean, once):
     """(records, None), or (None, what is wrong with the first bad one)."""
+    if hasattr(items, "decoded"):  # a file's array (stream.Array)
+        loaded = _decoded_kind(kind, items, clean, once)
+        if loaded is not None:
+            return loaded, None
     loaded, check, schema = [], CHECKERS[kind], KINDS[kind]
+    items = iter(items)
     for n, item in enumerate(items):
         if type(item) is dict:  # noqa: E721
             try:
@@ -164,6 +169,33 @@ def _load_kind(kind, items, source, clean, once):
             pass  # read through, to know the rest is JSON
         return None, problem
     return loaded, None
+
+
+def _decoded_kind(kind, array, clean, once):
+    """The records of a file's array of that kind, the array decoded at once
+    and each object made a record as soon as it is read (the quick path's
+    check as its object_hook): no dict outlives its record, and no Python
+    loop walks the records. None unless every value of the array was an
+    object the quick path made a record of, and none of the objects nested
+    in them was (made a record of where a field holds an object, it would
+    not be what the field is given): then the array is read again, one
+    value at a time, for what the schema says of the first bad one."""
+    check, record_class, made = CHECKERS[kind], KINDS[kind].record_class, 0
+
+    def record(item):
+        nonlocal made
+        try:
+            made_now = check(item, clean, once)
+        except Exception:  # noqa: BLE001 (whatever it is, the reading again will say)
+            return item
+        made += 1
+        return made_now
+
+    records = array.decoded(record)
+    if records is None or made != len(records) or records and set(map(type, records)) != {
+            record_class}:
+        return None
+    return records
 
 
 def _first_field(messages):
