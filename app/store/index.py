@@ -10,6 +10,9 @@ before it.
 from bisect import bisect_left, insort
 from heapq import merge
 from itertools import islice
+from operator import attrgetter
+
+_ID, _BUCKET = attrgetter("id"), attrgetter("status", "admin")  # an enrollment's bucket
 
 
 class RealmIndex:
@@ -42,10 +45,10 @@ class RealmIndex:
     def fill(self, enrollments):
         """add() for each of the enrollments, into an empty index: faster,
         for loading a school. They must be in id order."""
-        self.all.extend(e.id for e in enrollments)
+        self.all.extend(map(_ID, enrollments))
         buckets = self.buckets
         for enrollment in enrollments:
-            buckets.setdefault(enrollment.bucket, []).append(enrollment.id)
+            buckets.setdefault(_BUCKET(enrollment), []).append(enrollment.id)
 
     def remove(self, enrollment):
         for ids in (self.all, self.buckets[enrollment.bucket]):

@@ -46,6 +46,10 @@ _ID_KEYS = frozenset(("uid", "id", "course_id", "realm_id", "associated_user_id"
                       "created_by_id", "deleted_by_id", "role_id", "building_id", "school_id"))
 
 
+_ID, _UID, _GONE = attrgetter("id"), attrgetter("uid"), attrgetter("gone")
+_SOURCE = attrgetter("temporary_enrollment_source_user_id")
+
+
 def utc_text(seconds):
     """ISO 8601 UTC to the second, as both dialects write times."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
@@ -150,21 +154,38 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
 
     def _add_enrollments(self, enrollments):
         """_put for each of the enrollments (in id order, into a new store),
-        in one pass: a district loads a million."""
-        by_user = self.by_user
-        self.enrollments.update((e.id, e) for e in enrollments)
+        in few passes: a district loads a million."""
+        ids = list(map(_ID, enrollments))
+        self.enrollments.update(zip(ids, enrollments))
+        self._add_by_user(list(map(_UID, enrollments)), ids)
         in_realm = {}
         for enrollment in enrollments:
             in_realm.setdefault((enrollment.realm, enrollment.realm_id), []).append(enrollment)
-            by_user[enrollment.uid] = with_id(by_user.get(enrollment.uid), enrollment.id)
-            if enrollment.temporary_enrollment_source_user_id is not None:
-                self._index_temporary(None, enrollment)
+        every, realms = self.every, self.realms
+        hidden = set(map(_GONE, enrollments)) != {None}
         for key, held in in_realm.items():
-            self.realms[key].fill([e for e in held if e.gone is None])
-            self.every[key].extend(e.id for e in held)
+            every[key].extend(map(_ID, held))
+            realms[key].fill([e for e in held if e.gone is None] if hidden else held)
+        if set(map(_SOURCE, enrollments)) - {None}:
+            for enrollment in enrollments:
+                if enrollment.temporary_enrollment_source_user_id is not None:
+                    self._index_temporary(None, enrollment)
         if enrollments:
             self.ids.observe("enrollment", enrollments[-1].id)
             self.generation += 1
+
+    def _add_by_user(self, uids, ids):
+        """by_user for enrollments of those uids and ids (ascending), into a
+        new store."""
+        by_user = self.by_user
+        by_user.update(zip(uids, ids))
+        if len(by_user) == len(ids):
+            return  # one enrollment each
+        several = {}
+        for uid, enrollment_id in zip(uids, ids):
+            several.setdefault(uid, []).append(enrollment_id)
+        by_user.update((uid, held[0] if len(held) == 1 else tuple(held))
+                       for uid, held in several.items())
 
     def _put(self, old, new):
         """Publish new in place of old (either may be None), in every index."""
