@@ -83,7 +83,8 @@ class _RecordSchema(Schema):
         """For quick.py, which makes records as make() does from fields
         given in their final form: {slot: a Python expression of the record
         r} for what make() sets itself, for records giving the fields named
-        in given. r's other slots hold what was given, else their defaults."""
+        in given. r's other slots hold what was given, else their defaults;
+        keep(value, value) gives the one object kept of each value."""
         return {}
 
 
@@ -125,7 +126,8 @@ class UserSchema(_RecordSchema):
     def quick_fields(self, given):
         if "name_display" in given:
             return {"display_fixed": "True"}
-        return {"display_fixed": "False", "name_display": "display_name(r)"}
+        # kept once each, as a given one is (shared): a school's names repeat
+        return {"display_fixed": "False", "name_display": "keep(d := display_name(r), d)"}
 
 
 class RoleSchema(_RecordSchema):
