@@ -5,6 +5,7 @@ file, the record and the field.
 
 Records are immutable, so the records a server started from are kept (not
 the document) and a reset builds a new store of the same records."""
+import ctypes
 import gc
 import json
 import threading
@@ -91,7 +92,28 @@ def store_of(records, seed=0):
     store = Store(seed=seed)
     with _no_collection():
         store.add_records(**records)
+    _trim()  # the last step of every load
     return store
+
+
+def _heap_trimmer():
+    try:
+        return ctypes.CDLL(None).malloc_trim  # glibc's
+    except (OSError, TypeError, AttributeError):
+        return None
+
+
+_malloc_trim = _heap_trimmer()
+
+
+def _trim():
+    """Give the C heap's free memory back to the system, where malloc_trim
+    exists (glibc): what a load freed (a district's dicts, read one at a
+    time, and its text) is otherwise kept by the process, the more so when
+    the load ran in a request's thread (it has a heap of its own). A few
+    milliseconds."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 def parse(document, source):
