@@ -171,6 +171,19 @@ def test_an_object_nested_in_a_record_is_read_as_given_even_when_it_looks_like_a
     assert refused == schemas_only(document, monkeypatch)
 
 
+def test_a_loaded_record_shares_no_list_with_its_document():
+    document = demo_document()
+    # ids as numbers, as the quick path takes them as they are
+    document["sections"] = [dict(s, grading_periods=list(map(int, s["grading_periods"])))
+                            for s in NUMBERS["sections"]]
+    store = build_store(document)
+    periods = document["sections"][0]["grading_periods"]
+    section = store.sections[document["sections"][0]["id"]]
+    assert section.grading_periods == periods
+    periods.append(12345)
+    assert 12345 not in section.grading_periods
+
+
 def test_the_first_problem_in_the_kinds_order_is_reported_whatever_the_files_order():
     document = demo_document()
     document["enrollments"][3]["status"] = 9

@@ -8,6 +8,7 @@ path never decides anything differently from the schema."""
 from dataclasses import MISSING, fields as dataclass_fields
 
 from marshmallow import ValidationError, validate
+from marshmallow.fields import List
 
 from ..fields import _Whole, whole
 
@@ -97,6 +98,13 @@ def _builder(schema, keys, text, not_xml, converted):
             # text with no character search() finds
             names[f"c{n}"] = frozenset(field.validators[0].choices)
             tests.append(f"type({value}) is str and {value} in c{n}")
+        elif (type(field) is List and not field.allow_none and not field.validators
+              and isinstance(field.inner, _Whole) and field.inner.choices is None
+              and not field.inner.allow_none and not field.inner.validators):
+            # a list of ids, copied (a document's own list is never shared)
+            tests.append(f"type({value}) is list and all(type(x) is int "
+                         f"and x >= {field.inner.minimum} for x in {value})")
+            given[key] = f"list({value})"
         else:
             return None  # converted, field by field
     if not keys or not hasattr(record_class, "__slots__"):
