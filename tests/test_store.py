@@ -84,6 +84,22 @@ def test_concurrent_creates_lose_nothing_and_enroll_each_user_once(big_store):
     assert total == len(index.members())
 
 
+def test_a_realm_finds_a_users_enrollments_whether_the_user_or_the_realm_holds_more():
+    def enrollment(id_, uid, section):
+        return {"id": id_, "uid": uid, "realm": "section", "realm_id": section, "admin": 0,
+                "status": 1}
+    store = build_store({
+        "users": [{"uid": u} for u in (1, 2, 3, 4)], "courses": [{"id": 1}],
+        "sections": [{"id": s, "course_id": 1} for s in (10, 11, 12)],
+        "enrollments": [enrollment(100, 1, 10), enrollment(101, 1, 11), enrollment(102, 2, 11),
+                        enrollment(103, 2, 12), enrollment(104, 1, 12), enrollment(105, 3, 11),
+                        enrollment(106, 4, 11)]})
+    store.delete_enrollment("section", 12, 104)  # Canvas still sees it: by_user keeps it
+    found = {s: store.realms[("section", s)].of(1) for s in (10, 11, 12)}
+    assert found == {10: (100,), 11: (101,), 12: ()}
+    assert found == {s: store.realms[("section", s)].members().get(1, ()) for s in found}
+
+
 def test_export_round_trips(store):
     store.update_user(45552222, name_display="Dylan S.")
     document = store.export()

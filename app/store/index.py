@@ -56,8 +56,14 @@ class RealmIndex:
 
     def of(self, uid):
         """The ids of uid's enrollments here, ascending (a tuple; empty for
-        none): those of the user's enrollments (a few) that are here."""
-        return tuple(i for i in as_ids(self.by_user.get(uid)) if i in self)
+        none): those of the user's enrollments (a few) that are here, or,
+        for a user holding more enrollments than the realm, those of the
+        realm's that are the user's."""
+        held = as_ids(self.by_user.get(uid))
+        if len(held) > len(self.all):
+            enrollments = self.enrollments
+            return tuple(i for i in self.all if enrollments[i].uid == uid)
+        return tuple(i for i in held if i in self)
 
     def members(self):
         """{uid: the ids of its enrollments here, as of() gives them}, for
