@@ -110,6 +110,8 @@ def _builder(schema, keys, text, not_xml, converted):
     if not keys or not hasattr(record_class, "__slots__"):
         return None
     derived = schema.quick_fields(frozenset(keys))
+    if not set(given) <= {*record_class.__slots__, *derived}:
+        return None  # a field kept otherwise (Enrollment's extras): make() is to say
     defaults = {f.name: f for f in dataclass_fields(record_class)}
     lines = [f"    {', '.join(f'v{n}' for n in range(len(keys)))}, = item.values()",
              f"    if not ({' and '.join(tests)}):",
