@@ -51,7 +51,7 @@ def schoology_ids(document):
 
 def free_users(store, realm, realm_id, n):
     """n users of the store not enrolled in that realm."""
-    taken = store.realms[(realm, realm_id)].by_uid
+    taken = store.realms[(realm, realm_id)].members()
     return [uid for uid in store.users if uid not in taken][:n]
 
 

@@ -70,7 +70,7 @@ def test_bulk_create_same_data_in_json_and_xml(store):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_one_bad_item_does_not_sink_the_others(api, store, fmt):
     good = free_users(store, "section", SECTION, 2)
-    enrolled = next(iter(store.realms[("section", SECTION)].by_uid))
+    enrolled = next(iter(store.realms[("section", SECTION)].members()))
     items = [{"uid": good[0], "admin": 0, "status": 1},
              {"uid": 999, "admin": 0, "status": 1},
              {"uid": enrolled, "admin": 0, "status": 1},
@@ -83,7 +83,7 @@ def test_one_bad_item_does_not_sink_the_others(api, store, fmt):
     assert "999" in rows[1]["error"] and "already enrolled" in rows[2]["error"]
     assert rows[3]["error"].startswith("status: ")
     index = store.realms[("section", SECTION)]
-    assert good[0] in index.by_uid and good[1] in index.by_uid
+    assert good[0] in index.members() and good[1] in index.members()
     assert store.enrollments[index.of(good[1])[0]].status == 4
 
 
@@ -116,7 +116,7 @@ def test_a_single_xml_enrollment_is_one_item(api, store):
            "</enrollment></enrollments></body>").encode()
     response = api.call("POST", f"/v1/groups/{GROUP}/enrollments", "xml", raw=xml,
                         headers={"Content-Type": "text/xml"})
-    assert response.status_code == 207 and store.realms[("group", GROUP)].by_uid.get(uid)
+    assert response.status_code == 207 and store.realms[("group", GROUP)].members().get(uid)
 
 
 MALFORMED_BULK = [
@@ -177,7 +177,7 @@ def test_across_realms_same_data_in_json_and_xml(store):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_across_realms_bad_items_get_their_own_rows(api, store, fmt):
-    enrolled = next(iter(store.realms[("section", SECTION)].by_uid))
+    enrolled = next(iter(store.realms[("section", SECTION)].members()))
     body = envelope({"realm": "section", "section_id": 1, "uid": enrolled, "admin": 0,
                      "status": 1},
                     {"realm": "group", "uid": enrolled, "admin": 0, "status": 1},
@@ -196,7 +196,7 @@ def test_across_realms_bad_items_get_their_own_rows(api, store, fmt):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_update_existing_turns_already_enrolled_into_an_update(api, store, fmt):
     index = store.realms[("section", SECTION)]
-    uid, eid = next((u, e) for u, (e,) in ((u, index.of(u)) for u in index.by_uid)
+    uid, eid = next((u, e) for u, (e,) in ((u, index.of(u)) for u in index.members())
                     if store.enrollments[e].admin == 0)
     body = envelope({"realm": "section", "section_id": SECTION, "uid": uid, "admin": 1,
                      "status": 3})
@@ -229,8 +229,8 @@ def section_enrollment(store, section_id, uid):
 def test_import_by_grading_period_creates_updates_and_deletes(api, store, fmt):
     newcomer = free_users(store, "section", SECTION, 1)[0]
     index = store.realms[("section", SECTION)]
-    member = next(u for u in index.by_uid if store.enrollments[index.of(u)[0]].admin == 0)
-    leaver = next(u for u in store.realms[("section", SECTION)].by_uid
+    member = next(u for u in index.members() if store.enrollments[index.of(u)[0]].admin == 0)
+    leaver = next(u for u in store.realms[("section", SECTION)].members()
                   if u not in (newcomer, member))
     items = [{"course_code": "MATH-101", "section_code": "P1",
               "school_uid": school_uid(store, newcomer), "admin": "1"},
@@ -267,7 +267,7 @@ def test_import_targets_only_sections_spanning_the_periods(api, store):
 
 
 def test_import_bad_items_get_their_own_rows(api, store):
-    enrolled = next(iter(store.realms[("section", SECTION)].by_uid))
+    enrolled = next(iter(store.realms[("section", SECTION)].members()))
     outsider = free_users(store, "section", SECTION, 1)[0]
     before = store.export()
     rows = rows_of(api, api.call("POST", f"/v1/enrollments/import/course/{FALL}", body=envelope(
@@ -294,7 +294,7 @@ def test_import_with_unknown_grading_periods_is_404(api, store, path):
 
 
 def test_imports_never_reach_a_group(api, store):
-    groups_before = {k: dict(v.by_uid) for k, v in store.realms.items() if k[0] == "group"}
+    groups_before = {k: dict(v.members()) for k, v in store.realms.items() if k[0] == "group"}
     uid = free_users(store, "group", GROUP, 1)[0]
     for url, item in ((f"/v1/enrollments/import/course/{FALL}",
                        {"course_code": "Robotics Club", "section_code": "Robotics Club",
@@ -303,7 +303,7 @@ def test_imports_never_reach_a_group(api, store):
                        {"section_school_code": str(GROUP), "school_uid": school_uid(store, uid)})):
         rows = rows_of(api, api.call("POST", url, body=envelope(item)), "json")
         assert rows[0]["response_code"] == 404
-    assert {k: dict(v.by_uid) for k, v in store.realms.items() if k[0] == "group"} == \
+    assert {k: dict(v.members()) for k, v in store.realms.items() if k[0] == "group"} == \
         groups_before
 
 
@@ -317,7 +317,7 @@ def test_import_by_grading_period_same_data_in_json_and_xml(store):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_import_by_section_school_code(api, store, fmt):
     newcomer = free_users(store, "section", 3719588, 1)[0]
-    leaver = next(iter(store.realms[("section", 3719588)].by_uid))
+    leaver = next(iter(store.realms[("section", 3719588)].members()))
     rows = rows_of(api, api.call("POST", "/v1/enrollments/import/course", fmt, body=envelope(
         {"section_school_code": "ENG9-P2-2026", "school_uid": school_uid(store, newcomer),
          "admin": "1"},
@@ -354,7 +354,7 @@ def test_bulk_update_by_id(api, store, fmt):
 def test_bulk_update_takes_the_docs_xml_with_uid(api, store):
     """The docs' XML example names each row by <uid>: the user's enrollment."""
     index = store.realms[("section", SECTION)]
-    uids = list(index.by_uid)[:2]
+    uids = list(index.members())[:2]
     xml = "<body><enrollments>" + "".join(
         f"<enrollment><uid>{u}</uid><status>2</status></enrollment>" for u in uids) + \
         "</enrollments></body>"
@@ -447,7 +447,7 @@ def test_access_code_refusals(store, fmt):
     app = create_app({"TESTING": True, "AUTH": "off", "ACTING_UID": 45552222}, store=store)
     api = Api(app.test_client())
     enrolled_in = next(sid for (realm, sid), index in store.realms.items()
-                       if realm == "section" and 45552222 in index.by_uid)
+                       if realm == "section" and 45552222 in index.members())
     before = store.export()
     cases = [
         (f"/v1/groups/{GROUP}/accesscode", {"access_code": "WRONG-CODE"}, 400),

@@ -50,7 +50,7 @@ def test_edfi_bulk_post_and_bulk_delete(edfi, server):
     ids = ",".join(r["id"] for r in rows)
     deleted = edfi.bulk_delete("enrollments", f"enrollment_ids={ids}")["enrollments"]["enrollment"]
     assert [r["response_code"] for r in deleted] == [200] * 50
-    assert not any(u in store.realms[("section", SECTION)].by_uid for u in uids)
+    assert not any(u in store.realms[("section", SECTION)].members() for u in uids)
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_schoolopy_lists_enrollments(schoology, server):
     section = schoology.get_section_enrollments(SECTION)
     group = schoology.get_group_enrollments(GROUP)
     assert {int(e.id) for e in section} == set(store.realms[("section", SECTION)].all[:20])
-    assert {e.uid for e in group} == {str(u) for u in store.realms[("group", GROUP)].by_uid}
+    assert {e.uid for e in group} == {str(u) for u in store.realms[("group", GROUP)].members()}
     assert all(e.name_display for e in section)
 
 
@@ -95,4 +95,4 @@ def test_schoolopy_session_creates_enrollments(schoology, server):
     r = auth.oauth.post(f"{schoology.api_host}sections/{SECTION}/enrollments",
                         json={"uid": str(uid), "admin": "0", "status": "1"},
                         headers=auth._request_header(), auth=auth.oauth.auth)
-    assert r.status_code == 201 and store.realms[("section", SECTION)].by_uid.get(uid)
+    assert r.status_code == 201 and store.realms[("section", SECTION)].members().get(uid)

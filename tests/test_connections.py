@@ -382,7 +382,7 @@ def big_create_body():
 
 
 def enrolled(server):
-    return 45552222 in server.app.extensions["schoology_store"].realms[("group", GROUP)].by_uid
+    return 45552222 in server.app.extensions["schoology_store"].realms[("group", GROUP)].members()
 
 
 def test_a_chunked_body_past_the_limit_is_413_and_nothing_is_applied(live):

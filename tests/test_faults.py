@@ -50,7 +50,7 @@ def test_a_dropped_connection(server):
     with pytest.raises(requests.ConnectionError):
         requests.post(f"{server.url}/v1/groups/1530027713/enrollments", json=body, timeout=10)
     store = server.app.extensions["schoology_store"]
-    assert 45552222 not in store.realms[("group", 1530027713)].by_uid  # never reached the API
+    assert 45552222 not in store.realms[("group", 1530027713)].members()  # never reached the API
     again = requests.post(f"{server.url}/v1/groups/1530027713/enrollments", json=body,
                           timeout=10)
     assert again.status_code == 201

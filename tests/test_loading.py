@@ -7,6 +7,7 @@ each is loaded three ways: as a dict with the quick path, as a dict by the
 schemas alone, and as JSON text, compact or indented, with its keys in
 another order. All three refuse it with the same message or make the same
 store."""
+import dataclasses
 import json
 import random
 
@@ -15,7 +16,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from helpers import demo_document
 from schoology_mock.store import FixtureError, build_store, load, parse_json, quick
-from schoology_mock.store.fixtures import KINDS
+from schoology_mock.store.fixtures import _NOT_XML, KINDS, Text
 
 DEMO = demo_document()
 VALUES = st.one_of(
@@ -103,8 +104,8 @@ TRICKY = [None, True, False, 0, 1, 2, 5, 6, -1, 10 ** 20, 1.0, 1.5, "", " ", "0"
 
 def _fields(record):
     """Each field's value and type (True == 1, but a bool is not an id)."""
-    return {name: (type(getattr(record, name)), getattr(record, name))
-            for name in record.__slots__}
+    return {field.name: (type(getattr(record, field.name)), getattr(record, field.name))
+            for field in dataclasses.fields(record)}
 
 
 @pytest.mark.parametrize("kind", PRESENT)
@@ -127,6 +128,60 @@ def test_each_field_with_each_tricky_value_is_loaded_by_the_quick_path_as_by_its
                     made += 1
                     assert _fields(quick_record) == _fields(schema.load(item)), (field, value)
     assert made > 0
+
+
+@pytest.mark.parametrize("shapes", [1000, 2])
+def test_records_listing_their_fields_in_other_orders_are_loaded_as_by_the_schema(
+        shapes, monkeypatch):
+    """The quick path makes a builder for each order of a record's keys, up to
+    quick.SHAPES of them (then it converts each field): whatever the order,
+    it makes what the schema makes."""
+    monkeypatch.setattr(quick, "SHAPES", shapes)
+    for kind in PRESENT:
+        check, made = quick.checker(KINDS[kind], Text, _NOT_XML), 0
+        for n, record in enumerate(NUMBERS[kind] + DEMO[kind]):
+            keys = list(record)
+            random.Random(n).shuffle(keys)
+            item = {key: record[key] for key in keys}
+            for clean in (False, True):
+                try:
+                    quick_record = check(dict(item), clean)
+                except quick.Unsure:
+                    continue
+                made += 1
+                assert _fields(quick_record) == _fields(KINDS[kind].load(item)), (kind, n)
+        assert made > 0, kind
+
+
+@pytest.mark.parametrize("nested", ["canvas", "grades"])
+def test_an_object_nested_in_a_record_is_read_as_given_even_when_it_looks_like_a_record(
+        nested, monkeypatch):
+    """A file's array is decoded at once, each object made a record as it is
+    read (nested ones first): one nested in a record, made a record too, is
+    not what the record holds. The file is refused as its document is."""
+    document = demo_document()
+    lookalike = dict(NUMBERS["enrollments"][0])
+    enrollment = document["enrollments"][1]
+    enrollment["canvas"] = (lookalike if nested == "canvas"
+                            else {"grades": {"current_score": lookalike}})
+    text = json.dumps(document).encode()
+    refused = outcome(lambda: load.store_of(parse_json(text, "school.json")))
+    assert refused[0] == "refused" and "enrollments[1]: field 'canvas." in refused[1]
+    assert refused == outcome(lambda: build_store(document, source="school.json"))
+    assert refused == schemas_only(document, monkeypatch)
+
+
+def test_a_loaded_record_shares_no_list_with_its_document():
+    document = demo_document()
+    # ids as numbers, as the quick path takes them as they are
+    document["sections"] = [dict(s, grading_periods=list(map(int, s["grading_periods"])))
+                            for s in NUMBERS["sections"]]
+    store = build_store(document)
+    periods = document["sections"][0]["grading_periods"]
+    section = store.sections[document["sections"][0]["id"]]
+    assert section.grading_periods == periods
+    periods.append(12345)
+    assert 12345 not in section.grading_periods
 
 
 def test_the_first_problem_in_the_kinds_order_is_reported_whatever_the_files_order():

@@ -113,7 +113,7 @@ def test_across_realms_each_row_is_checked(as_teacher, as_student, store):
     got = rows(as_student("POST", "/v1/enrollments", {"enrollments": {"enrollment": [
         {"realm": "section", "section_id": OWN_SECTION, "uid": other, "admin": 0, "status": 1}]}}))
     assert got[0]["response_code"] == 403
-    assert store.realms[("section", OWN_SECTION)].by_uid.get(other) is None
+    assert store.realms[("section", OWN_SECTION)].members().get(other) is None
 
 
 def test_bulk_delete_checks_each_enrollment(as_teacher, as_student, store):
@@ -127,14 +127,14 @@ def test_bulk_delete_checks_each_enrollment(as_teacher, as_student, store):
 
 
 def test_imports_need_rights_in_each_target_section(as_teacher, store):
-    uid = next(u for u in store.users if u not in store.realms[("section", OWN_SECTION)].by_uid
-               and u not in store.realms[("section", OTHER_SECTION)].by_uid)
+    uid = next(u for u in store.users if u not in store.realms[("section", OWN_SECTION)].members()
+               and u not in store.realms[("section", OTHER_SECTION)].members())
     school_uid = store.users[uid].school_uid
     got = rows(as_teacher("POST", "/v1/enrollments/import/course", {"enrollments": {
         "enrollment": [{"section_school_code": "MATH101-P1-2026", "school_uid": school_uid},
                        {"section_school_code": "ENG9-P2-2026", "school_uid": school_uid}]}}))
     assert [r["response_code"] for r in got] == [200, 404]
-    assert store.realms[("section", OTHER_SECTION)].by_uid.get(uid) is None
+    assert store.realms[("section", OTHER_SECTION)].members().get(uid) is None
 
 
 def test_anyone_may_join_with_an_access_code(as_student, store):

@@ -38,7 +38,7 @@ def test_pages_match_brute_force_under_random_filters_and_writes(big_store):
         elif round_ % 3 == 1:
             store.delete_enrollment("section", sid, victim)
         else:
-            free = [u for u in uids if u not in store.realms[("section", sid)].by_uid]
+            free = [u for u in uids if u not in store.realms[("section", sid)].members()]
             if free:
                 store.create_enrollment("section", sid, rng.choice(free), 0, 1)
         statuses = tuple(sorted(rng.sample(range(1, 6), rng.randint(1, 5))))
@@ -54,7 +54,7 @@ def test_pages_match_brute_force_under_random_filters_and_writes(big_store):
 
 def test_concurrent_creates_lose_nothing_and_enroll_each_user_once(big_store):
     store = big_store
-    users = [u for u in store.users if u not in store.realms[("group", 1530027790)].by_uid]
+    users = [u for u in store.users if u not in store.realms[("group", 1530027790)].members()]
     created, refused = [], []
     lock = threading.Lock()
     barrier = threading.Barrier(8)
@@ -79,9 +79,25 @@ def test_concurrent_creates_lose_nothing_and_enroll_each_user_once(big_store):
     assert sorted(e.uid for e in created) == sorted(users)
     assert len({e.id for e in created}) == len(created)
     index = store.realms[("group", 1530027790)]
-    assert set(index.by_uid) >= set(users)
+    assert set(index.members()) >= set(users)
     total, _ = store.list_enrollments("group", 1530027790, limit=1)
-    assert total == len(index.by_uid)
+    assert total == len(index.members())
+
+
+def test_a_realm_finds_a_users_enrollments_whether_the_user_or_the_realm_holds_more():
+    def enrollment(id_, uid, section):
+        return {"id": id_, "uid": uid, "realm": "section", "realm_id": section, "admin": 0,
+                "status": 1}
+    store = build_store({
+        "users": [{"uid": u} for u in (1, 2, 3, 4)], "courses": [{"id": 1}],
+        "sections": [{"id": s, "course_id": 1} for s in (10, 11, 12)],
+        "enrollments": [enrollment(100, 1, 10), enrollment(101, 1, 11), enrollment(102, 2, 11),
+                        enrollment(103, 2, 12), enrollment(104, 1, 12), enrollment(105, 3, 11),
+                        enrollment(106, 4, 11)]})
+    store.delete_enrollment("section", 12, 104)  # Canvas still sees it: by_user keeps it
+    found = {s: store.realms[("section", s)].of(1) for s in (10, 11, 12)}
+    assert found == {10: (100,), 11: (101,), 12: ()}
+    assert found == {s: store.realms[("section", s)].members().get(1, ()) for s in found}
 
 
 def test_export_round_trips(store):
@@ -133,6 +149,18 @@ def broken(change):
     (lambda d: d["enrollments"][4].update(realm_id="1"), "enrollments[4]: field 'realm_id'"),
     (lambda d: d["enrollments"][5].update(uid=d["enrollments"][4]["uid"]),
      "enrollments[5]: field 'uid'"),
+    # a section's id is no group's, and a group's no section's
+    (lambda d: d["enrollments"][6].update(realm="group"), "enrollments[6]: field 'realm_id'"),
+    (lambda d: d["enrollments"][69].update(realm="section"), "enrollments[69]: field 'realm_id'"),
+    (lambda d: d["enrollments"][70].update(uid=d["enrollments"][69]["uid"]),
+     "enrollments[70]: field 'uid'"),
+    (lambda d: d["enrollments"][7].update(canvas={"type": "ObserverEnrollment",
+                                                  "associated_user_id": "9"}),
+     "enrollments[7]: field 'canvas.associated_user_id'"),
+    (lambda d: d["enrollments"][8].update(canvas={"temporary_enrollment_source_user_id": "9"}),
+     "enrollments[8]: field 'canvas.temporary_enrollment_source_user_id'"),
+    (lambda d: d["enrollments"][9].update(canvas={"temporary_enrollment_pairing_id": "9"}),
+     "enrollments[9]: field 'canvas.temporary_enrollment_pairing_id'"),
     (lambda d: d["sections"][1].update(course_id="5"), "sections[1]: field 'course_id'"),
     (lambda d: d["sections"][1].update(grading_periods=["1"]),
      "sections[1]: field 'grading_periods'"),

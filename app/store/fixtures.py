@@ -10,7 +10,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 from ..fields import Count, Flag, Id, Status
 from .records import (CANVAS_STATE, GONE_STATES, REALMS, TYPES, AccessCode, CanvasAccount,
                       Building, CanvasToken, Consumer, Course, Enrollment, GradingPeriod, Group,
-                      Pairing, Role, Section, Token, User, admin_of, default_type, time_text)
+                      NO_EXTRAS, Pairing, Role, Section, Token, User, admin_of, default_type,
+                      display_name, time_text)
 
 REALM_NAMES = {name: name for name in REALMS}
 # Characters XML 1.0 cannot carry: a fixture holding one could never be served as XML.
@@ -69,10 +70,22 @@ class _RecordSchema(Schema):
         unknown = RAISE
 
     record_class = None
+    # Fields whose values many records repeat, kept once each (quick.py).
+    shared = ()
+    # For quick.py: the names quick_fields' expressions use.
+    quick_names = {}
 
     @post_load
     def make(self, data, **kwargs):
         return self.record_class(**data)
+
+    def quick_fields(self, given):
+        """For quick.py, which makes records as make() does from fields
+        given in their final form: {slot: a Python expression of the record
+        r} for what make() sets itself, for records giving the fields named
+        in given. r's other slots hold what was given, else their defaults;
+        keep(value, value) gives the one object kept of each value."""
+        return {}
 
 
 class UserSchema(_RecordSchema):
@@ -102,11 +115,19 @@ class UserSchema(_RecordSchema):
     gender = Text(validate=validate.OneOf(("", "M", "F", "X")))
     grad_year = Text()
 
+    quick_names = {"display_name": display_name}
+
     @post_load
     def make(self, data, **kwargs):
         user = User(display_fixed="name_display" in data, **data)
         user.refresh_display()
         return user
+
+    def quick_fields(self, given):
+        if "name_display" in given:
+            return {"display_fixed": "True"}
+        # kept once each, as a given one is (shared): a school's names repeat
+        return {"display_fixed": "False", "name_display": "keep(d := display_name(r), d)"}
 
 
 class RoleSchema(_RecordSchema):
@@ -212,9 +233,16 @@ class EnrollmentSchema(_RecordSchema):
     status = Status(required=True)
     canvas = fields.Nested(CanvasSchema)
 
+    quick_names = {"REALM_NAMES": REALM_NAMES, "default_type": default_type,
+                   "NO_EXTRAS": NO_EXTRAS}
+
+    def quick_fields(self, given):
+        # without canvas (a nested object, never given in final form)
+        return {"realm": "REALM_NAMES[r.realm]", "type": "default_type(r.admin)",
+                "extras": "NO_EXTRAS"}
+
     @post_load
     def make(self, data, **kwargs):
-        # data may be the fixture's own dict (see quick.py): it is not changed.
         # The realm's name is the one constant, not a copy per enrollment.
         realm = REALM_NAMES[data["realm"]]
         if "canvas" not in data:  # the usual case, and a million of them take a while

@@ -10,20 +10,30 @@ before it.
 from bisect import bisect_left, insort
 from heapq import merge
 from itertools import islice
+from operator import attrgetter
+
+_ID, _BUCKET = attrgetter("id"), attrgetter("status", "admin")  # an enrollment's bucket
 
 
 class RealmIndex:
-    __slots__ = ("all", "buckets", "by_uid")
+    __slots__ = ("all", "buckets", "by_user", "enrollments")
 
-    def __init__(self):
+    def __init__(self, by_user, enrollments):
         self.all = []  # every enrollment id, sorted
         self.buckets = {}  # (status, admin) -> sorted list of enrollment ids
-        # uid -> the user's enrollment id, or a tuple of them, ascending, when
-        # Canvas enrolled the user in more than one type (read them with of())
-        self.by_uid = {}
+        # Whose enrollments they are is the store's to say: its by_user (uid ->
+        # held ids, see with_id) and enrollments (id -> Enrollment), not a
+        # table of the realm's own (not the store itself: no reference cycle,
+        # so a store let go is freed at once).
+        self.by_user = by_user
+        self.enrollments = enrollments
 
     def __len__(self):
         return len(self.all)
+
+    def __contains__(self, enrollment_id):
+        at = bisect_left(self.all, enrollment_id)
+        return at < len(self.all) and self.all[at] == enrollment_id
 
     def add(self, enrollment):
         for ids in (self.all, self.buckets.setdefault(enrollment.bucket, [])):
@@ -31,27 +41,39 @@ class RealmIndex:
                 ids.append(enrollment.id)  # the usual case: new ids are the largest
             else:
                 insort(ids, enrollment.id)
-        self.by_uid[enrollment.uid] = with_id(self.by_uid.get(enrollment.uid), enrollment.id)
 
     def fill(self, enrollments):
         """add() for each of the enrollments, into an empty index: faster,
         for loading a school. They must be in id order."""
-        ids = [e.id for e in enrollments]
-        self.all.extend(ids)
+        self.all.extend(map(_ID, enrollments))
+        buckets = self.buckets
         for enrollment in enrollments:
-            self.buckets.setdefault(enrollment.bucket, []).append(enrollment.id)
-        by_uid = self.by_uid
-        for enrollment in enrollments:
-            by_uid[enrollment.uid] = with_id(by_uid.get(enrollment.uid), enrollment.id)
+            buckets.setdefault(_BUCKET(enrollment), []).append(enrollment.id)
 
     def remove(self, enrollment):
         for ids in (self.all, self.buckets[enrollment.bucket]):
             del ids[bisect_left(ids, enrollment.id)]
-        drop_id(self.by_uid, enrollment.uid, enrollment.id)
 
     def of(self, uid):
-        """The ids of uid's enrollments here, ascending (a tuple; empty for none)."""
-        return as_ids(self.by_uid.get(uid))
+        """The ids of uid's enrollments here, ascending (a tuple; empty for
+        none): those of the user's enrollments (a few) that are here, or,
+        for a user holding more enrollments than the realm, those of the
+        realm's that are the user's."""
+        held = as_ids(self.by_user.get(uid))
+        if len(held) > len(self.all):
+            enrollments = self.enrollments
+            return tuple(i for i in self.all if enrollments[i].uid == uid)
+        return tuple(i for i in held if i in self)
+
+    def members(self):
+        """{uid: the ids of its enrollments here, as of() gives them}, for
+        each user enrolled here (a walk over the realm's enrollments)."""
+        members = {}
+        enrollments = self.enrollments
+        for i in self.all:
+            uid = enrollments[i].uid
+            members[uid] = members.get(uid, ()) + (i,)
+        return members
 
     def page(self, buckets, start, limit):
         """(total, ids) for rows start..start+limit of the union of the given

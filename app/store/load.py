@@ -5,6 +5,7 @@ file, the record and the field.
 
 Records are immutable, so the records a server started from are kept (not
 the document) and a reset builds a new store of the same records."""
+import ctypes
 import gc
 import json
 import threading
@@ -38,18 +39,35 @@ def read_file(path):
             data = f.read()
     except OSError as e:
         raise FixtureError(f"{path}: cannot read fixture file: {e.strerror}") from None
-    return parse_json(data, str(path))
+    text, clean = _decoded(data, str(path))
+    del data  # a district's file: its bytes go before its records are made,
+    records = _parse_text(text, clean, str(path))
+    del text  # and its text before the references are checked
+    return _checked(records, str(path))
 
 
 def parse_json(data, source):
     """The records of the fixture document in data (JSON, as bytes), read one
     record at a time (stream.py)."""
+    text, clean = _decoded(data, source)
+    del data
+    records = _parse_text(text, clean, source)
+    del text
+    return _checked(records, source)
+
+
+def _decoded(data, source):
+    """(the text of data, as json.loads reads bytes; whether it is clean: see
+    quick.clean_text)."""
     clean = clean_text(data)
-    try:  # as json.loads reads bytes
-        text = data.decode(json.detect_encoding(data), "surrogatepass")
+    try:
+        return data.decode(json.detect_encoding(data), "surrogatepass"), clean
     except ValueError as e:
         raise NotFixtures(f"{source}: not valid JSON: {e}", not_json=True) from None
-    del data  # a district's file: let it go before its records are made
+
+
+def _parse_text(text, clean, source):
+    """The records of the document in text, not yet checked across (_checked)."""
     try:
         with _no_collection():
             return _collect(top_level(text), source, clean)
@@ -74,7 +92,28 @@ def store_of(records, seed=0):
     store = Store(seed=seed)
     with _no_collection():
         store.add_records(**records)
+    _trim()  # the last step of every load
     return store
+
+
+def _heap_trimmer():
+    try:
+        return ctypes.CDLL(None).malloc_trim  # glibc's
+    except (OSError, TypeError, AttributeError):
+        return None
+
+
+_malloc_trim = _heap_trimmer()
+
+
+def _trim():
+    """Give the C heap's free memory back to the system, where malloc_trim
+    exists (glibc): what a load freed (a district's dicts, read one at a
+    time, and its text) is otherwise kept by the process, the more so when
+    the load ran in a request's thread (it has a heap of its own). A few
+    milliseconds."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 def parse(document, source):
@@ -84,7 +123,9 @@ def parse(document, source):
     # iterators, as the stream's are: a refused kind is read on from where it stopped
     pairs = ((key, iter(value) if isinstance(value, list) else None)
              for key, value in document.items())
-    return _collect(pairs, source, clean=False)
+    with _no_collection():
+        records = _collect(pairs, source, clean=False)
+    return _checked(records, source)
 
 
 def _collect(pairs, source, clean):
@@ -111,14 +152,24 @@ def _collect(pairs, source, clean):
     for kind in KINDS:
         if problems.get(kind):
             raise FixtureError(problems[kind])
-    records = {kind: records.get(kind, []) for kind in KINDS}
-    check_references(records, source, FixtureError)
+    return {kind: records.get(kind, []) for kind in KINDS}
+
+
+def _checked(records, source):
+    """records, once their references are checked (references.py)."""
+    with _no_collection():
+        check_references(records, source, FixtureError)
     return records
 
 
 def _load_kind(kind, items, source, clean, once):
     """(records, None), or (None, what is wrong with the first bad one)."""
+    if hasattr(items, "decoded"):  # a file's array (stream.Array)
+        loaded = _decoded_kind(kind, items, clean, once)
+        if loaded is not None:
+            return loaded, None
     loaded, check, schema = [], CHECKERS[kind], KINDS[kind]
+    items = iter(items)
     for n, item in enumerate(items):
         if type(item) is dict:  # noqa: E721
             try:
@@ -140,6 +191,33 @@ def _load_kind(kind, items, source, clean, once):
             pass  # read through, to know the rest is JSON
         return None, problem
     return loaded, None
+
+
+def _decoded_kind(kind, array, clean, once):
+    """The records of a file's array of that kind, the array decoded at once
+    and each object made a record as soon as it is read (the quick path's
+    check as its object_hook): no dict outlives its record, and no Python
+    loop walks the records. None unless every value of the array was an
+    object the quick path made a record of, and none of the objects nested
+    in them was (made a record of where a field holds an object, it would
+    not be what the field is given): then the array is read again, one
+    value at a time, for what the schema says of the first bad one."""
+    check, record_class, made = CHECKERS[kind], KINDS[kind].record_class, 0
+
+    def record(item):
+        nonlocal made
+        try:
+            made_now = check(item, clean, once)
+        except Exception:  # noqa: BLE001 (whatever it is, the reading again will say)
+            return item
+        made += 1
+        return made_now
+
+    records = array.decoded(record)
+    if records is None or made != len(records) or records and set(map(type, records)) != {
+            record_class}:
+        return None
+    return records
 
 
 def _first_field(messages):

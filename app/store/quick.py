@@ -5,13 +5,21 @@ plain forms (ints, digit strings, text, null where allowed) and, for any
 other field, calls the field itself. A record it is not sure of goes to the
 schema's load, which makes the record or names what is wrong: so the quick
 path never decides anything differently from the schema."""
+from dataclasses import MISSING, fields as dataclass_fields
+
 from marshmallow import ValidationError, validate
+from marshmallow.fields import List
 
 from ..fields import _Whole, whole
 
 
 class Unsure(Exception):
     """The record is not plainly valid: let the schema decide."""
+
+
+# Key orders kept a builder each; past this many (a file whose records list
+# their keys in ever new orders), a record is converted field by field.
+SHAPES = 256
 
 
 def checker(schema, text, not_xml):
@@ -21,68 +29,114 @@ def checker(schema, text, not_xml):
     knows that no text in the document holds one (see clean_text).
 
     Most fixtures give each field in its final form (ids as ints, text as
-    text): such a record goes to the schema's post_load as it is, after a
-    look at each value's type. Others have their fields converted one by one."""
+    text), and every record of a kind with the same keys in the same order:
+    for each such order, a builder (_builder) looks at each value's type and
+    makes the record at once. Other records have their fields converted one
+    by one, then go to the schema's post_load."""
     fields = schema.fields
     converters = {name: _converter(field, text, not_xml) for name, field in fields.items()}
     allowed = frozenset(fields)
     required = frozenset(name for name, field in fields.items() if field.required)
-    plain = {True: _plain(schema, text, None), False: _plain(schema, text, not_xml)}
     make = schema.make  # the schema's post_load
-    shared = getattr(schema, "shared", ())
+
+    def converted(item, keep=None):
+        try:
+            return make({key: converters[key](value) for key, value in item.items()})
+        except ValidationError:
+            raise Unsure from None
+
+    def unsure(item, keep=None):  # unknown or missing fields: the schema names them
+        raise Unsure
+
+    builders = {True: {}, False: {}}  # clean -> {keys in order: build(item, keep)}
 
     def check(item, clean=False, once=None):
         """once: a dict of values already seen, to keep one object of each of
         the schema's shared fields (equal values, fewer objects)."""
-        keys = item.keys()
-        if not (keys <= allowed and keys >= required):  # unknown or missing: the schema names it
-            raise Unsure
-        if plain[clean](item):
-            data = item
-            if once is not None:
-                keep = once.setdefault
-                for key in shared:
-                    if key in keys:
-                        data[key] = keep(data[key], data[key])
-        else:
-            data = {key: converters[key](value) for key, value in item.items()}
-        try:
-            return make(data)
-        except ValidationError:
-            raise Unsure from None
+        keys = tuple(item)
+        shapes = builders[clean]
+        build = shapes.get(keys)
+        if build is None:
+            if not (allowed.issuperset(keys) and required.issubset(keys)):
+                build = unsure
+            elif len(shapes) < SHAPES:
+                build = shapes[keys] = _builder(schema, keys, text, None if clean else not_xml,
+                                                converted) or converted
+            else:
+                build = converted
+        return build(item, (once if once is not None else {}).setdefault)
     return check
 
 
-def _plain(schema, text, not_xml):
-    """A function telling whether each field of a record is already what the
-    schema would load it as (an int for a number, text for text, without
-    what not_xml finds when given). It is written out as one expression, a
-    test per field, since it runs once a record: a loop calling a function a
-    field took twice as long."""
-    names = {"search": not_xml.search if not_xml else None}
-    tests = []
-    for n, (name, field) in enumerate(schema.fields.items()):
-        key = repr(name)
+def _builder(schema, keys, text, not_xml, converted):
+    """build(item, keep) for records giving keys, in that order, or None when
+    a field among them is not one whose plain form is known. build makes the
+    record as the schema's post_load would from item (each value already in
+    its final form: an int for a number, text for text, without what not_xml
+    finds when given), keeping each shared field's value as keep(value, value)
+    gives it; or, when a value is not so, hands item to converted. It is
+    written out as one function, a test per field, since it runs once a
+    record: the tests, the record's making and its fields a line each."""
+    record_class = schema.record_class
+    names = {"search": not_xml.search if not_xml else None, "new": object.__new__,
+             "cls": record_class, "converted": converted, **schema.quick_names}
+    tests, given = [], {}
+    for n, key in enumerate(keys):
+        field, value = schema.fields[key], f"v{n}"
+        given[key] = f"keep({value}, {value})" if key in schema.shared else value
         if isinstance(field, _Whole) and not field.allow_none:
             if field.choices is None:
-                tests.append(f"type(v := get({key}, {field.minimum})) is int "
-                             f"and v >= {field.minimum}")
+                tests.append(f"type({value}) is int and {value} >= {field.minimum}")
             else:
                 names[f"c{n}"] = frozenset(field.choices)
-                tests.append(f"type(v := get({key}, {min(field.choices)})) is int and v in c{n}")
+                tests.append(f"type({value}) is int and {value} in c{n}")
         elif type(field) is text and not field.allow_none and not field.validators:
-            tests.append(f"type(v := get({key}, '')) is str"
-                         + (" and not search(v)" if not_xml else ""))
+            tests.append(f"type({value}) is str"
+                         + (f" and not search({value})" if not_xml else ""))
         elif (type(field) is text and not field.allow_none
-              and [type(v) for v in field.validators] == [validate.OneOf]):
-            choices = field.validators[0].choices
-            names[f"c{n}"] = frozenset(choices)  # text with no character search() finds
-            tests.append(f"type(v := get({key}, {next(iter(choices))!r})) is str and v in c{n}")
+              and [type(check) for check in field.validators] == [validate.OneOf]):
+            # text with no character search() finds
+            names[f"c{n}"] = frozenset(field.validators[0].choices)
+            tests.append(f"type({value}) is str and {value} in c{n}")
+        elif (type(field) is List and not field.allow_none and not field.validators
+              and isinstance(field.inner, _Whole) and field.inner.choices is None
+              and not field.inner.allow_none and not field.inner.validators):
+            # a list of ids, copied (a document's own list is never shared)
+            tests.append(f"type({value}) is list and all(type(x) is int "
+                         f"and x >= {field.inner.minimum} for x in {value})")
+            given[key] = f"list({value})"
         else:
-            tests.append(f"{key} not in item")  # any other field: converted
-    source = f"def plain(item):\n    get = item.get\n    return ({' and '.join(tests)})\n"
-    exec(compile(source, f"<plain {type(schema).__name__}>", "exec"), names)  # noqa: S102
-    return names["plain"]
+            return None  # converted, field by field
+    if not keys or not hasattr(record_class, "__slots__"):
+        return None
+    derived = schema.quick_fields(frozenset(keys))
+    if not set(given) <= {*record_class.__slots__, *derived}:
+        return None  # a field kept otherwise (Enrollment's extras): make() is to say
+    defaults = {f.name: f for f in dataclass_fields(record_class)}
+    lines = [f"    {', '.join(f'v{n}' for n in range(len(keys)))}, = item.values()",
+             f"    if not ({' and '.join(tests)}):",
+             "        return converted(item)",
+             "    r = new(cls)"]
+    for name in record_class.__slots__:
+        field = defaults.get(name)
+        if name in given:
+            value = given[name]
+        elif name in derived:
+            continue
+        elif field is not None and field.default is not MISSING:
+            names[f"d_{name}"] = field.default
+            value = f"d_{name}"
+        elif field is not None and field.default_factory is not MISSING:
+            names[f"f_{name}"] = field.default_factory
+            value = f"f_{name}()"
+        else:
+            return None  # a field the record must be given: make() is to say
+        lines.append(f"    r.{name} = {value}")
+    # then what post_load derives, from the record as it stands
+    lines += [f"    r.{name} = {expression}" for name, expression in derived.items()]
+    source = "def build(item, keep):\n" + "\n".join(lines) + "\n    return r\n"
+    exec(compile(source, f"<build {type(schema).__name__}>", "exec"), names)  # noqa: S102
+    return names["build"]
 
 
 def clean_text(data):

@@ -2,6 +2,7 @@
 numeric strings on the wire."""
 from dataclasses import dataclass, field, fields
 from datetime import timezone
+from operator import attrgetter
 from typing import List, Optional
 
 REALMS = ("section", "group")
@@ -174,8 +175,10 @@ class AccessCode:
     code: str
 
 
-@dataclass(eq=False, slots=True)
-class Enrollment:
+@dataclass(eq=False)
+class _EnrollmentFields:
+    """An enrollment's fields, as declared. Enrollment (below) keeps them in
+    fewer slots; dataclasses.fields() and replace() read them from here."""
     id: int
     uid: int
     realm: str
@@ -186,6 +189,7 @@ class Enrollment:
     # gone is None, "rejected" or "deleted" (then Schoology no longer sees it).
     type: str = "StudentEnrollment"
     gone: Optional[str] = None
+    # The rest, rarely set (see CanvasExtras)
     associated_user_id: Optional[int] = None
     limit_privileges_to_course_section: bool = False
     start_at: Optional[str] = None  # times are ISO 8601 UTC strings, 2026-08-24T15:00:00Z
@@ -198,6 +202,70 @@ class Enrollment:
     temporary_enrollment_pairing_id: Optional[int] = None
     created_at: Optional[str] = None
     updated_at: Optional[str] = None
+
+
+_CORE = ("id", "uid", "realm", "realm_id", "admin", "status", "type", "gone")
+EXTRA_FIELDS = tuple(f.name for f in fields(_EnrollmentFields) if f.name not in _CORE)
+
+
+@dataclass(frozen=True, slots=True)
+class CanvasExtras:
+    """An enrollment's rarely set Canvas fields, held together: a district's
+    million enrollments mostly hold none of them, and then share NO_EXTRAS
+    (one slot each, not twelve)."""
+    associated_user_id: Optional[int] = None
+    limit_privileges_to_course_section: bool = False
+    start_at: Optional[str] = None
+    end_at: Optional[str] = None
+    last_activity_at: Optional[str] = None
+    last_attended_at: Optional[str] = None
+    total_activity_time: int = 0
+    grades: Optional[dict] = None
+    temporary_enrollment_source_user_id: Optional[int] = None
+    temporary_enrollment_pairing_id: Optional[int] = None
+    created_at: Optional[str] = None
+    updated_at: Optional[str] = None
+
+
+NO_EXTRAS = CanvasExtras()
+_NO_EXTRAS_VALUES = tuple(getattr(NO_EXTRAS, name) for name in EXTRA_FIELDS)
+_NO_EXTRAS_TYPES = tuple(map(type, _NO_EXTRAS_VALUES))
+
+
+class Enrollment:
+    """An enrollment: a dataclass of _EnrollmentFields' fields (compared and
+    hashed by identity, as users are), whose rarely set Canvas fields are
+    read through extras (a CanvasExtras, NO_EXTRAS when all hold their
+    defaults)."""
+    __slots__ = (*_CORE, "extras")
+    __dataclass_fields__ = _EnrollmentFields.__dataclass_fields__
+    __dataclass_params__ = _EnrollmentFields.__dataclass_params__
+
+    def __init__(self, id, uid, realm, realm_id, admin, status, type="StudentEnrollment",
+                 gone=None, associated_user_id=None, limit_privileges_to_course_section=False,
+                 start_at=None, end_at=None, last_activity_at=None, last_attended_at=None,
+                 total_activity_time=0, grades=None, temporary_enrollment_source_user_id=None,
+                 temporary_enrollment_pairing_id=None, created_at=None, updated_at=None):
+        self.id = id
+        self.uid = uid
+        self.realm = realm
+        self.realm_id = realm_id
+        self.admin = admin
+        self.status = status
+        self.type = type
+        self.gone = gone
+        extras = (associated_user_id, limit_privileges_to_course_section, start_at, end_at,
+                  last_activity_at, last_attended_at, total_activity_time, grades,
+                  temporary_enrollment_source_user_id, temporary_enrollment_pairing_id,
+                  created_at, updated_at)
+        # the defaults exactly (False, not 0): what is read back is what was given
+        self.extras = (NO_EXTRAS if extras == _NO_EXTRAS_VALUES
+                       and tuple(map(_type, extras)) == _NO_EXTRAS_TYPES
+                       else CanvasExtras(*extras))
+
+    def __repr__(self):
+        return "Enrollment(" + ", ".join(f"{f.name}={getattr(self, f.name)!r}"
+                                         for f in fields(self)) + ")"
 
     @property
     def bucket(self):
@@ -217,6 +285,13 @@ class Enrollment:
     def state(self):
         """Canvas's enrollment_state."""
         return self.gone or CANVAS_STATE[self.status]
+
+
+_type = type
+for _name in EXTRA_FIELDS:
+    setattr(Enrollment, _name, property(attrgetter(f"extras.{_name}")))
+del _name
+assert EXTRA_FIELDS == tuple(f.name for f in fields(CanvasExtras))
 
 
 def time_text(when):

@@ -2,7 +2,10 @@
 a record that exists. Each check is first made over the whole kind at once
 (sets, in C: a district has millions of records), and only when that finds a
 problem are the records walked to name the first one at fault."""
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, not_
+
+from .records import NO_EXTRAS
 
 
 def check_references(records, source, error):
@@ -88,23 +91,27 @@ def check_references(records, source, error):
         coded.add((code.realm, code.realm_id))
 
 
-_REALM_KEY = attrgetter("realm", "realm_id")
+_UID, _REALM, _REALM_ID = attrgetter("uid"), attrgetter("realm"), attrgetter("realm_id")
 _USER_REALM = attrgetter("uid", "realm", "realm_id")
 
 
 def _check_enrollments(enrollments, users, realms, pairings, fail):
     users_or_none, pairings_or_none = users | {None}, pairings | {None}
-    realm_keys = {(realm, realm_id) for realm, ids in realms.items() for realm_id in ids}
+    # Most enrollments hold no Canvas extras (records.NO_EXTRAS): only the others are looked at.
+    extras = [e for e in enrollments if e.extras is not NO_EXTRAS]
+    in_section = list(map("section".__eq__, map(_REALM, enrollments)))
     visible = [e for e in enrollments if e.gone is None]
-    if (users.issuperset(map(attrgetter("uid"), enrollments))
-            and realm_keys.issuperset(map(_REALM_KEY, enrollments))
-            and all(users_or_none.issuperset(map(attrgetter(name), enrollments))
+    if (users.issuperset(map(_UID, enrollments))
+            and realms["section"].issuperset(compress(map(_REALM_ID, enrollments), in_section))
+            and realms["group"].issuperset(compress(map(_REALM_ID, enrollments),
+                                                    map(not_, in_section)))
+            and all(users_or_none.issuperset(map(attrgetter(name), extras))
                     for name in ("associated_user_id", "temporary_enrollment_source_user_id"))
             and pairings_or_none.issuperset(
-                map(attrgetter("temporary_enrollment_pairing_id"), enrollments))
+                map(attrgetter("temporary_enrollment_pairing_id"), extras))
             # A user is enrolled once in a realm unless Canvas types tell them
             # apart: when (user, realm) pairs are unique, so is each enrollment.
-            and len(set(map(_USER_REALM, visible))) == len(visible)):
+            and _once_in_each_realm(visible)):
         return
     enrolled = set()
     for n, enrollment in enumerate(enrollments):
@@ -127,3 +134,11 @@ def _check_enrollments(enrollments, users, realms, pairings, fail):
                  f"{enrollment.realm} {enrollment.realm_id} as {enrollment.type}")
         if enrollment.visible:
             enrolled.add(key)
+
+
+def _once_in_each_realm(enrollments):
+    """Whether no user holds two of the enrollments in one realm."""
+    uids = list(map(_UID, enrollments))
+    if len(set(uids)) == len(uids):
+        return True  # one enrollment a user: no need to pair them with realms
+    return len(set(map(_USER_REALM, enrollments))) == len(enrollments)

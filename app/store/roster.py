@@ -41,7 +41,8 @@ class RosterReads:
     def members_of_realms(self, realms):
         """The uids holding a live enrollment in any of those realms."""
         with self.lock:
-            return {uid for key in realms for uid in self.realms[key].by_uid}
+            enrollments = self.enrollments
+            return {enrollments[i].uid for key in realms for i in self.realms[key].all}
 
     def access_code_of(self, realm, realm_id):
         code = self.access_codes.get((realm, realm_id))

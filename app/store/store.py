@@ -46,6 +46,10 @@ _ID_KEYS = frozenset(("uid", "id", "course_id", "realm_id", "associated_user_id"
                       "created_by_id", "deleted_by_id", "role_id", "building_id", "school_id"))
 
 
+_ID, _UID, _GONE = attrgetter("id"), attrgetter("uid"), attrgetter("gone")
+_SOURCE = attrgetter("temporary_enrollment_source_user_id")
+
+
 def utc_text(seconds):
     """ISO 8601 UTC to the second, as both dialects write times."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
@@ -77,7 +81,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
         self.buildings = {}  # id -> Building
         # Every enrollment, Schoology's view or not, by realm and by user: Canvas lists these.
         self.every = {}  # (realm, realm_id) -> enrollment ids, ascending (a list: smaller)
-        self.by_user = {}  # uid -> enrollment id(s), as RealmIndex.by_uid (read with user_ids)
+        self.by_user = {}  # uid -> enrollment id(s): see index.with_id (read with user_ids)
         self.sections_of_course = {}  # course id -> [section ids], ascending
         self.canvas_accounts = []  # at most one: the school's root account
         self.canvas_tokens = {}  # SHA-256 of the token -> CanvasToken (see canvas_token)
@@ -125,7 +129,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
             self.uid_by_school_uid.update((u.school_uid, u.uid) for u in users if u.school_uid)
             self.administrators.extend(u.uid for u in users if self.is_administrator(u))
             for section in sections:
-                self.realms[("section", section.id)] = RealmIndex()
+                self.realms[("section", section.id)] = RealmIndex(self.by_user, self.enrollments)
                 self.every[("section", section.id)] = []
                 if section.section_school_code:
                     self.section_by_school_code[section.section_school_code] = section.id
@@ -135,7 +139,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
                 self.sections_of_course.setdefault(section.course_id, []).append(section.id)
                 self.sections_of_course[section.course_id].sort()
             for group in groups:
-                self.realms[("group", group.id)] = RealmIndex()
+                self.realms[("group", group.id)] = RealmIndex(self.by_user, self.enrollments)
                 self.every[("group", group.id)] = []
             for code in access_codes:
                 self.access_codes[(code.realm, code.realm_id)] = code
@@ -150,21 +154,38 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
 
     def _add_enrollments(self, enrollments):
         """_put for each of the enrollments (in id order, into a new store),
-        in one pass: a district loads a million."""
-        by_user = self.by_user
-        self.enrollments.update((e.id, e) for e in enrollments)
+        in few passes: a district loads a million."""
+        ids = list(map(_ID, enrollments))
+        self.enrollments.update(zip(ids, enrollments))
+        self._add_by_user(list(map(_UID, enrollments)), ids)
         in_realm = {}
         for enrollment in enrollments:
             in_realm.setdefault((enrollment.realm, enrollment.realm_id), []).append(enrollment)
-            by_user[enrollment.uid] = with_id(by_user.get(enrollment.uid), enrollment.id)
-            if enrollment.temporary_enrollment_source_user_id is not None:
-                self._index_temporary(None, enrollment)
+        every, realms = self.every, self.realms
+        hidden = set(map(_GONE, enrollments)) != {None}
         for key, held in in_realm.items():
-            self.realms[key].fill([e for e in held if e.gone is None])
-            self.every[key].extend(e.id for e in held)
+            every[key].extend(map(_ID, held))
+            realms[key].fill([e for e in held if e.gone is None] if hidden else held)
+        if set(map(_SOURCE, enrollments)) - {None}:
+            for enrollment in enrollments:
+                if enrollment.temporary_enrollment_source_user_id is not None:
+                    self._index_temporary(None, enrollment)
         if enrollments:
             self.ids.observe("enrollment", enrollments[-1].id)
             self.generation += 1
+
+    def _add_by_user(self, uids, ids):
+        """by_user for enrollments of those uids and ids (ascending), into a
+        new store."""
+        by_user = self.by_user
+        by_user.update(zip(uids, ids))
+        if len(by_user) == len(ids):
+            return  # one enrollment each
+        several = {}
+        for uid, enrollment_id in zip(uids, ids):
+            several.setdefault(uid, []).append(enrollment_id)
+        by_user.update((uid, held[0] if len(held) == 1 else tuple(held))
+                       for uid, held in several.items())
 
     def _put(self, old, new):
         """Publish new in place of old (either may be None), in every index."""
@@ -240,7 +261,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
             user = self.users.get(uid)
             if user is None:
                 raise Invalid(f"user {uid} does not exist")
-            if uid in index.by_uid:
+            if index.of(uid):
                 raise Conflict(f"user {uid} is already enrolled in {realm} {realm_id}")
             now = self.now()
             enrollment = Enrollment(self.ids.issue("enrollment"), uid, realm, realm_id,

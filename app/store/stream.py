@@ -5,6 +5,9 @@ record at a time, each dict is gone before the next is made.
 
 The records are decoded by the json module's own scanner, so what is read is
 what json.loads reads; only the object and arrays at the top are walked here.
+An array may also be decoded in one call of the scanner, each record made
+from its dict by an object_hook as soon as it is read (Array.decoded): no
+Python loop between records, and still no dict kept.
 """
 import json
 import re
@@ -21,10 +24,9 @@ class NotJSON(ValueError):
 
 def top_level(text):
     """For the JSON object in text: yields (key, items) for each of its keys
-    in turn, where items iterates over the key's array, decoding one value
-    at a time (the caller reads them all, or none, before the next key), or
-    is None when the value is not an array. Raises NotJSON when text is not
-    JSON, and TypeError when it is JSON but not an object."""
+    in turn, where items is the key's Array (the caller reads it whole before
+    the next key), or None when the value is not an array. Raises NotJSON
+    when text is not JSON, and TypeError when it is JSON but not an object."""
     position = _skip(text, 0)
     if not text.startswith("{", position):
         error = _json_error(text)
@@ -44,9 +46,9 @@ def top_level(text):
                 _whole(text)
             position = _skip(text, position + 1)
             if text.startswith("[", position):
-                cursor = [position + 1]
-                yield key, _items(text, cursor)
-                position = cursor[0]
+                array = Array(text, position)
+                yield key, array
+                position = array.start + 1 if array.end is None else array.end
             else:
                 position = _value(text, position)[1]  # decoded only to find its end
                 yield key, None
@@ -62,12 +64,38 @@ def top_level(text):
         _whole(text)
 
 
-def _items(text, cursor):
-    """The values of the array whose first value is at cursor[0]; leaves
-    cursor[0] past its closing bracket."""
-    position = _skip(text, cursor[0])
+class Array:
+    """An array of the text, read whole one way or the other: iterated, one
+    value decoded at a time; or decoded() at once, its objects made into
+    what the caller keeps as they are read. end: where the array ends, once
+    read."""
+    __slots__ = ("text", "start", "end")
+
+    def __init__(self, text, start):
+        self.text, self.start, self.end = text, start, None
+
+    def __iter__(self):
+        return _items(self.text, self.start + 1, self)
+
+    def decoded(self, object_hook):
+        """The array's values, decoded at once, each object in it (nested
+        ones first) replaced by object_hook(the object) as it is read, as the
+        json module's object_hook is; None when the json module does not read
+        the array (then iterate over it, to know why)."""
+        scan = make_scanner(json.JSONDecoder(object_hook=object_hook))
+        try:
+            values, self.end = scan(self.text, self.start)
+        except (StopIteration, ValueError, RecursionError):
+            return None
+        return values
+
+
+def _items(text, position, array):
+    """The values of the array whose first value is at position; sets
+    array.end past its closing bracket."""
+    position = _skip(text, position)
     if text.startswith("]", position):
-        cursor[0] = position + 1
+        array.end = position + 1
         return
     while True:
         value, position = _value(text, position)
@@ -82,7 +110,7 @@ def _items(text, cursor):
         if text.startswith(",", position):
             position = _skip(text, position + 1)
         elif text.startswith("]", position):
-            cursor[0] = position + 1
+            array.end = position + 1
             return
         else:
             _whole(text)
