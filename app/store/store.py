@@ -16,34 +16,17 @@ from dataclasses import fields, replace
 from bisect import bisect_left
 from operator import attrgetter
 
+from . import export
 from .canvas import CanvasReads, CanvasWrites, token_digest
 from .errors import Conflict, Invalid, NotFound
 from .ids import IdIssuer
 from .index import RealmIndex, as_ids, drop_id, with_id
 from .oauth import OAuthTokens
-from .records import (CANVAS_FIELDS, STATUSES, Course, Enrollment, Group, Section, User, admin_of,
-                      default_type)
+from .records import STATUSES, Enrollment, User, admin_of, default_type
 from .roster import RosterReads
 from .temporary import Temporary
 
-# The roster fields of each kind, written out only when set, so that a
-# document without them exports as it was loaded.
-ROSTER = {kind: {f.name: f.default for f in fields(record) if f.name in names}
-          for kind, record, names in (
-              ("users", User, ("role_id", "building_id", "username", "primary_email", "position",
-                               "gender", "grad_year")),
-              ("courses", Course, ("department", "description", "credits", "subject_area",
-                                   "grade_level_range_start", "grade_level_range_end",
-                                   "building_id")),
-              ("sections", Section, ("description", "location", "active")),
-              ("groups", Group, ("description", "website", "category", "group_code",
-                                 "building_id")))}
 USER_FIELDS = tuple(f.name for f in fields(User) if f.name not in ("uid", "display_fixed"))
-
-
-_ID_KEYS = frozenset(("uid", "id", "course_id", "realm_id", "associated_user_id",
-                      "temporary_enrollment_source_user_id", "temporary_enrollment_pairing_id",
-                      "created_by_id", "deleted_by_id", "role_id", "building_id", "school_id"))
 
 
 _ID, _UID, _GONE = attrgetter("id"), attrgetter("uid"), attrgetter("gone")
@@ -340,21 +323,11 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
                     "canvas_accounts": list(self.canvas_accounts),
                     "canvas_tokens": list(self.canvas_tokens.values()),
                     "temporary_enrollment_pairings": list(self.pairings.values())}
-        writers = {
-            "users": lambda u: _set(_record(u, "display_fixed",
-                                            *(() if u.display_fixed else ("name_display",)),
-                                            *(() if u.password else ("password",))), "users"),
-            "courses": lambda c: _set(_record(c), "courses"),
-            "sections": lambda s: _set(dict(_record(s), grading_periods=[
-                str(g) for g in s.grading_periods]), "sections"),
-            "groups": lambda g: _set(_record(g), "groups"),
-            "enrollments": _exported,
-            "consumers": lambda c: _record(c, *(() if c.callback else ("callback",))),
-        }
+        writers = export.writers()
         # These are written only when the school has some.
         optional = ("buildings", "roles", "canvas_accounts", "canvas_tokens",
                     "temporary_enrollment_pairings")
-        return [(key, map(writers.get(key, _record), records)) for key, records in held.items()
+        return [(key, map(writers.get(key, export.record), records)) for key, records in held.items()
                 if records or key not in optional]
 
     def delete_enrollment(self, realm, realm_id, enrollment_id):
@@ -497,50 +470,3 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
             if section_id is None:
                 raise NotFound(f"no section has section_school_code {section_school_code!r}")
             return self.sections[section_id]
-
-
-def _set(out, kind):
-    """out without the roster fields of its kind that hold their defaults."""
-    defaults = ROSTER[kind]
-    return {k: v for k, v in out.items()
-            if k not in defaults or v not in (defaults[k], str(defaults[k]))}
-
-
-_NAMES = {}  # record class -> its field names
-
-
-def _record(obj, *drop):
-    """A record as the fixtures write it: its fields but those dropped, ids
-    as text (as Schoology writes them), lists and dicts copied."""
-    names = _NAMES.get(type(obj))
-    if names is None:
-        names = _NAMES[type(obj)] = tuple(f.name for f in fields(obj))
-    out = {}
-    for name in names:
-        if name not in drop:
-            value = getattr(obj, name)
-            if name in _ID_KEYS and value is not None:
-                value = str(value)
-            elif type(value) in (list, dict):
-                value = type(value)(value)
-            out[name] = value
-    return out
-
-
-def _exported(enrollment):
-    """An enrollment as the fixtures hold it: Schoology's fields, and a canvas
-    object with whatever differs from what Canvas would assume."""
-    out = _record(enrollment, "gone", *CANVAS_FIELDS)
-    canvas = {name: getattr(enrollment, name) for name, default in CANVAS_FIELDS.items()
-              if getattr(enrollment, name) != default}
-    if "grades" in canvas:
-        canvas["grades"] = dict(canvas["grades"])
-    if canvas.get("type") == default_type(enrollment.admin):
-        del canvas["type"]
-    for name in _ID_KEYS & set(canvas):
-        canvas[name] = str(canvas[name])
-    if enrollment.gone:
-        canvas["enrollment_state"] = enrollment.gone
-    if canvas:
-        out["canvas"] = canvas
-    return out
