@@ -28,7 +28,9 @@ answered with the headers only. A WSGI app that raises ConnectionError (the
 mock's "drop" fault) has its connection closed with no answer at all.
 """
 import asyncio
+import concurrent.futures
 import io
+import itertools
 import os
 import socket
 import sys
@@ -263,6 +265,9 @@ class HTTPServer:
         """Run the app on one request; hand the answer's bytes to the loop."""
         try:
             result = self.call(app, self.environ(conn, request, body, declared))
+            if result is not DROP and result[3] is not None:
+                self._stream(conn, request, result)
+                return
             if result is not DROP:
                 head, body = self.serialize(result, request.method)
                 if request.keep_alive and not isinstance(body, list) \
@@ -279,6 +284,64 @@ class HTTPServer:
             self.loop.call_soon_threadsafe(conn.respond, answer)
         except RuntimeError:  # the loop is gone: the server stopped
             pass
+
+    def _stream(self, conn, request, result):
+        """In a worker: send an answer too large to hold (call) as the app
+        makes it, each piece once the client has read enough of the ones
+        before it (the loop's write buffer is below its high-water mark): a
+        client that stops reading stops the app, and is dropped when its
+        deadline passes. HTTP/1.1 clients get it chunked; HTTP/1.0 ones until
+        the connection closes."""
+        pieces, iterable = result[3]
+        chunked = request.version == "1.1"
+        keep_alive = request.keep_alive and chunked
+        ended = None  # the connection is cut: the answer could not be sent whole
+        try:
+            head, body = self.serialize(result, request.method, chunked)
+            if body is not None:  # a 500 instead: the app's headers could not be sent
+                self._write_drained(conn, head + b"Connection: close\r\n\r\n" + body)
+                ended = False
+                return
+            self._write_drained(conn, head + (b"\r\n" if keep_alive
+                                              else b"Connection: close\r\n\r\n"))
+            if request.method != b"HEAD":
+                for piece in itertools.chain(result[2], pieces):
+                    if piece:
+                        self._write_drained(
+                            conn, b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
+                if chunked:
+                    self._write_drained(conn, b"0\r\n\r\n")
+            ended = keep_alive
+        except ConnectionError:  # the client is gone, or the app dropped it mid-answer
+            pass
+        except BaseException:  # the app failed mid-answer: its client sees the cut
+            traceback.print_exc()
+        finally:
+            close = getattr(iterable, "close", None)
+            if close is not None:
+                try:
+                    close()
+                except Exception:
+                    traceback.print_exc()
+            try:
+                self.loop.call_soon_threadsafe(conn.streamed, ended)
+            except RuntimeError:  # the loop is gone: the server stopped
+                pass
+
+    def _write_drained(self, conn, data):
+        """Have the loop write data on conn, and wait until the client has
+        read enough of what it was sent; ConnectionError if it is gone."""
+        try:
+            future = asyncio.run_coroutine_threadsafe(conn.write_drained(data), self.loop)
+        except RuntimeError:  # the loop is closed
+            raise ConnectionError("the server stopped") from None
+        while True:
+            try:
+                return future.result(timeout=1.0)
+            except concurrent.futures.TimeoutError:
+                if not self.loop.is_running():  # stopped before it ran the write
+                    future.cancel()
+                    raise ConnectionError("the server stopped") from None
 
     def environ(self, conn, request, body, declared):
         target = request.target
@@ -324,11 +387,14 @@ class HTTPServer:
 
     @staticmethod
     def call(app, environ):
-        """(status, headers, chunks) the app answered, or DROP. Bodies are
-        collected whole: the mock's answers are small, but for /_mock/state of
-        a large school, which comes in pieces and is sent in them."""
+        """(status, headers, chunks, rest) the app answered, or DROP. rest is
+        None when the body was collected whole (the mock's answers are small);
+        past STREAM_AFTER bytes (/_mock/state of a district: 500 MB) collecting
+        stops, and rest is (the app's iterator, its iterable to close) for
+        the worker to send the remainder from, a piece at a time."""
         started = []
         chunks = []
+        rest = None
 
         def start_response(status, headers, exc_info=None):
             started[:] = [status, headers]  # nothing is sent yet: a later call replaces it
@@ -337,9 +403,14 @@ class HTTPServer:
         try:
             iterable = app(environ, start_response)
             try:
-                for chunk in iterable:
+                pieces, size = iter(iterable), 0
+                for chunk in pieces:
                     if chunk:
                         chunks.append(chunk)
+                        size += len(chunk)
+                        if size > STREAM_AFTER and started:
+                            rest, iterable = (pieces, iterable), None  # closed once sent
+                            break
             finally:
                 close = getattr(iterable, "close", None)
                 if close is not None:
@@ -348,18 +419,21 @@ class HTTPServer:
             return DROP
         except Exception:
             traceback.print_exc()
-            return (500, [], [b"Internal Server Error\n"])
+            return (500, [], [b"Internal Server Error\n"], None)
         if not started:
-            return (500, [], [b"Internal Server Error\n"])
+            return (500, [], [b"Internal Server Error\n"], None)
         status, headers = started
-        return (status, headers, chunks)
+        return (status, headers, chunks, rest)
 
-    def serialize(self, result, method):
+    def serialize(self, result, method, chunked=None):
         """(head, body): the answer's status line and headers, short of the
         blank line (the loop adds Connection: close when it closes), and the
         body to send (bytes, or a list of them). Content-Length is the server's, from the body; a HEAD,
-        204 or 304 answer keeps the app's and sends no body."""
-        status, headers, chunks = result
+        204 or 304 answer keeps the app's and sends no body. For an answer
+        sent as it comes (chunked is True or False: Transfer-Encoding: chunked,
+        or the end of the connection ends it), body is None unless the answer
+        had to become a 500."""
+        status, headers, chunks = result[:3]
         if isinstance(status, int):
             status = f"{status} {REASONS.get(status, 'Error')}"
         code = int(status[:3])
@@ -381,7 +455,11 @@ class HTTPServer:
         # A body of many pieces (/_mock/state's: 500 MB for a district) is
         # sent piece by piece, never joined into one more copy of itself.
         body = chunks[0] if len(chunks) == 1 else b"".join(chunks) if len(chunks) < 64 else chunks
-        if not bodiless:
+        if chunked is not None:
+            body = None
+            if chunked:
+                lines.append("Transfer-Encoding: chunked\r\n")
+        elif not bodiless:
             lines += ("Content-Length: ", str(sum(map(len, chunks))), "\r\n")
         if not has_date:
             lines += ("Date: ", self.date(), "\r\n")
@@ -421,6 +499,8 @@ CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 # loop a call, so a body sent a byte a chunk would hold everyone else up.
 # Clients send chunks of kilobytes; 1 MiB in 256-byte chunks is 4,096 of them.
 MAX_BODY_PIECES = 8192
+# An answer larger than this is sent as the app makes it, not collected first.
+STREAM_AFTER = 4 * MiB
 # What a client may send ahead while its request is with the app (pipelining):
 # past this, reading stops until the answer is out.
 MAX_AHEAD = 256 * 1024
@@ -474,6 +554,7 @@ class _Connection(asyncio.Protocol):
         self.ahead = bytearray()  # received while busy, not parsed yet
         self.continue_due = False  # an Expect: 100-continue to answer when it is this one's turn
         self.lock = threading.Lock()  # between the loop and a worker answering (send_now)
+        self.drained = None  # a future while a streaming worker waits for the client to read
         self.fd = None
 
     # --- asyncio's callbacks -------------------------------------------------------
@@ -492,6 +573,8 @@ class _Connection(asyncio.Protocol):
             self.closed = True
         self.deadline = None
         self.server.connections.pop(self, None)
+        if self.drained is not None and not self.drained.done():
+            self.drained.set_result(None)
 
     def data_received(self, data):
         if self.state is LINGERING or self.state is CLOSING:
@@ -525,7 +608,9 @@ class _Connection(asyncio.Protocol):
 
     def resume_writing(self):
         self.paused_writing = False
-        if self.state is WRITING and not self.busy:
+        if self.drained is not None and not self.drained.done():
+            self.drained.set_result(None)
+        elif self.state is WRITING and not self.busy:
             self._next()
 
     # --- the parser's callbacks ------------------------------------------------------
@@ -693,6 +778,35 @@ class _Connection(asyncio.Protocol):
             return
         self.transport.write(rest)
         self._after_answer()
+
+    async def write_drained(self, data):
+        """On the loop, for a streaming worker: write data, then wait while
+        the client has more than the high-water mark still to read (with
+        request_timeout to make progress, as any slow reader)."""
+        if self.closed or self.state is CLOSING:
+            raise ConnectionError("the client is gone")
+        self.transport.write(data)
+        while self.paused_writing and not self.closed:
+            self._wait(WRITING, self.server.request_timeout)
+            self.drained = self.loop.create_future()
+            await self.drained
+        self.drained = None
+        if self.closed or self.state is CLOSING:
+            raise ConnectionError("the client is gone")
+        self._wait(ANSWERING, None)
+
+    def streamed(self, keep_alive):
+        """On the loop: a streamed answer is sent (keep_alive True or False),
+        or was cut short (None)."""
+        self.busy = False
+        if self.closed or self.state is CLOSING:
+            return
+        if keep_alive is None:
+            self.abort()
+        elif self.stopping or not keep_alive:
+            self._linger()
+        else:
+            self._after_answer()
 
     def respond(self, answer):
         """On the loop: send what a worker made of the app's answer."""

@@ -373,6 +373,109 @@ def test_a_kept_alive_answer_the_socket_cannot_take_at_once_is_sent_whole(big_st
     finally:
         server.stop()
 
+
+def dechunked(client, deadline):
+    """The body of a chunked answer whose head client.answer(head_only=True)
+    has read, chunk by chunk from what follows it."""
+    body = b""
+    while True:
+        while b"\r\n" not in client.buffer:
+            chunk = client._recv(deadline)
+            assert chunk, "closed mid-answer"
+            client.buffer += chunk
+        size_line, _, client.buffer = client.buffer.partition(b"\r\n")
+        size = int(size_line, 16)
+        while len(client.buffer) < size + 2:
+            chunk = client._recv(deadline)
+            assert chunk, "closed mid-chunk"
+            client.buffer += chunk
+        assert client.buffer[size:size + 2] == b"\r\n"
+        body, client.buffer = body + client.buffer[:size], client.buffer[size + 2:]
+        if size == 0:
+            return body
+
+
+def test_an_answer_past_stream_after_is_sent_as_it_is_made(big_store, monkeypatch):
+    """Past STREAM_AFTER bytes an answer is not collected: HTTP/1.1 clients
+    get it chunked (and the connection goes on), HTTP/1.0 ones until the
+    connection closes; the bytes are those of the answer collected whole."""
+    from schoology_mock import httpserver
+    server = MockServer(create_app({"TESTING": True, "AUTH": "off"}, store=big_store))
+    server.start()
+    try:
+        whole = requests.get(f"{server.url}/_mock/state", timeout=10)
+        assert "Content-Length" in whole.headers and len(whole.content) > 400_000
+        monkeypatch.setattr(httpserver, "STREAM_AFTER", 100_000)
+        streamed = requests.get(f"{server.url}/_mock/state", timeout=10)
+        assert streamed.headers.get("Transfer-Encoding") == "chunked"
+        assert "Content-Length" not in streamed.headers and streamed.content == whole.content
+        client = Client(server.port)
+        deadline = time.monotonic() + 10
+        for _ in range(2):
+            client.send(b"GET /_mock/state HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            status, headers, _ = client.answer(deadline, head_only=True)
+            assert status == 200 and headers["transfer-encoding"] == "chunked"
+            assert dechunked(client, deadline) == whole.content
+        client.send(f"GET {LIST}?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        assert client.answer(deadline)[0] == 200
+        client.close()
+        sock = connect(server.port)
+        sock.sendall(b"GET /_mock/state HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        got = b""
+        while chunk := sock.recv(1 << 20):
+            got += chunk
+        sock.close()
+        head, _, body = got.partition(b"\r\n\r\n")
+        assert b"Connection: close" in head and b"Transfer-Encoding" not in head
+        assert body == whole.content
+    finally:
+        server.stop()
+
+
+def test_a_streamed_answer_waits_for_its_client_and_stops_when_it_is_gone():
+    """An answer without end (a WSGI app yielding 1 MiB pieces forever) is
+    made only as fast as the client reads it; a client that stops reading is
+    dropped at its deadline, and the app's iterable is closed."""
+    made, closed = [], threading.Event()
+
+    def endless(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/octet-stream")])
+
+        def pieces():
+            try:
+                while True:
+                    made.append(1)
+                    yield b"x" * MiB
+            finally:
+                closed.set()
+        return pieces()
+
+    from schoology_mock.httpserver import HTTPServer
+    server = HTTPServer(endless, "127.0.0.1", 0, 2, request_timeout=1.0,
+                        idle_timeout=1.0).bind()
+    serving = threading.Thread(target=server.serve, daemon=True)
+    serving.start()
+    server.url = f"http://127.0.0.1:{server.port}/"
+    try:
+        client = Client(server.port)
+        client.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        deadline = time.monotonic() + 10
+        status, headers, _ = client.answer(deadline, head_only=True)
+        assert status == 200 and headers["transfer-encoding"] == "chunked"
+        read = 0
+        while read < 20 * MiB:
+            read += len(client._recv(deadline))
+        assert len(made) < 20 + 16  # what was read, and what buffers hold
+        assert closed.wait(10), "the app's iterable was never closed"
+        assert len(made) < 20 + 16
+        assert closed_by_server(client.sock, time.monotonic() + 5)
+        client.close()
+        with requests.get(server.url, timeout=10, stream=True) as other:
+            assert other.status_code == 200 and len(other.raw.read(MiB)) == MiB
+    finally:
+        server.stop()
+        serving.join(10)
+
 # --- bodies over the limit ------------------------------------------------------------------
 def big_create_body():
     """A valid create, padded past 1 MiB with trailing spaces: cut at 1 MiB it
