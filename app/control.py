@@ -25,8 +25,8 @@ from flask import Blueprint, current_app, jsonify, request
 from .clock import seconds
 from .context import install, store
 from .faults import RuleError
-from .store import (FixtureError, NotFixtures, build_store, json_pieces, parse_json,
-                    read_file, store_of)
+from .store import (FixtureError, NotFixtures, build_store, json_pieces, read_file,
+                    read_open, store_of)
 from .store.fixtures import KINDS
 
 MAX_LOAD_BYTES = 512 * 1024 * 1024  # a fixture file larger than this is a mistake
@@ -202,14 +202,13 @@ def _load_path(given):
             raise FixtureError(f"{given}: not a regular file")
         if info.st_size > MAX_LOAD_BYTES:
             raise FixtureError(f"{given}: larger than {MAX_LOAD_BYTES // 2**20} MiB")
-        data = f.read(MAX_LOAD_BYTES + 1)
-    try:
-        records = parse_json(data, given)
-    except NotFixtures as e:
-        if e.not_json:
-            raise FixtureError(f"{given}: not a fixture document (a JSON object)") from None
-        raise FixtureError(f"{given}: not a fixture document (a JSON object of the fixture "
-                           f"lists: {', '.join(KINDS)})") from None
+        try:
+            records = read_open(f, given, MAX_LOAD_BYTES + 1)
+        except NotFixtures as e:
+            if e.not_json:
+                raise FixtureError(f"{given}: not a fixture document (a JSON object)") from None
+            raise FixtureError(f"{given}: not a fixture document (a JSON object of the "
+                               f"fixture lists: {', '.join(KINDS)})") from None
     return store_of(records, seed=current_app.config["SEED"])
 
 

@@ -36,14 +36,21 @@ def read_file(path):
     importlib.resources, which has an open() of its own)."""
     try:
         with (path.open("rb") if hasattr(path, "open") else open(path, "rb")) as f:
-            data = f.read()
+            return read_open(f, str(path))
     except OSError as e:
         raise FixtureError(f"{path}: cannot read fixture file: {e.strerror}") from None
-    text, clean = _decoded(data, str(path))
+
+
+def read_open(f, source, limit=-1):
+    """The records of the fixture document read from the open file f (at
+    most limit bytes). Its bytes are held here alone, so that they can go
+    before its records are made."""
+    data = f.read(limit)
+    text, clean = _decoded(data, source)
     del data  # a district's file: its bytes go before its records are made,
-    records = _parse_text(text, clean, str(path))
+    records = _parse_text(text, clean, source)
     del text  # and its text before the references are checked
-    return _checked(records, str(path))
+    return _checked(records, source)
 
 
 def parse_json(data, source):
