@@ -321,57 +321,57 @@ def test_a_client_that_does_not_read_its_answers_is_dropped(big_store):
         server.stop()
 
 
-def test_a_slow_reader_still_gets_its_whole_answer(big_store):
+@pytest.fixture
+def narrow(big_store):
+    """(a live server of big_store with deadlines of a second, its state as
+    a quick client reads it), the server's sockets then given small send
+    buffers (accepted sockets take the listener's), so that most of a large
+    answer waits in the server for the client to read it."""
+    server = MockServer(create_app({"TESTING": True, "AUTH": "off"}, store=big_store),
+                        request_timeout=1.0, idle_timeout=1.0)
+    server.start()
+    try:
+        whole = requests.get(f"{server.url}/_mock/state", timeout=10).content
+        server._server.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)
+        yield server, whole
+    finally:
+        server.stop()
+
+
+def test_a_slow_reader_still_gets_its_whole_answer(narrow):
     """A client that reads a large last answer (HTTP/1.0: the connection
     closes after it) slowly but steadily gets all of it, though that takes
     longer than every deadline: what counts is that it keeps reading."""
-    server = MockServer(create_app({"TESTING": True, "AUTH": "off"}, store=big_store),
-                        request_timeout=1.0, idle_timeout=1.0)
-    server.start()
-    try:
-        whole = requests.get(f"{server.url}/_mock/state", timeout=10).content
-        # small socket buffers (accepted sockets take the listener's), so that
-        # most of the answer waits in the server for the client to read it
-        server._server.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)
-        sock = socket.socket()
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
-        sock.connect(("127.0.0.1", server.port))
-        sock.sendall(b"GET /_mock/state HTTP/1.0\r\n\r\n")
-        started, got = time.monotonic(), b""
-        pause = 3.5 / (len(whole) / 8192)  # the client's own pace: 3.5 s for the answer
-        while chunk := sock.recv(8192):
-            got += chunk
-            time.sleep(pause)
-        sock.close()
-        assert got.startswith(b"HTTP/1.1 200") and got.endswith(whole)
-        assert time.monotonic() - started > 2.5  # past the deadlines it would have met
-    finally:
-        server.stop()
+    server, whole = narrow
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
+    sock.connect(("127.0.0.1", server.port))
+    sock.sendall(b"GET /_mock/state HTTP/1.0\r\n\r\n")
+    started, got = time.monotonic(), b""
+    pause = 3.5 / (len(whole) / 8192)  # the client's own pace: 3.5 s for the answer
+    while chunk := sock.recv(8192):
+        got += chunk
+        time.sleep(pause)
+    sock.close()
+    assert got.startswith(b"HTTP/1.1 200") and got.endswith(whole)
+    assert time.monotonic() - started > 2.5  # past the deadlines it would have met
 
 
-
-def test_a_kept_alive_answer_the_socket_cannot_take_at_once_is_sent_whole(big_store):
+def test_a_kept_alive_answer_the_socket_cannot_take_at_once_is_sent_whole(narrow):
     """A worker sends an answer itself when the socket takes it; what the
-    socket does not take (small buffers here, a client reading slowly) goes
-    out from the loop, whole, and the connection goes on to the next request."""
-    server = MockServer(create_app({"TESTING": True, "AUTH": "off"}, store=big_store),
-                        request_timeout=1.0, idle_timeout=1.0)
-    server.start()
-    try:
-        whole = requests.get(f"{server.url}/_mock/state", timeout=10).content
-        server._server.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)
-        client = Client(server.port)
-        client.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
-        for _ in range(2):
-            client.send(b"GET /_mock/state HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            status, headers, body = client.answer(time.monotonic() + 10)
-            assert status == 200 and body == whole and "connection" not in headers
-        client.send(f"GET {LIST}?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n".encode())
-        assert client.answer(time.monotonic() + 10)[0] == 200
-        assert still_open(client.sock)
-        client.close()
-    finally:
-        server.stop()
+    socket does not take (a client reading slowly) goes out from the loop,
+    whole, and the connection goes on to the next request."""
+    server, whole = narrow
+    client = Client(server.port)
+    client.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
+    for _ in range(2):
+        client.send(b"GET /_mock/state HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        status, headers, body = client.answer(time.monotonic() + 10)
+        assert status == 200 and body == whole and "connection" not in headers
+    client.send(f"GET {LIST}?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    assert client.answer(time.monotonic() + 10)[0] == 200
+    assert still_open(client.sock)
+    client.close()
 
 
 def dechunked(client, deadline):
