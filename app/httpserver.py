@@ -294,9 +294,12 @@ class HTTPServer:
         the connection closes."""
         pieces, iterable = result[3]
         chunked = request.version == "1.1"
-        keep_alive = request.keep_alive and chunked
         ended = None  # the connection is cut: the answer could not be sent whole
         try:
+            status = result[0]
+            code = status if isinstance(status, int) else int(status[:3])
+            bodiless = request.method == b"HEAD" or code in (204, 304) or code < 200
+            keep_alive = request.keep_alive and (chunked or bodiless)
             head, body = self.serialize(result, request.method, chunked)
             if body is not None:  # a 500 instead: the app's headers could not be sent
                 self._write_drained(conn, head + b"Connection: close\r\n\r\n" + body)
@@ -304,7 +307,7 @@ class HTTPServer:
                 return
             self._write_drained(conn, head + (b"\r\n" if keep_alive
                                               else b"Connection: close\r\n\r\n"))
-            if request.method != b"HEAD":
+            if not bodiless:
                 for piece in itertools.chain(result[2], pieces):
                     if piece:
                         self._write_drained(
@@ -457,7 +460,7 @@ class HTTPServer:
         body = chunks[0] if len(chunks) == 1 else b"".join(chunks) if len(chunks) < 64 else chunks
         if chunked is not None:
             body = None
-            if chunked:
+            if chunked and not bodiless:
                 lines.append("Transfer-Encoding: chunked\r\n")
         elif not bodiless:
             lines += ("Content-Length: ", str(sum(map(len, chunks))), "\r\n")
@@ -472,7 +475,7 @@ class HTTPServer:
         except UnicodeEncodeError:
             traceback.print_exc()
             return self.serialize((500, [], [b"Internal Server Error\n"]), method)
-        return head, b"" if bodiless else body
+        return head, body if chunked is not None else b"" if bodiless else body
 
 
 HOP_BY_HOP = frozenset(("connection", "keep-alive", "transfer-encoding", "te", "trailer",
@@ -499,6 +502,8 @@ CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 # loop a call, so a body sent a byte a chunk would hold everyone else up.
 # Clients send chunks of kilobytes; 1 MiB in 256-byte chunks is 4,096 of them.
 MAX_BODY_PIECES = 8192
+# What the chunks of the largest body add to it at most (size lines, CRLFs).
+MAX_FRAMING = 16 * MAX_BODY_PIECES
 # An answer larger than this is sent as the app makes it, not collected first.
 STREAM_AFTER = 4 * MiB
 # What a client may send ahead while its request is with the app (pipelining):
@@ -517,12 +522,13 @@ class _Refused(Exception):
 
 class _Request:
     __slots__ = ("method", "target", "version", "headers", "body", "size", "pieces",
-                 "declared", "keep_alive")
+                 "declared", "keep_alive", "expect")
 
     def __init__(self):
         self.target, self.headers, self.body = b"", [], []
         self.size = self.pieces = 0
         self.declared = None
+        self.expect = False  # a 100 Continue is due once the answers before it are out
 
 
 class _Connection(asyncio.Protocol):
@@ -547,12 +553,11 @@ class _Connection(asyncio.Protocol):
         self.paused_reading = False
         self.pending_seen = 0  # bytes waiting to be sent when a deadline was last checked
         self.request = None  # the request being parsed, from its first byte to its end
-        self.head_bytes = 0  # bytes received while its head was being parsed
+        self.fed = 0  # bytes received while the request being parsed was under way
         self.head_began = False  # the request being parsed began in the last read
         self.completed = False  # a request ended in the last read
         self.ready = deque()  # parsed, waiting their turn: _Request, or a _Refused
         self.ahead = bytearray()  # received while busy, not parsed yet
-        self.continue_due = False  # an Expect: 100-continue to answer when it is this one's turn
         self.lock = threading.Lock()  # between the loop and a worker answering (send_now)
         self.drained = None  # a future while a streaming worker waits for the client to read
         self.fd = None
@@ -616,13 +621,15 @@ class _Connection(asyncio.Protocol):
     # --- the parser's callbacks ------------------------------------------------------
     def on_message_begin(self):
         self.request = _Request()
-        self.head_bytes, self.head_began = 0, True
+        self.fed, self.head_began = 0, True
 
     def on_url(self, url):
         self.request.target += url
 
     def on_header(self, name, value):
-        self.request.headers.append((name.lower(), value))
+        request = self.request
+        if not hasattr(request, "method"):  # a chunked body's trailers are not its headers
+            request.headers.append((name.lower(), value))
 
     def on_headers_complete(self):
         request, parser = self.request, self.parser
@@ -643,7 +650,7 @@ class _Connection(asyncio.Protocol):
             raise _Refused(413, request.declared)
         if expect and request.version == "1.1":
             if self.busy or self.ready:
-                self.continue_due = True  # after the answers before it
+                request.expect = True  # after the answers before it (_next)
             else:
                 self.transport.write(CONTINUE)
 
@@ -695,18 +702,33 @@ class _Connection(asyncio.Protocol):
                 raise
             self._stop_parsing(refused)
             return
+        except httptools.HttpParserUpgrade:
+            # Upgrade (h2c, websocket) or CONNECT: this server never switches
+            # protocols, so the request is answered as it is, and the connection
+            # ends with it (what came after it is never read).
+            self.parser = None
+            if self.request is not None:
+                self.on_message_complete()
+            if self.ready and isinstance(self.ready[-1], _Request):
+                self.ready[-1].keep_alive = False
+            return
         except httptools.HttpParserError as e:
             self._stop_parsing(_Refused(400, f"Bad request: {e}"))
             return
         request = self.request
-        if request is not None and not hasattr(request, "method"):  # its head is coming
-            # The whole read, unless a request ended in the read it began in:
-            # where it began is not known, so it is counted from the next read
-            # (at most one read more than max_head).
-            if not (self.head_began and self.completed):
-                self.head_bytes += len(data)
-                if self.head_bytes > self.server.max_head:
-                    self._stop_parsing(_Refused(431, "The request's headers are too large."))
+        if request is None:
+            return
+        # The whole read, unless a request ended in the read this one began in:
+        # where it began is not known, so it is counted from the next read (at
+        # most one read more than the limits).
+        if not (self.head_began and self.completed):
+            self.fed += len(data)
+        if not hasattr(request, "method"):  # its head is coming
+            if self.fed > self.server.max_head:
+                self._stop_parsing(_Refused(431, "The request's headers are too large."))
+        elif self.fed > self.server.max_head + self.server.max_body + MAX_FRAMING:
+            # past its head and the largest body (in the most chunks): trailers without end
+            self._stop_parsing(_Refused(431, "The request's trailers are too large."))
 
     def _stop_parsing(self, refused):
         refused.request, self.request, self.parser = self.request, None, None
@@ -754,7 +776,7 @@ class _Connection(asyncio.Protocol):
         the loop sends the rest."""
         with self.lock:
             if self.closed or self.eof or self.ahead or self.ready or self.paused_writing \
-                    or self.continue_due or self.request is not None or self.stopping \
+                    or self.request is not None or self.stopping \
                     or self.state is not ANSWERING or self.transport.get_write_buffer_size():
                 return False
             data = head + b"\r\n" + body
@@ -777,7 +799,10 @@ class _Connection(asyncio.Protocol):
         if self.closed or self.state is CLOSING:
             return
         self.transport.write(rest)
-        self._after_answer()
+        if self.stopping:  # the server began to stop meanwhile
+            self._linger()
+        else:
+            self._after_answer()
 
     async def write_drained(self, data):
         """On the loop, for a streaming worker: write data, then wait while
@@ -844,8 +869,8 @@ class _Connection(asyncio.Protocol):
         if self.paused_reading and len(self.ahead) <= MAX_AHEAD:
             self.paused_reading = False
             self.transport.resume_reading()
-        if self.continue_due and not self.ready and self.request is not None:
-            self.continue_due = False
+        if not self.ready and self.request is not None and self.request.expect:
+            self.request.expect = False
             self.transport.write(CONTINUE)
         if self.ready or self.request is not None:
             self._wait(READING, self.server.request_timeout)

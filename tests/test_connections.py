@@ -416,8 +416,11 @@ def test_an_answer_past_stream_after_is_sent_as_it_is_made(big_store, monkeypatc
             status, headers, _ = client.answer(deadline, head_only=True)
             assert status == 200 and headers["transfer-encoding"] == "chunked"
             assert dechunked(client, deadline) == whole.content
+        client.send(b"HEAD /_mock/state HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        status, headers, nothing = client.answer(deadline, head_only=True)
+        assert status == 200 and "transfer-encoding" not in headers and nothing == b""
         client.send(f"GET {LIST}?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n".encode())
-        assert client.answer(deadline)[0] == 200
+        assert client.answer(deadline)[0] == 200 and client.buffer == b""
         client.close()
         sock = connect(server.port)
         sock.sendall(b"GET /_mock/state HTTP/1.0\r\nHost: localhost\r\n\r\n")
@@ -472,6 +475,14 @@ def test_a_streamed_answer_waits_for_its_client_and_stops_when_it_is_gone():
         client.close()
         with requests.get(server.url, timeout=10, stream=True) as other:
             assert other.status_code == 200 and len(other.raw.read(MiB)) == MiB
+        # HEAD of it: the headers alone, not framed as a body, and the connection goes on
+        client = Client(server.port)
+        for _ in range(2):
+            client.send(b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n")
+            status, headers, _ = client.answer(time.monotonic() + 10, head_only=True)
+            assert status == 200 and "transfer-encoding" not in headers
+            assert "connection" not in headers
+        client.close()
     finally:
         server.stop()
         serving.join(10)
@@ -601,6 +612,66 @@ def test_expect_100_continue_behind_a_pipelined_request_comes_after_its_answer(l
     client.send(body)
     status, _, created = client.answer(deadline)
     assert status == 201 and json.loads(created)["uid"] == "45552222"
+    client.close()
+
+
+def test_an_upgrade_is_answered_as_a_plain_request_and_the_connection_ends(live):
+    """Connection: Upgrade (h2c, websocket) or CONNECT: the server never
+    switches protocols; the request is answered, then the connection closes."""
+    client = Client(live.port)
+    client.send(f"GET {LIST}?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                f"GET {LIST}?limit=1 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\n"
+                "Upgrade: h2c\r\n\r\n".encode())  # what curl --http2 sends
+    deadline = time.monotonic() + 10
+    assert client.answer(deadline)[0] == 200
+    status, headers, _ = client.answer(deadline)
+    assert status == 200 and headers["connection"] == "close"
+    assert client.closed_by_server(deadline)
+    client.close()
+
+
+def test_a_chunked_bodys_trailers_are_not_headers_and_have_a_limit(live):
+    """Trailers never reach the app as headers, and trailers without end
+    are refused (431) once past what the largest body could bring."""
+    client = Client(live.port)
+    body = json.dumps({"uid": 45552222, "admin": 0, "status": 1}).encode()
+    client.send(f"POST /v1/groups/{GROUP}/enrollments HTTP/1.1\r\nHost: x\r\n"
+                "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n"
+                b"Content-Type: text/plain\r\n\r\n")
+    status, _, created = client.answer(time.monotonic() + 10)
+    assert status == 201 and json.loads(created)["uid"] == "45552222"
+    client.close()
+    client = Client(live.port)
+    client.send(b"POST /v1/groups/%d/enrollments HTTP/1.1\r\nHost: x\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n0\r\n" % GROUP)
+    try:
+        for _ in range(40):  # 1.6 MB of trailer lines
+            client.send((b"X-T: " + b"y" * 4000 + b"\r\n") * 10)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    answer = client.answer(time.monotonic() + 10)
+    assert answer is not None and answer[0] == 431
+    client.close()
+
+
+def test_a_100_continue_is_owed_to_its_own_request_only(live):
+    """An Expect: 100-continue sent behind another request, with its body,
+    owes nothing once answered: a later request that did not ask gets no 100."""
+    client = Client(live.port)
+    body = json.dumps({"uid": 45552222, "admin": 0, "status": 1}).encode()
+    client.send(f"GET {LIST}?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                f"POST /v1/groups/{GROUP}/enrollments HTTP/1.1\r\nHost: x\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                "Expect: 100-continue\r\n\r\n".encode() + body)
+    deadline = time.monotonic() + 10
+    assert [client.answer(deadline)[0] for _ in range(2)] == [200, 201]
+    client.send(f"GET {LIST}?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                f"PUT {LIST}/54302505 HTTP/1.0\r\nContent-Type: application/json\r\n"
+                "Content-Length: 14\r\n\r\n".encode())
+    assert client.answer(deadline)[0] == 200
+    client.send(b'{"status":"2"}')
+    assert client.answer(deadline)[0] == 204  # and not a 100 first
     client.close()
 
 def test_malformed_and_oversized_heads_are_refused(live):
