@@ -265,17 +265,17 @@ class HTTPServer:
         """Run the app on one request; hand the answer's bytes to the loop."""
         try:
             result = self.call(app, self.environ(conn, request, body, declared))
-            if result is not DROP and result[3] is not None:
+            if result is DROP:
+                answer = DROP
+            elif result[3] is not None:  # too large to hold: sent as the app makes it
                 self._stream(conn, request, result)
                 return
-            if result is not DROP:
+            else:
                 head, body = self.serialize(result, request.method)
                 if request.keep_alive and not isinstance(body, list) \
                         and conn.send_now(head, body):
                     return
                 answer = (head, body, request.keep_alive)
-            else:
-                answer = DROP
         except BaseException:  # a fault of the server itself: never lose the worker
             traceback.print_exc()
             answer = self.serialize((500, [], [b"Internal Server Error\n"]), request.method) \
@@ -296,9 +296,7 @@ class HTTPServer:
         chunked = request.version == "1.1"
         ended = None  # the connection is cut: the answer could not be sent whole
         try:
-            status = result[0]
-            code = status if isinstance(status, int) else int(status[:3])
-            bodiless = request.method == b"HEAD" or code in (204, 304) or code < 200
+            bodiless = _bodiless(request.method, result[0])
             keep_alive = request.keep_alive and (chunked or bodiless)
             head, body = self.serialize(result, request.method, chunked)
             if body is not None:  # a 500 instead: the app's headers could not be sent
@@ -439,8 +437,7 @@ class HTTPServer:
         status, headers, chunks = result[:3]
         if isinstance(status, int):
             status = f"{status} {REASONS.get(status, 'Error')}"
-        code = int(status[:3])
-        bodiless = method == b"HEAD" or code in (204, 304) or code < 200
+        bodiless = _bodiless(method, status)
         lines = ["HTTP/1.1 ", status, "\r\n"]
         has_date = has_server = False
         for name, value in headers:
@@ -457,13 +454,15 @@ class HTTPServer:
             lines += (name, ": ", value, "\r\n")
         # A body of many pieces (/_mock/state's: 500 MB for a district) is
         # sent piece by piece, never joined into one more copy of itself.
-        body = chunks[0] if len(chunks) == 1 else b"".join(chunks) if len(chunks) < 64 else chunks
-        if chunked is not None:
+        if chunked is not None:  # sent as it comes, by the worker (_stream)
             body = None
             if chunked and not bodiless:
                 lines.append("Transfer-Encoding: chunked\r\n")
-        elif not bodiless:
-            lines += ("Content-Length: ", str(sum(map(len, chunks))), "\r\n")
+        else:
+            body = chunks[0] if len(chunks) == 1 else \
+                b"".join(chunks) if len(chunks) < 64 else chunks
+            if not bodiless:
+                lines += ("Content-Length: ", str(sum(map(len, chunks))), "\r\n")
         if not has_date:
             lines += ("Date: ", self.date(), "\r\n")
         if not has_server:
@@ -476,6 +475,13 @@ class HTTPServer:
             traceback.print_exc()
             return self.serialize((500, [], [b"Internal Server Error\n"]), method)
         return head, body if chunked is not None else b"" if bodiless else body
+
+
+def _bodiless(method, status):
+    """Whether an answer with this status (an int, or "200 OK") to this
+    method carries no body: HEAD, 1xx, 204 and 304."""
+    code = status if isinstance(status, int) else int(status[:3])
+    return method == b"HEAD" or code in (204, 304) or code < 200
 
 
 HOP_BY_HOP = frozenset(("connection", "keep-alive", "transfer-encoding", "te", "trailer",
@@ -578,8 +584,7 @@ class _Connection(asyncio.Protocol):
             self.closed = True
         self.deadline = None
         self.server.connections.pop(self, None)
-        if self.drained is not None and not self.drained.done():
-            self.drained.set_result(None)
+        self._wake_writer()
 
     def data_received(self, data):
         if self.state is LINGERING or self.state is CLOSING:
@@ -613,8 +618,8 @@ class _Connection(asyncio.Protocol):
 
     def resume_writing(self):
         self.paused_writing = False
-        if self.drained is not None and not self.drained.done():
-            self.drained.set_result(None)
+        if self.drained is not None:
+            self._wake_writer()
         elif self.state is WRITING and not self.busy:
             self._next()
 
@@ -799,10 +804,13 @@ class _Connection(asyncio.Protocol):
         if self.closed or self.state is CLOSING:
             return
         self.transport.write(rest)
-        if self.stopping:  # the server began to stop meanwhile
-            self._linger()
-        else:
-            self._after_answer()
+        self._answered(True)
+
+    def _wake_writer(self):
+        """A streaming worker waiting for the client to read goes on
+        (write_drained): the client read, or is gone."""
+        if self.drained is not None and not self.drained.done():
+            self.drained.set_result(None)
 
     async def write_drained(self, data):
         """On the loop, for a streaming worker: write data, then wait while
@@ -828,10 +836,8 @@ class _Connection(asyncio.Protocol):
             return
         if keep_alive is None:
             self.abort()
-        elif self.stopping or not keep_alive:
-            self._linger()
         else:
-            self._after_answer()
+            self._answered(keep_alive)
 
     def respond(self, answer):
         """On the loop: send what a worker made of the app's answer."""
@@ -850,16 +856,17 @@ class _Connection(asyncio.Protocol):
                 self.transport.write(piece)
         else:
             self.transport.write(head + body)
-        if closing:
-            self._linger()
-            return
-        self._after_answer()
+        self._answered(not closing)
 
-    def _after_answer(self):
-        if self.paused_writing:  # the client is not reading: wait for it, reading nothing
+    def _answered(self, keep_alive):
+        """On the loop, an answer written: the connection ends (the client
+        asked, or the server is stopping), or waits for the next request."""
+        if self.stopping or not keep_alive:
+            self._linger()
+        elif self.paused_writing:  # the client is not reading: wait for it, reading nothing
             self._wait(WRITING, self.server.request_timeout)
-            return
-        self._next()
+        else:
+            self._next()
 
     def _next(self):
         """Ready for the next request: what the client sent ahead is parsed now."""
