@@ -14,16 +14,9 @@ from statistics import median
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import start, wrk  # noqa: E402
+from run import memory, start, wrk  # noqa: E402
 
 LIST = "/v1/sections/3719526/enrollments"
-
-
-def rss_mib(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main():
@@ -41,7 +34,7 @@ def main():
         for _ in range(args.rounds):
             pairs.append((wrk(on_url.replace("/v1", "") + LIST, args, on.pid),
                           wrk(off_url.replace("/v1", "") + LIST, args, off.pid)))
-        base_on, base_off = rss_mib(on.pid), rss_mib(off.pid)
+        base_on, base_off = memory(on.pid)[0], memory(off.pid)[0]
         sent = {}
         for proc, url in ((on, on_url), (off, off_url)):
             total = 0
@@ -58,9 +51,9 @@ def main():
               f"cpu {median(p[1]['cpu'] for p in pairs):4.0f} us/request")
         print(f"on / off: {median(ratios):.2f}x (per round {ratios[0]:.2f}-{ratios[-1]:.2f})\n")
         print(f"memory (RSS) after {sent[on.pid]:,} requests with the journal on "
-              f"(keeping {kept:,}): {rss_mib(on.pid):.0f} MiB, from {base_on:.0f} MiB")
+              f"(keeping {kept:,}): {memory(on.pid)[0]:.0f} MiB, from {base_on:.0f} MiB")
         print(f"memory (RSS) after {sent[off.pid]:,} requests with no journal: "
-              f"{rss_mib(off.pid):.0f} MiB, from {base_off:.0f} MiB")
+              f"{memory(off.pid)[0]:.0f} MiB, from {base_off:.0f} MiB")
     finally:
         on.terminate()
         off.terminate()

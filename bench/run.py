@@ -142,6 +142,14 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def memory(pid):
+    """(resident, peak) MiB of the process, from /proc."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    kib = {line.split(":")[0]: int(line.split()[1]) for line in status.splitlines()
+           if line.startswith(("VmRSS", "VmHWM"))}
+    return kib["VmRSS"] / 1024, kib["VmHWM"] / 1024
+
+
 def wrk(url, args, pid, accept=None, script=None, env=None, duration=None):
     """{rps, p50, p99 (ms), cpu (server µs a request), count}"""
     cmd = ["wrk", "-t1", f"-c{args.connections}", f"-d{duration or args.duration}s",

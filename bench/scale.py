@@ -28,7 +28,7 @@ import orjson
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from run import cpu_seconds  # noqa: E402
+from run import cpu_seconds, memory  # noqa: E402
 SECTION_SIZE = 25
 BUILDING = 2163340412
 ROLES = [{"id": 783209, "title": "School Admin", "faculty": 1, "administrator": True},
@@ -81,14 +81,6 @@ def user(n):
             "username": f"u{n:07d}", "primary_email": f"u{n:07d}@scale.example",
             "role_id": role, "building_id": BUILDING, "grad_year": str(2027 + n % 4),
             "gender": "FMX"[n % 3]}
-
-
-def memory(pid):
-    """(resident, peak) MiB of the process, from /proc."""
-    status = Path(f"/proc/{pid}/status").read_text()
-    kib = {line.split(":")[0]: int(line.split()[1]) for line in status.splitlines()
-           if line.startswith(("VmRSS", "VmHWM"))}
-    return kib["VmRSS"] / 1024, kib["VmHWM"] / 1024
 
 
 class Server:
