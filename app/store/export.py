@@ -125,14 +125,13 @@ def enrollment(e):
     return exported(e)
 
 
-def writers():
-    """The writer of each kind (record for those not named)."""
-    return {
-        "users": user,
-        "courses": lambda c: kept_set(record(c), "courses"),
-        "sections": lambda s: kept_set(dict(record(s), grading_periods=[
-            str(g) for g in s.grading_periods]), "sections"),
-        "groups": lambda g: kept_set(record(g), "groups"),
-        "enrollments": enrollment,
-        "consumers": lambda c: record(c, *(() if c.callback else ("callback",))),
-    }
+# The writer of each kind (record for those not named).
+WRITERS = {
+    "users": user,
+    "courses": lambda c: kept_set(record(c), "courses"),
+    "sections": lambda s: kept_set(dict(record(s), grading_periods=[
+        str(g) for g in s.grading_periods]), "sections"),
+    "groups": lambda g: kept_set(record(g), "groups"),
+    "enrollments": enrollment,
+    "consumers": lambda c: record(c, *(() if c.callback else ("callback",))),
+}

@@ -323,12 +323,11 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
                     "canvas_accounts": list(self.canvas_accounts),
                     "canvas_tokens": list(self.canvas_tokens.values()),
                     "temporary_enrollment_pairings": list(self.pairings.values())}
-        writers = export.writers()
         # These are written only when the school has some.
         optional = ("buildings", "roles", "canvas_accounts", "canvas_tokens",
                     "temporary_enrollment_pairings")
-        return [(key, map(writers.get(key, export.record), records)) for key, records in held.items()
-                if records or key not in optional]
+        return [(key, map(export.WRITERS.get(key, export.record), records))
+                for key, records in held.items() if records or key not in optional]
 
     def delete_enrollment(self, realm, realm_id, enrollment_id):
         with self.lock:
