@@ -5,7 +5,8 @@ from importlib import resources
 
 from flask import Flask
 
-from . import canvas, context, control, dialects, faults, jobs, journal, schoology, settings
+from . import (canvas, context, contract, control, dialects, faults, jobs, journal, schoology,
+               settings)
 from .clock import Clock
 from .response import Response
 from .settings import SettingError
@@ -74,5 +75,6 @@ def create_app(config=None, store=None):
     app.before_request(context.settle)
     schoology.register(app)
     canvas.register(app)
+    app.register_error_handler(contract.StrictRefusal, contract.refuse)
     app.register_blueprint(control.control_blueprint())
     return app

@@ -29,8 +29,10 @@ def build_parser():
         # Values are text here and checked by the setting's own parser, so a bad
         # one is refused as it would be from the environment: one line, exit 2.
         default = setting.default_text(settings.SERVE_DEFAULTS)
+        # An on/off setting given alone (--strict) is on.
+        alone = {"nargs": "?", "const": "on"} if setting.parse is settings.on_off else {}
         serve.add_argument(setting.flag, dest=setting.key, metavar=setting.metavar,
-                           help=f"{setting.help} (default: {default})")
+                           help=f"{setting.help} (default: {default})", **alone)
     serve.add_argument("--no-journal", action="store_true", help="the same as --journal-size 0")
     return parser
 

@@ -7,7 +7,8 @@ clients on this machine, or behind a token (ADMIN_TOKEN). JSON in and out.
     POST /_mock/load    replace the state: a fixture document, or {"path": FILE}
     POST /_mock/seed    {"seed": N}: ids issued from here on follow seed N
     GET  /_mock/requests        the request journal, filtered by the query:
-                                method, path (a prefix), status, since, until
+                                method, path (a prefix), status, since, until,
+                                notes (1: only requests with contract notes)
     POST /_mock/requests/count  how many match the filters in the body
     DELETE /_mock/requests      empty the journal
     POST /_mock/faults  add a fault rule (see faults.py); GET lists them, DELETE clears
@@ -236,15 +237,25 @@ def _filters(given):
     filters = {}
     try:
         for name, kind in (("method", str), ("path", str), ("status", int), ("since", float),
-                           ("until", float)):
+                           ("until", float), ("notes", _yes_no)):
             if given.get(name) not in (None, ""):
                 value = given[name]
-                if kind is not str and isinstance(value, bool):
+                if kind not in (str, _yes_no) and isinstance(value, bool):
                     raise ValueError(value)
                 filters[name] = kind(value)
     except (TypeError, ValueError):
         raise _BadFilter(f"bad filter {name}={given[name]!r}") from None
     return filters
+
+
+def _yes_no(value):
+    """notes=1|true|yes (only entries with notes) or 0|false|no (only those without)."""
+    if isinstance(value, bool):
+        return value
+    words = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+    if isinstance(value, str) and value.strip().lower() in words:
+        return words[value.strip().lower()]
+    raise ValueError(value)
 
 
 class _BadFilter(Exception):

@@ -4,8 +4,9 @@ which API a request belongs to, so that the journal, the faults and the
 answers to requests no view takes (404, 405, 413) follow that API.
 
 A dialect registers a Dialect here; error(status, message, headers) answers
-in its shape, routing_error(e) answers a request that matched no view, and
-unexpected() answers a request that hit a bug (logged here, once)."""
+in its shape, routing_error(e) answers a request that matched no view,
+unexpected() answers a request that hit a bug (logged here, once), and
+contract describes its endpoints (contract.py)."""
 from dataclasses import dataclass
 from typing import Callable
 
@@ -30,6 +31,7 @@ class Dialect:
     error: Callable  # (status, message=None, headers=None) -> Response
     routing_error: Callable  # (HTTPException) -> Response
     unexpected: Callable  # () -> Response, a 500
+    contract: object = None  # a contract.Description, for the OpenAPI document
 
 
 def add(app, dialect):

@@ -1,6 +1,8 @@
 """marshmallow fields for the API's scalar types. Schoology accepts ids and
 flags as JSON numbers or numeric strings (and XML gives only strings), so each
 field takes either and yields an int."""
+import re
+
 from marshmallow import ValidationError, fields
 from werkzeug.routing import BaseConverter
 
@@ -52,6 +54,13 @@ class _Whole(fields.Field):
     def _serialize(self, value, attr, obj, **kwargs):
         return value
 
+    def openapi(self):
+        """The field as the document declares it: an integer. A numeric
+        string is taken too, as Schoology takes it, with a note (contract.py)."""
+        if self.choices is not None:
+            return {"type": "integer", "enum": list(self.choices)}
+        return {"type": "integer", "minimum": self.minimum}
+
 
 class Id(_Whole):
     message = "Not a valid id: expected a positive whole number."
@@ -73,6 +82,10 @@ class Status(_Whole):
     message = ("Must be 1 (active), 2 (expired), 3 (invite pending), "
                "4 (request pending) or 5 (archived).")
 
+    def openapi(self):
+        return dict(super().openapi(), description=(
+            "1 active, 2 expired, 3 invite pending, 4 request pending, 5 archived"))
+
 
 class CommaList(fields.Field):
     """A query parameter holding a comma-delimited list (uid=1,2). Empty items
@@ -92,6 +105,19 @@ class CommaList(fields.Field):
             raise ValidationError(e.messages) from None
         return items or None
 
+    def openapi(self):
+        """A comma-delimited list in one parameter (uid=1,2): a string, with
+        the items' pattern."""
+        item = self.item.openapi() if hasattr(self.item, "openapi") else \
+            {"type": "string", "enum": list(self.item.validate.choices)} \
+            if getattr(self.item, "validate", None) is not None else {"type": "string"}
+        if "enum" in item:
+            one = "|".join(re.escape(str(c)) for c in item["enum"])
+        else:
+            one = "[0-9]+"
+        return {"type": "string", "pattern": rf"^\s*({one})\s*(,\s*({one})\s*)*$",
+                "description": "comma-delimited"}
+
 
 class Code(fields.String):
     """A code or external id (course_code, section_code, school_uid). JSON
@@ -105,3 +131,6 @@ class Code(fields.String):
         if not text.strip():
             raise ValidationError("Must not be empty.")
         return text.strip()
+
+    def openapi(self):
+        return {"type": "string", "minLength": 1, "pattern": r"\S"}

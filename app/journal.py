@@ -19,14 +19,15 @@ class Entry:
     bytes, up to BODY_LIMIT): decoding them is left to whoever reads the
     journal, which is seldom, rather than done on every request."""
     __slots__ = ("id", "time", "dialect", "method", "path", "query", "identity", "status",
-                 "duration_ms", "request_body", "response_body")
+                 "duration_ms", "request_body", "response_body", "notes")
 
     def __init__(self, time, dialect, method, path, query, identity, status, duration_ms,
-                 request_body, response_body):
+                 request_body, response_body, notes=()):
         self.time, self.dialect, self.method, self.path = time, dialect, method, path
         self.query, self.identity, self.status = query, identity, status
         self.duration_ms, self.request_body = duration_ms, request_body
         self.response_body, self.id = response_body, None
+        self.notes = notes
 
     def as_dict(self):
         identity = self.identity
@@ -38,7 +39,7 @@ class Entry:
                     "token": getattr(identity, "token", None)},
                 "status": self.status, "duration_ms": round(self.duration_ms, 3),
                 "request_body": _text(self.request_body), "response_body":
-                _text(self.response_body), "id": self.id}
+                _text(self.response_body), "notes": list(self.notes), "id": self.id}
 
 
 class Journal:
@@ -53,13 +54,15 @@ class Journal:
     def clear(self):
         self.entries.clear()
 
-    def select(self, method=None, path=None, status=None, since=None, until=None):
+    def select(self, method=None, path=None, status=None, since=None, until=None, notes=None):
         """Entries matching every filter given, as dicts: method (any case),
-        path prefix, status, and time (seconds since the epoch) from since to
-        until."""
+        path prefix, status, time (seconds since the epoch) from since to
+        until, and notes (True: only entries with contract notes; False:
+        only those without)."""
         method = method.upper() if method else None
         return [e.as_dict() for e in list(self.entries)
-                if (method is None or e.method == method)
+                if (notes is None or bool(e.notes) == notes)
+                and (method is None or e.method == method)
                 and (path is None or e.path.startswith(path))
                 and (status is None or e.status == status)
                 and (since is None or e.time >= since)
@@ -101,7 +104,8 @@ def record(response):
         app.extensions["schoology_clock"](), dialect, environ["REQUEST_METHOD"], path,
         environ.get("QUERY_STRING", "").encode("latin-1"), g.get("identity"),
         response.status_code, (time.perf_counter() - started) * 1000, _request_body(environ),
-        "" if response.is_streamed else _kept(response.get_data())))
+        "" if response.is_streamed else _kept(response.get_data()),
+        tuple(g.get("contract_notes") or ())))
     return response
 
 

@@ -223,6 +223,10 @@ SETTINGS = [
     Setting("BASE_URL", None, optional(url),
             "the address clients reach the server at, when not http://HOST:PORT "
             "(behind a proxy)", "URL", "http://HOST:PORT"),
+    Setting("STRICT", False, on_off,
+            "refuse with a 400 each request the real API would silently ignore, coerce or cap "
+            "part of (what the journal's notes say); off, as the real API accepts them",
+            "on|off", "off"),
     Setting("HOST", "127.0.0.1", host, "address to bind", "HOST"),
     Setting("PORT", 0, whole(0, 65535), "port to listen on; 0 picks a free one", "PORT"),
     Setting("THREADS", 16, whole(1, 1024), "worker threads", "N"),

@@ -1,0 +1,140 @@
+"""The contract of each dialect's endpoints, declared once: what an operation
+takes (its query and body schemas) and what it answers, status by status.
+openapi.py writes the OpenAPI documents from these declarations and the
+app's routes; the notes below hold each request to them.
+
+A note is something the real API would silently ignore, coerce or cap in a
+request: an unknown field, a string where an integer goes, limit=500 served
+as 200. Every note of a request goes in its journal entry; with STRICT on,
+the first one is refused with a 400 in the dialect's shape instead, before
+the request changes anything."""
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from flask import current_app, g, request
+
+from . import dialects
+
+# The kinds of note, in the order they are checked.
+UNKNOWN_PARAMETER = "unknown parameter"
+UNKNOWN_FIELD = "unknown field"
+COERCED = "coerced"
+CAPPED = "capped"
+IGNORED = "ignored"
+KINDS = (UNKNOWN_PARAMETER, UNKNOWN_FIELD, COERCED, CAPPED, IGNORED)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One status of an operation. schema: a marshmallow schema (class or
+    instance), a JSON Schema dict (which may hold schemas), or None for no
+    body. mediatype: the one type the body comes in (text/plain for an
+    OAuth refusal), where it is not the dialect's negotiated ones."""
+    description: str
+    schema: object = None
+    headers: dict = field(default_factory=dict)  # name -> (description, JSON Schema)
+    mediatype: str = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One method on one route. query: a marshmallow schema of the query
+    parameters; body: a marshmallow schema of the request body. replies:
+    status -> Reply; the dialect adds its common ones (401, 429, ...).
+    known_query: query parameters read elsewhere (auth, paging) that the
+    schema leaves out; they are never an unknown parameter."""
+    summary: str
+    tag: str
+    replies: dict
+    query: object = None
+    body: object = None
+    body_required: bool = True
+    description: str = ""
+    known_query: tuple = ()
+    sample: object = None  # a Sample: the request whose answer is the example
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A request to the demo school (auth off) whose answer, and body, are an
+    operation's examples in the document: the mock's own bytes, so they
+    cannot go stale. path holds the query, if any; body is sent as JSON (and
+    as XML, where the dialect speaks it)."""
+    path: str
+    body: object = None
+
+
+@dataclass(frozen=True)
+class Description:
+    """What a dialect tells openapi.py about itself. operations: "get
+    /v1/sections/{realm_id}/enrollments" -> Operation; common: status ->
+    Reply that every operation may answer; not_found: the 404 of an
+    operation with path parameters; parameters: path parameter name ->
+    (description, JSON Schema or None for its converter's)."""
+    title: str
+    version: str
+    summary: str
+    prefix: str
+    operations: dict
+    security: dict
+    media: tuple  # the media types of the answers
+    encoders: dict  # request media type -> function writing a sample's body in it
+    common: dict
+    not_found: Reply
+    parameters: dict = field(default_factory=dict)
+    tags: tuple = ()
+    servers: list = field(default_factory=list)
+
+
+_PARAM = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
+
+
+@lru_cache(maxsize=1024)
+def openapi_path(rule):
+    """/v1/sections/<id:realm_id>/enrollments -> /v1/sections/{realm_id}/enrollments"""
+    return _PARAM.sub(lambda m: "{" + m.group(3) + "}", rule)
+
+
+def hold(bp, description, check):
+    """Before each request of bp (register it after authentication):
+    check(operation) notes what the real API would ignore, coerce or cap,
+    before the view changes anything."""
+    def before():
+        rule = request.url_rule
+        if rule is None or request.method == "OPTIONS":
+            return
+        method = "get" if request.method == "HEAD" else request.method.lower()
+        operation = description.operations.get(f"{method} {openapi_path(rule.rule)}")
+        if operation is not None:
+            check(operation)
+    bp.before_request(before)
+
+
+class StrictRefusal(Exception):
+    """A note, refused because STRICT is on."""
+
+
+def note(kind, message):
+    """Record what the real API would silently do with this request: kind
+    is one of KINDS, message names the parameter or field. With STRICT on,
+    refuses the request instead (call it before changing anything)."""
+    text = f"{kind}: {message}"
+    notes = g.get("contract_notes")
+    if notes is None:
+        notes = g.contract_notes = []
+    notes.append(text)
+    if current_app.config.get("STRICT"):
+        raise StrictRefusal(text)
+
+
+def notes():
+    """This request's notes so far (a list; empty when none)."""
+    return g.get("contract_notes") or []
+
+
+def refuse(e):
+    """A StrictRefusal as a 400 in the request's dialect."""
+    dialect = dialects.current()
+    message = f"Strict mode: {e} (the real API would accept the request)"
+    return dialect.error(400, message)

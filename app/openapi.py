@@ -1,0 +1,228 @@
+"""The OpenAPI 3.1 document of each dialect, written from the app's own
+routes and each dialect's contract (contract.Description): every route of
+the dialect must have its Operation, and every Operation its route, or
+building fails, so the document cannot drift from what is served. The
+schemas are the marshmallow schemas the views load and dump with, turned
+into JSON Schema by apispec. Examples are the answers of a scratch mock of
+the demo school to the requests the contract names."""
+import copy
+import json
+import re
+from functools import lru_cache
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import Schema
+
+from . import contract
+
+METHODS = ("get", "put", "post", "delete", "patch")
+_PARAM = contract._PARAM
+openapi_path = contract.openapi_path
+
+
+def path_parameters(rule, described):
+    """The rule's path parameters, each typed by its converter."""
+    out = []
+    for converter, arguments, name in _PARAM.findall(rule):
+        if converter == "any":
+            schema = {"type": "string", "enum": [a.strip() for a in arguments.split(",")]}
+        elif converter == "id":
+            schema = {"type": "integer", "minimum": 0}
+        else:
+            schema = {"type": "string"}
+        description, given = described.get(name, ("", None))
+        out.append({"in": "path", "name": name, "required": True, "description": description,
+                    "schema": given or schema})
+    return out
+
+
+def _field_schema(plugin):
+    """Our own fields (fields.py) say what JSON Schema they are."""
+    def attribute(converter, field, **kwargs):
+        describe = getattr(field, "openapi", None)
+        return describe() if describe else {}
+    plugin.converter.add_attribute_function(attribute)
+
+
+class Builder:
+    def __init__(self, description, server_url):
+        self.d = description
+        self.plugin = MarshmallowPlugin(schema_name_resolver=_schema_name)
+        servers = [{"url": server_url, "description": "this mock"}] if server_url else []
+        servers += description.servers
+        self.spec = APISpec(
+            title=description.title, version=description.version, openapi_version="3.1.0",
+            plugins=[self.plugin],
+            info={"description": description.summary},
+            servers=servers, tags=[{"name": n, "description": t} for n, t in description.tags])
+        _field_schema(self.plugin)
+        for name, scheme in description.security.items():
+            self.spec.components.security_scheme(name, scheme)
+        self.named = {}
+
+    def ref(self, schema):
+        """A $ref to a marshmallow schema, registering it on first use; a dict
+        is walked for schemas within it."""
+        if isinstance(schema, dict):
+            return {k: self.ref(v) if isinstance(v, (dict, list, type, Schema)) else v
+                    for k, v in schema.items()}
+        if isinstance(schema, list):
+            return [self.ref(v) for v in schema]
+        name = _schema_name(schema)
+        if name not in self.named:
+            self.named[name] = schema
+            self.spec.components.schema(name, schema=schema)
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def content(self, schema, media, root, examples):
+        """{media type: {schema, example}}; XML names its root element."""
+        out = {}
+        for mediatype in media:
+            body = self.ref(schema)
+            if "xml" in mediatype:
+                body = dict(body, xml={"name": root})
+            out[mediatype] = {"schema": body}
+            if mediatype in examples:
+                out[mediatype]["example"] = examples[mediatype]
+        return out
+
+    def reply(self, reply, examples):
+        out = {"description": reply.description}
+        if reply.headers:
+            out["headers"] = {name: {"description": text, "schema": schema}
+                              for name, (text, schema) in reply.headers.items()}
+        if reply.mediatype:
+            out["content"] = {reply.mediatype: {"schema": self.ref(reply.schema or
+                                                                   {"type": "string"})}}
+        elif reply.schema is not None:
+            out["content"] = self.content(reply.schema, self.d.media, "result", examples)
+        return out
+
+    def operation(self, method, path, rule, op, examples):
+        params = path_parameters(rule, self.d.parameters)
+        if op.query is not None:
+            params += self.plugin.converter.schema2parameters(op.query, location="query")
+        replies = dict(self.d.common)
+        if params and any(p["in"] == "path" for p in params):
+            replies.setdefault(404, self.d.not_found)
+        replies.update(op.replies)
+        out = {"operationId": _operation_id(method, path), "summary": op.summary,
+               "tags": [op.tag], "parameters": params,
+               "responses": {str(status): self.reply(r, examples.get(status, {}))
+                             for status, r in sorted(replies.items())}}
+        if op.description:
+            out["description"] = op.description
+        if op.body is not None:
+            body = {"required": op.body_required,
+                    "content": self.content(op.body, tuple(self.d.encoders), "body",
+                                            examples.get("request", {}))}
+            out["requestBody"] = body
+        if not any(s < 400 for s in op.replies):
+            raise LookupError(f"{method.upper()} {path}: no success answer declared")
+        for status in examples:
+            if status != "request" and status not in replies:
+                raise LookupError(f"{method.upper()} {path}: its sample answered {status}, "
+                                  "which the contract does not declare")
+        return out
+
+    def build(self, app, examples):
+        seen = set()
+        paths = {}
+        for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+            if not rule.rule.startswith(self.d.prefix):
+                continue
+            path = openapi_path(rule.rule)
+            for method in METHODS:
+                if method.upper() not in rule.methods:
+                    continue
+                key = f"{method} {path}"
+                op = self.d.operations.get(key)
+                if op is None:
+                    raise LookupError(f"{key}: served, but the contract does not describe it")
+                seen.add(key)
+                paths.setdefault(path, {})[method] = self.operation(
+                    method, path, rule.rule, op, examples.get(key, {}))
+        missing = set(self.d.operations) - seen
+        if missing:
+            raise LookupError(f"{sorted(missing)[0]}: described, but not served")
+        for path, operations in paths.items():
+            self.spec.path(path=path, operations=operations)
+        document = self.spec.to_dict()
+        document["security"] = [{name: []} for name in self.d.security]
+        return document
+
+
+def _schema_name(schema):
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = cls.__name__
+    return name[:-6] if name.endswith("Schema") and len(name) > 6 else name
+
+
+def _operation_id(method, path):
+    words = [w.strip("{}") for w in path.split("/") if w and w not in ("v1", "api")]
+    return method + "_" + "_".join(words)
+
+
+def build(app, name, server_url=None):
+    """The document of dialect name ("schoology", "canvas") of app, as a dict."""
+    description = app.extensions["schoology_dialects"][name].contract
+    return Builder(description, server_url).build(app, _examples(name))
+
+
+@lru_cache(maxsize=None)
+def _examples(name):
+    """{operation: {status: {media type: answer}, "request": {media type:
+    body}}}: a scratch mock of the demo school (auth off) answering each
+    operation's Sample, put back to the demo school before each, so that
+    every example meets the school as it starts. Made once per process."""
+    from . import create_app
+    from .control import reset_state
+    scratch = create_app({"AUTH": "off", "RATE_LIMIT": None, "JOURNAL_SIZE": 0})
+    description = scratch.extensions["schoology_dialects"][name].contract
+    client = scratch.test_client()
+    out = {}
+    for key, op in description.operations.items():
+        if op.sample is None:
+            continue
+        method = key.split(" ", 1)[0].upper()
+        examples = out[key] = {}
+        if op.sample.body is not None:
+            examples["request"] = {mediatype: _decoded(encode(op.sample.body), mediatype)
+                                   for mediatype, encode in description.encoders.items()}
+        for mediatype in description.media:
+            reset_state(scratch)
+            kwargs = {}
+            if op.sample.body is not None:
+                sent = mediatype if mediatype in description.encoders else \
+                    next(iter(description.encoders))
+                kwargs = {"data": description.encoders[sent](op.sample.body),
+                          "content_type": sent}
+            answer = client.open(op.sample.path, method=method, headers={"Accept": mediatype},
+                                 **kwargs)
+            if answer.data:
+                examples.setdefault(answer.status_code, {})[mediatype] = _decoded(
+                    answer.data, answer.mimetype)
+            else:
+                examples.setdefault(answer.status_code, {})
+    return out
+
+
+def _decoded(data, mediatype):
+    if isinstance(data, bytes):
+        data = data.decode("utf-8")
+    return json.loads(data) if mediatype.endswith("json") else data
+
+
+def as_json(document):
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def as_yaml(document):
+    import yaml
+
+    class _Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data):
+            return True  # a document read by people and tools: no &anchors
+    return yaml.dump(copy.deepcopy(document), Dumper=_Dumper, sort_keys=False,
+                     allow_unicode=True, width=100)
