@@ -108,15 +108,18 @@ class CommaList(fields.Field):
     def openapi(self):
         """A comma-delimited list in one parameter (uid=1,2): a string, with
         the items' pattern."""
-        item = self.item.openapi() if hasattr(self.item, "openapi") else \
-            {"type": "string", "enum": list(self.item.validate.choices)} \
-            if getattr(self.item, "validate", None) is not None else {"type": "string"}
-        if "enum" in item:
+        item = self.item.openapi() if hasattr(self.item, "openapi") else {}
+        choices = getattr(getattr(self.item, "validate", None), "choices", None)
+        if choices:
+            one = "|".join(re.escape(str(c)) for c in choices)
+        elif "enum" in item:
             one = "|".join(re.escape(str(c)) for c in item["enum"])
-        else:
+        elif item.get("type") == "integer":
             one = "[0-9]+"
+        else:
+            one = "[^,]+"
         return {"type": "string", "pattern": rf"^\s*({one})\s*(,\s*({one})\s*)*$",
-                "description": "comma-delimited"}
+                "description": self.metadata.get("description", "comma-delimited")}
 
 
 class Code(fields.String):

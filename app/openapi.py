@@ -59,7 +59,6 @@ class Builder:
         _field_schema(self.plugin)
         for name, scheme in description.security.items():
             self.spec.components.security_scheme(name, scheme)
-        self.named = {}
 
     def ref(self, schema):
         """A $ref to a marshmallow schema, registering it on first use; a dict
@@ -69,11 +68,8 @@ class Builder:
                     for k, v in schema.items()}
         if isinstance(schema, list):
             return [self.ref(v) for v in schema]
-        name = _schema_name(schema)
-        if name not in self.named:
-            self.named[name] = schema
-            self.spec.components.schema(name, schema=schema)
-        return {"$ref": f"#/components/schemas/{name}"}
+        # The plugin registers a schema on first use, as it does nested ones.
+        return self.plugin.converter.resolve_nested_schema(schema)
 
     def content(self, schema, media, root, examples):
         """{media type: {schema, example}}; XML names its root element."""
@@ -118,9 +114,10 @@ class Builder:
                     "content": self.content(op.body, tuple(self.d.encoders), "body",
                                             examples.get("request", {}))}
             out["requestBody"] = body
-        if not any(s < 400 for s in op.replies):
-            raise LookupError(f"{method.upper()} {path}: no success answer declared")
         for status in examples:
+            if status != "request" and status >= 400:
+                raise LookupError(f"{method.upper()} {path}: its sample failed ({status}): "
+                                  f"{examples[status]}")
             if status != "request" and status not in replies:
                 raise LookupError(f"{method.upper()} {path}: its sample answered {status}, "
                                   "which the contract does not declare")

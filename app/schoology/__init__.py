@@ -4,8 +4,10 @@ blueprints, the user endpoints and the OAuth token endpoints nest in it."""
 from flask import Blueprint, request
 
 from .. import dialects
+from ..contract import hold
 from ..fields import IdConverter
-from . import auth, cors, errors, realms
+from . import auth, cors, errors, notes, realms
+from .contract import DESCRIPTION
 from .roster import roster_blueprint
 from .users import users_blueprint
 
@@ -22,6 +24,7 @@ def register(app):
     app.url_map.converters["id"] = IdConverter
     bp = Blueprint("schoology", __name__, url_prefix="/v1")
     auth.register(app, bp)
+    hold(bp, DESCRIPTION, notes.check)  # after authentication
     errors.register(bp)
     realms.register(bp)
     bp.register_blueprint(users_blueprint())
@@ -29,4 +32,4 @@ def register(app):
     app.register_blueprint(bp)
     cors.register(app)
     dialects.add(app, dialects.Dialect("schoology", errors.error_response, routing_error,
-                                           errors.unexpected))
+                                       errors.unexpected, DESCRIPTION))

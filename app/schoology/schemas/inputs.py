@@ -5,6 +5,7 @@ from ...fields import Code, CommaList, Count, Flag, Id, Status
 
 PICTURE_SIZES = ("big", "reg", "sm", "tiny")
 MAX_BULK = 50  # Schoology's limit for every bulk endpoint
+MAX_LIMIT = 200  # a larger limit is served as this many
 
 
 class _In(Schema):
@@ -27,7 +28,7 @@ class EnrollmentUpdate(_In):
 class PageQuery(_In):
     """The paging of every Schoology list."""
     start = Count(load_default=0)
-    limit = Id(load_default=20)
+    limit = Id(load_default=20, metadata={"maximum": MAX_LIMIT})
 
 
 class ListQuery(PageQuery):
@@ -35,6 +36,26 @@ class ListQuery(PageQuery):
     enrollment_status = CommaList(Status())
     type = CommaList(fields.String(validate=validate.OneOf(("admin", "member"))))
     picture_size = CommaList(fields.String(validate=validate.OneOf(PICTURE_SIZES)))
+
+
+class EnrollmentQuery(_In):
+    """The query of a single enrollment."""
+    picture_size = CommaList(fields.String(validate=validate.OneOf(PICTURE_SIZES)))
+
+
+class UserQuery(PageQuery):
+    role_ids = CommaList(Id())
+    school_uids = CommaList(Code(), metadata={"description": f"comma-delimited, at most {MAX_BULK}"})
+    building_id = Id()
+
+
+class BuildingQuery(PageQuery):
+    building_id = Id()
+
+
+class DeleteQuery(_In):
+    enrollment_ids = CommaList(Id(), required=True,
+                               metadata={"description": f"comma-delimited, at most {MAX_BULK}"})
 
 
 class BulkUpdateItem(EnrollmentUpdate):

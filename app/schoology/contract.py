@@ -1,0 +1,269 @@
+"""The contract of the /v1 endpoints (contract.py): what each takes and
+answers, from the schemas the views load and dump with. openapi.py writes
+the Schoology document from it; notes.py holds each request to it."""
+import json
+
+from ..contract import Description, Operation, Reply, Sample
+from .formats import xmlfmt
+from .realms.responses import REALMS
+from .schemas import documents as d
+from .schemas import inputs
+
+SECTION, GROUP = "3719526", "1530027713"  # of the demo school
+TEACHER, NEWCOMER = "45552101", "45552145"  # NEWCOMER: in neither realm
+
+MESSAGE = {"type": "string", "description": "what was wrong"}
+EMPTY_403 = Reply("Not permitted (empty body)")
+EMPTY_404 = Reply("No such object (empty body)")
+NO_CONTENT = Reply("Done (empty body)")
+
+
+def see_other(what):
+    return Reply(f"See Other: {what} (empty body; clients sign again before following)",
+                 headers={"Location": ("the user's own URL", {"type": "string",
+                                                              "format": "uri"})})
+
+
+def bad(what):
+    return Reply(f"Bad request: {what}", MESSAGE)
+
+
+TOO_LARGE = {413: Reply("The body is larger than the server reads (1 MiB)", MESSAGE)}
+MULTI = "Multi-Status: one row per item, in order; each row has its own response_code"
+
+
+def realm_operations(realm):
+    """The enrollment endpoints of one realm (sections or groups)."""
+    section = realm.name == "section"
+    base = f"/v1/{realm.plural}/{{realm_id}}"
+    one = d.SectionEnrollment if section else d.GroupEnrollment
+    created = d.SectionEnrollmentCreated if section else d.GroupEnrollmentCreated
+    page = d.SectionEnrollmentPage if section else d.GroupEnrollmentPage
+    realm_id = SECTION if section else GROUP
+    code = "M9GKB-BMZWT" if section else "R6Q9K-ZMPJQ"
+    tag = f"{realm.name.capitalize()} enrollments"
+    sample_id = "54302505" if section else "54303065"
+    return {
+        f"get {base}/enrollments": Operation(
+            f"List a {realm.name}'s enrollments", tag, query=inputs.ListQuery,
+            replies={200: Reply("A page of enrollments", page), 403: EMPTY_403},
+            description="Filters take comma lists. A limit over 200 is served as 200.",
+            sample=Sample(f"{base}/enrollments?limit=2".replace("{realm_id}", realm_id))),
+        f"post {base}/enrollments": Operation(
+            f"Enroll a user in a {realm.name}, or up to 50 at once", tag,
+            body={"oneOf": [inputs.EnrollmentCreate, d.BulkCreate]},
+            replies={201: Reply("The enrollment", created),
+                     207: Reply(MULTI, d.BulkCreateRows), 403: EMPTY_403, **TOO_LARGE},
+            description="One enrollment answers 201 with it; the bulk envelope answers 207.",
+            sample=Sample(f"{base}/enrollments".replace("{realm_id}", realm_id),
+                          {"uid": NEWCOMER, "admin": 0, "status": 1})),
+        f"put {base}/enrollments": Operation(
+            f"Update up to 50 of a {realm.name}'s enrollments", tag, body=d.BulkUpdate,
+            replies={207: Reply(MULTI, d.UpdateRows), 403: EMPTY_403, **TOO_LARGE},
+            sample=Sample(f"{base}/enrollments".replace("{realm_id}", realm_id),
+                          {"enrollments": {"enrollment": [{"id": sample_id, "status": 1}]}})),
+        f"get {base}/enrollments/{{enrollment_id}}": Operation(
+            "View an enrollment", tag, query=inputs.EnrollmentQuery,
+            replies={200: Reply("The enrollment", one), 403: EMPTY_403},
+            sample=Sample(f"{base}/enrollments/{sample_id}".replace("{realm_id}", realm_id))),
+        f"put {base}/enrollments/{{enrollment_id}}": Operation(
+            "Update an enrollment", tag, body=inputs.EnrollmentUpdate,
+            replies={204: NO_CONTENT, 403: EMPTY_403, **TOO_LARGE},
+            sample=Sample(f"{base}/enrollments/{sample_id}".replace("{realm_id}", realm_id),
+                          {"status": 1})),
+        f"delete {base}/enrollments/{{enrollment_id}}": Operation(
+            "Delete an enrollment", tag, replies={204: NO_CONTENT, 403: EMPTY_403}),
+        f"post {base}/accesscode": Operation(
+            f"Join a {realm.name} with its access code, as the caller", tag,
+            body=inputs.AccessCodeBody,
+            replies={201: Reply("The caller's new enrollment", one), 403: EMPTY_403,
+                     **TOO_LARGE},
+            sample=Sample(f"{base}/accesscode".replace("{realm_id}", realm_id),
+                          {"access_code": code})),
+    }
+
+
+def other_realm_operations():
+    out = {}
+    for path in ("/v1/{realm}/{realm_id}/enrollments",
+                 "/v1/{realm}/{realm_id}/enrollments/{enrollment_id}"):
+        for method in ("get", "post", "put", "delete", "patch"):
+            out[f"{method} {path}"] = Operation(
+                "Enrollments under a realm that holds none", "Other realms",
+                replies={403: Reply("Always: courses, users, schools, districts and "
+                                    "buildings hold no enrollments (empty body)")},
+                body=None)
+    return out
+
+
+ENROLLMENTS = {
+    "post /v1/enrollments": Operation(
+        "Enroll up to 50 users, each in the section or group it names", "Bulk enrollments",
+        query=inputs.MultiRealmQuery, body=d.MultiRealmCreate,
+        replies={207: Reply(MULTI, d.MultiRealmRows), **TOO_LARGE},
+        description="update_existing=1 makes an existing enrollment of the user an update.",
+        sample=Sample("/v1/enrollments", {"enrollments": {"enrollment": [
+            {"uid": NEWCOMER, "admin": 0, "status": 1, "realm": "section",
+             "section_id": SECTION}]}})),
+    "delete /v1/enrollments": Operation(
+        "Delete up to 50 enrollments by id", "Bulk enrollments", query=inputs.DeleteQuery,
+        replies={207: Reply(MULTI, d.DeleteRows)},
+        sample=Sample("/v1/enrollments?enrollment_ids=54302505")),
+    "post /v1/enrollments/import/course/{grading_period_ids}": Operation(
+        "Import enrollments by course code, section code and school uid", "Imports",
+        body=d.CourseImport,
+        replies={207: Reply(MULTI, d.CourseImportRows), **TOO_LARGE},
+        description="The sections are those of the course and section code whose grading "
+                    "periods include every one in the path (comma-delimited); an unknown "
+                    "grading period is a 404.",
+        sample=Sample("/v1/enrollments/import/course/812202", {"enrollments": {"enrollment": [
+            {"course_code": "MATH-101", "section_code": "P1", "school_uid": "T1003"}]}})),
+    "post /v1/enrollments/import/course": Operation(
+        "Import enrollments by section school code and school uid", "Imports",
+        body=d.SchoolCodeImport,
+        replies={207: Reply(MULTI, d.SchoolCodeImportRows), **TOO_LARGE},
+        sample=Sample("/v1/enrollments/import/course", {"enrollments": {"enrollment": [
+            {"section_school_code": "MATH101-P1-2026", "school_uid": "T1002"}]}})),
+}
+
+ROSTER = {
+    "get /v1/users": Operation(
+        "List users", "Users", query=inputs.UserQuery,
+        replies={200: Reply("A page of users", d.UserPage)},
+        sample=Sample("/v1/users?limit=2")),
+    "get /v1/users/me": Operation(
+        "Who is calling", "Users", replies={303: see_other("the caller's /v1/users/{uid}")},
+        sample=Sample("/v1/users/me")),
+    "get /v1/users/{uid}": Operation(
+        "View a user", "Users",
+        replies={200: Reply("The user", d.User),
+                 401: Reply("Another user's record, through a personal key (empty body)")},
+        sample=Sample(f"/v1/users/{TEACHER}")),
+    "get /v1/users/ext/{school_uid}": Operation(
+        "Find a user by school uid", "Users",
+        replies={303: see_other("the user's /v1/users/{uid}")},
+        sample=Sample("/v1/users/ext/T1001")),
+    "get /v1/users/{uid}/sections": Operation(
+        "The sections a user is enrolled in", "Users",
+        replies={200: Reply("The sections", d.UserSections),
+                 401: Reply("Another user's sections, to a non-administrator (empty body)")},
+        sample=Sample(f"/v1/users/{TEACHER}/sections")),
+    "get /v1/roles": Operation(
+        "List roles", "Roles", replies={200: Reply("Every role", d.Roles)},
+        sample=Sample("/v1/roles")),
+    "get /v1/roles/{role_id}": Operation(
+        "View a role", "Roles", replies={200: Reply("The role", d.Role)},
+        sample=Sample("/v1/roles/783211")),
+    "get /v1/courses": Operation(
+        "List courses", "Courses", query=inputs.BuildingQuery,
+        replies={200: Reply("A page of courses", d.CoursePage),
+                 403: Reply("To anyone but an administrator (empty body)")},
+        sample=Sample("/v1/courses?limit=2")),
+    "get /v1/courses/{course_id}": Operation(
+        "View a course", "Courses", replies={200: Reply("The course", d.Course)},
+        sample=Sample("/v1/courses/2091834501")),
+    "get /v1/courses/{course_id}/sections": Operation(
+        "List a course's sections", "Courses", query=inputs.PageQuery,
+        replies={200: Reply("A page of sections", d.SectionPage)},
+        sample=Sample("/v1/courses/2091834501/sections?limit=2")),
+    "get /v1/sections/{realm_id}": Operation(
+        "View a section", "Sections", replies={200: Reply("The section", d.Section)},
+        sample=Sample(f"/v1/sections/{SECTION}")),
+    "get /v1/sections/{realm_id}/{rest}": Operation(
+        "Any other path under a section: the section, as Schoology answers", "Sections",
+        replies={200: Reply("The section", d.Section)}),
+    "get /v1/groups": Operation(
+        "List groups", "Groups", query=inputs.BuildingQuery,
+        replies={200: Reply("A page of groups (its total an integer, as Schoology sends it)",
+                            d.GroupPage)},
+        sample=Sample("/v1/groups?limit=2")),
+    "get /v1/groups/{realm_id}": Operation(
+        "View a group", "Groups", replies={200: Reply("The group", d.Group)},
+        sample=Sample(f"/v1/groups/{GROUP}")),
+    "get /v1/groups/{realm_id}/{rest}": Operation(
+        "Any other path under a group: the group, as Schoology answers", "Groups",
+        replies={200: Reply("The group", d.Group)}),
+}
+
+FORM = "application/x-www-form-urlencoded"
+TOKENS = {
+    f"{method} /v1/oauth/{kind}_token": Operation(
+        summary, "OAuth",
+        replies={200: Reply("The token, form-encoded", d.TokenAnswer, mediatype=FORM)},
+        description=text)
+    for method in ("get", "post")
+    for kind, summary, text in (
+        ("request", "Get a request token (three-legged OAuth)",
+         "Signed with the consumer key alone. The user approves the token at "
+         "/oauth/authorize?oauth_token=...&oauth_callback=..."),
+        ("access", "Trade an approved request token for an access token",
+         "Signed with the consumer key and the approved request token."))
+}
+
+OPERATIONS = {key: op for realm in REALMS for key, op in realm_operations(realm).items()}
+OPERATIONS.update(other_realm_operations(), **ENROLLMENTS, **ROSTER, **TOKENS)
+
+ID = {"type": "integer", "minimum": 0}
+REST = {"type": "string", "pattern": r"^(?!(enrollments|accesscode)(/|$))[A-Za-z0-9_-]+"
+                                     r"(/[A-Za-z0-9_-]+)*$"}
+
+DESCRIPTION = Description(
+    title="Schoology REST API v1: enrollments and roster (schoology-mock)",
+    version="1",
+    summary=(
+        "Schoology's enrollment endpoints (sections and groups, bulk, across realms, "
+        "imports, access codes) and the roster around them, as schoology-mock serves "
+        "them over its demo school.\n\n"
+        "Every request is signed with OAuth 1.0a (two-legged with a consumer key, or "
+        "three-legged with an access token): the `Authorization: OAuth ...` header of "
+        "RFC 5849, HMAC-SHA1 or PLAINTEXT. The demo school's keys are in the README. "
+        "Answers are JSON or XML, as Accept asks (`application/json`, `text/xml`); request "
+        "bodies are JSON or XML (`<body>` root), as Content-Type says. JSON escapes "
+        "slashes (`http:\\/\\/`), as PHP's json_encode does.\n\n"
+        "Where Schoology ignores or coerces part of a request (an unknown field, a "
+        "numeric string where an integer goes, limit over 200), the mock does too, and "
+        "notes it in its journal (`GET /_mock/requests?notes=1`); `serve --strict` "
+        "refuses such a request with a 400 instead."),
+    prefix="/v1/",
+    operations=OPERATIONS,
+    security={"OAuth1": {
+        "type": "apiKey", "in": "header", "name": "Authorization",
+        "description": (
+            "OAuth 1.0a (RFC 5849): `OAuth realm=\"Schoology API\", oauth_consumer_key=..., "
+            "oauth_token=... (empty or absent when two-legged), oauth_nonce=..., "
+            "oauth_timestamp=..., oauth_signature_method=\"HMAC-SHA1\"|\"PLAINTEXT\", "
+            "oauth_version=\"1.0\", oauth_signature=...`. The query string is signed; a "
+            "JSON or XML body is not. A replayed nonce, a timestamp out of sequence or a "
+            "bad signature is a 401 with a text/plain reason.")}},
+    media=("application/json", "text/xml"),
+    encoders={"application/json": json.dumps,
+              "text/xml": lambda body: xmlfmt.dumps(body, root="body")},
+    common={
+        400: bad("a malformed body or parameter; with the mock's strict mode on, also a "
+                 "request the real API would silently take (see the journal's notes)"),
+        401: Reply("Not authenticated: the OAuth reason", mediatype="text/plain"),
+        429: Reply("Over the consumer key's rate limit", MESSAGE,
+                   headers={"Retry-After": ("seconds to wait", {"type": "string"})}),
+    },
+    not_found=EMPTY_404,
+    parameters={
+        "realm_id": ("The section's or group's id", ID),
+        "enrollment_id": ("The enrollment's id", ID),
+        "uid": ("The user's id", ID),
+        "role_id": ("The role's id", ID),
+        "course_id": ("The course's id", ID),
+        "school_uid": ("The user's id in the school's own system", {"type": "string"}),
+        "grading_period_ids": ("Grading period ids, comma-delimited",
+                               {"type": "string", "pattern": r"^[0-9]+(,[0-9]+)*$"}),
+        "rest": ("Any path Schoology does not serve under the realm", REST),
+        "realm": ("A realm that holds no enrollments", None),
+    },
+    tags=(("Section enrollments", "Who is in a course section"),
+          ("Group enrollments", "Who is in a group"),
+          ("Bulk enrollments", "Many enrollments across realms in one request"),
+          ("Imports", "Enrollments by the school's own codes"),
+          ("Other realms", "Realms without enrollments"),
+          ("Users", ""), ("Roles", ""), ("Courses", ""), ("Sections", ""), ("Groups", ""),
+          ("OAuth", "The three-legged OAuth token endpoints")),
+    servers=[{"url": "https://api.schoology.com", "description": "the real API"}],
+)
