@@ -13,7 +13,8 @@ PROG = "schoology-mock"
 
 
 def main(argv=None):
-    return run_serve(build_parser().parse_args(argv))
+    args = build_parser().parse_args(argv)
+    return run_openapi(args) if args.command == "openapi" else run_serve(args)
 
 
 def build_parser():
@@ -34,6 +35,13 @@ def build_parser():
         serve.add_argument(setting.flag, dest=setting.key, metavar=setting.metavar,
                            help=f"{setting.help} (default: {default})", **alone)
     serve.add_argument("--no-journal", action="store_true", help="the same as --journal-size 0")
+    openapi = commands.add_parser(
+        "openapi", help="write a dialect's OpenAPI 3.1 document to standard output")
+    openapi.add_argument("--dialect", choices=("schoology", "canvas"), default="schoology")
+    openapi.add_argument("--format", choices=("json", "yaml"), default="json")
+    openapi.add_argument("--server", type=settings.url, default="http://127.0.0.1:8000",
+                         metavar="URL", help="where the document says the mock is "
+                                             "(default: http://127.0.0.1:8000)")
     return parser
 
 
@@ -53,6 +61,16 @@ def configure(args, environ):
         print(f"{PROG}: ignoring {name}: no such setting", file=sys.stderr)
     return settings.resolve([("config", settings.SERVE_DEFAULTS), ("env", from_env),
                              ("flag", flags)])
+
+
+def run_openapi(args):
+    """The document of the demo school's mock: the routes and the contract are
+    the same whatever school a server loads."""
+    from . import create_app, openapi
+    document = openapi.build(create_app({"JOURNAL_SIZE": 0}), args.dialect, args.server)
+    write = openapi.as_json if args.format == "json" else openapi.as_yaml
+    sys.stdout.write(write(document))
+    return 0
 
 
 def run_serve(args):

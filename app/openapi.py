@@ -147,7 +147,9 @@ class Builder:
             self.spec.path(path=path, operations=operations)
         document = self.spec.to_dict()
         document["security"] = [{name: []} for name in self.d.security]
-        return document
+        order = ("openapi", "info", "servers", "tags", "security", "paths", "components")
+        return {key: document[key] for key in sorted(document, key=lambda k: (
+            order.index(k) if k in order else len(order)))}
 
 
 def _schema_name(schema):
@@ -223,3 +225,40 @@ def as_yaml(document):
             return True  # a document read by people and tools: no &anchors
     return yaml.dump(copy.deepcopy(document), Dumper=_Dumper, sort_keys=False,
                      allow_unicode=True, width=100)
+
+
+def document(app, name, server_url):
+    """build(), kept per app, dialect and server URL: the routes and the
+    contract do not change while the app runs."""
+    kept = app.extensions.setdefault("schoology_openapi", {})
+    key = (name, server_url)
+    if key not in kept:
+        kept[key] = build(app, name, server_url)
+    return kept[key]
+
+
+def blueprint():
+    """GET /_mock/openapi/{schoology,canvas}.{json,yaml}, and /_mock/docs, a
+    page that renders them (Swagger UI, from the flask-swagger-ui package:
+    nothing is fetched from the internet). Documents of the API, not of the
+    school: open to anyone who can reach the server, as the API is."""
+    from flask import Blueprint, Response, abort, current_app, request
+    from flask_swagger_ui import get_swaggerui_blueprint
+
+    bp = Blueprint("openapi", __name__, url_prefix="/_mock/openapi")
+
+    @bp.get("/<any(schoology, canvas):name>.<any(json, yaml):form>")
+    def served(name, form):
+        if name not in current_app.extensions["schoology_dialects"]:
+            abort(404)
+        doc = document(current_app._get_current_object(), name, request.host_url.rstrip("/"))
+        if form == "json":
+            return Response(as_json(doc), content_type="application/json")
+        return Response(as_yaml(doc), content_type="application/yaml; charset=utf-8")
+
+    docs = get_swaggerui_blueprint("/_mock/docs", "/_mock/openapi/schoology.json", config={
+        "app_name": "schoology-mock: the API documents",
+        "urls": [{"name": "Schoology REST API v1", "url": "/_mock/openapi/schoology.json"},
+                 {"name": "Canvas Enrollments API", "url": "/_mock/openapi/canvas.json"}],
+    }, blueprint_name="openapi_docs")
+    return bp, docs

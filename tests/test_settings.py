@@ -35,6 +35,7 @@ BAD = [
     ("SNAPSHOT", "/no/such/folder/state.json", "folder /no/such/folder does not exist"),
     ("SNAPSHOT", "/proc/state.json", "cannot write in folder /proc: No such file or directory"),
     ("AUTHORIZE_ANY_USER", "maybe", "expected on or off"),
+    ("STRICT", "sometimes", "expected on or off"),
     ("DATA_DIR", "/no/such/folder", "no such folder"),
     ("ACTING_UID", "someone", "expected a whole number of 1 or more"),
     ("ACTING_UID", "5", "no such user in the demo school"),  # checked against the fixtures
@@ -119,6 +120,7 @@ def good(tmp_path):
         "ADMIN_TOKEN": ("s3cret", "s3cret"),
         "SNAPSHOT": (str(tmp_path / "state.json"), str(tmp_path / "state.json")),
         "AUTHORIZE_ANY_USER": ("on", True),
+        "STRICT": ("on", True),
         "DATA_DIR": (str(tmp_path), str(tmp_path)),
         "ACTING_UID": ("45552222", 45552222),
         "BASE_URL": ("http://mock.example:8443/", "http://mock.example:8443"),
