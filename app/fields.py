@@ -55,11 +55,18 @@ class _Whole(fields.Field):
         return value
 
     def openapi(self):
-        """The field as the document declares it: an integer. A numeric
-        string is taken too, as Schoology takes it, with a note (contract.py)."""
+        """The field as the document declares it: an integer; in a request
+        body, its digits as a string too, as Schoology's own examples send
+        ids and flags ("uid": "2461632", "admin": "0")."""
         if self.choices is not None:
-            return {"type": "integer", "enum": list(self.choices)}
-        return {"type": "integer", "minimum": self.minimum}
+            number = {"type": "integer", "enum": list(self.choices)}
+            text = {"type": "string", "enum": [str(c) for c in self.choices]}
+        else:
+            number = {"type": "integer", "minimum": self.minimum}
+            text = {"type": "string", "pattern": rf"^[0-9]{{1,{MAX_DIGITS}}}$"}
+        if getattr(self.parent, "numbers_as_text", False):
+            return {"oneOf": [number, text]}
+        return number
 
 
 class Id(_Whole):

@@ -10,7 +10,7 @@ from .schemas import documents as d
 from .schemas import inputs
 
 SECTION, GROUP = "3719526", "1530027713"  # of the demo school
-TEACHER, NEWCOMER = "45552101", "45552145"  # NEWCOMER: in neither realm
+TEACHER, NEWCOMER = "45552101", 45552145  # NEWCOMER: in neither realm
 
 MESSAGE = {"type": "string", "description": "what was wrong"}
 EMPTY_403 = Reply("Not permitted (empty body)")
@@ -61,7 +61,7 @@ def realm_operations(realm):
             f"Update up to 50 of a {realm.name}'s enrollments", tag, body=d.BulkUpdate,
             replies={207: Reply(MULTI, d.UpdateRows), 403: EMPTY_403, **TOO_LARGE},
             sample=Sample(f"{base}/enrollments".replace("{realm_id}", realm_id),
-                          {"enrollments": {"enrollment": [{"id": sample_id, "status": 1}]}})),
+                          {"enrollments": {"enrollment": [{"id": int(sample_id), "status": 1}]}})),
         f"get {base}/enrollments/{{enrollment_id}}": Operation(
             "View an enrollment", tag, query=inputs.EnrollmentQuery,
             replies={200: Reply("The enrollment", one), 403: EMPTY_403},
@@ -104,7 +104,7 @@ ENROLLMENTS = {
         description="update_existing=1 makes an existing enrollment of the user an update.",
         sample=Sample("/v1/enrollments", {"enrollments": {"enrollment": [
             {"uid": NEWCOMER, "admin": 0, "status": 1, "realm": "section",
-             "section_id": SECTION}]}})),
+             "section_id": int(SECTION)}]}})),
     "delete /v1/enrollments": Operation(
         "Delete up to 50 enrollments by id", "Bulk enrollments", query=inputs.DeleteQuery,
         replies={207: Reply(MULTI, d.DeleteRows)},

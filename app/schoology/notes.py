@@ -1,9 +1,9 @@
 """What Schoology would silently ignore, coerce or cap in a request, noted
 before the view runs (contract.note): query parameters the operation does
-not take, body fields its schema does not have, numeric strings where the
-document says integer (and numbers where it says text), a limit over 200,
-and filters read only in part. XML bodies are all text, so only JSON ones
-can be coerced."""
+not take, body fields its schema does not have, digits padded with spaces
+where a number goes, a number where text goes, a limit over 200, and
+filters read only in part. XML bodies are all text, so only JSON ones can
+be coerced."""
 from flask import request
 from marshmallow import fields
 
@@ -94,8 +94,12 @@ def _fields(schema, data, where, typed):
 
 
 def _coerced(field, name, value):
-    if isinstance(field, _Whole) and isinstance(value, str) and whole(value) is not None:
-        note(COERCED, f"{name}: the string {value!r} is read as the number {whole(value)}")
+    """Digits as a string are as good as the number (Schoology's own examples
+    send them); digits padded with spaces, or a number where text goes, are
+    read as something else than what was sent."""
+    if isinstance(field, _Whole) and isinstance(value, str) and value != value.strip() \
+            and whole(value) is not None:
+        note(COERCED, f"{name}: {value!r} is read as {whole(value)}")
     elif isinstance(field, Code) and isinstance(value, int) and not isinstance(value, bool):
         note(COERCED, f"{name}: the number {value} is read as the text {str(value)!r}")
 

@@ -13,13 +13,17 @@ class _In(Schema):
         unknown = EXCLUDE  # Schoology ignores fields it does not know
 
 
-class EnrollmentCreate(_In):
+class _Body(_In):
+    numbers_as_text = True  # ids and flags come as numbers or as their digits
+
+
+class EnrollmentCreate(_Body):
     uid = Id(required=True)
     admin = Flag(required=True)
     status = Status(required=True)
 
 
-class EnrollmentUpdate(_In):
+class EnrollmentUpdate(_Body):
     uid = Id()
     admin = Flag()
     status = Status()
@@ -70,7 +74,7 @@ class MultiRealmItem(EnrollmentCreate):
     group_id = Id()
 
 
-class CourseImportItem(_In):
+class CourseImportItem(_Body):
     course_code = Code(required=True)
     section_code = Code(required=True)
     school_uid = Code(required=True)
@@ -78,7 +82,7 @@ class CourseImportItem(_In):
     delete = Flag()
 
 
-class SchoolCodeImportItem(_In):
+class SchoolCodeImportItem(_Body):
     section_school_code = Code(required=True)
     school_uid = Code(required=True)
     section_code = Code()  # echoed back as given, as Schoology does
@@ -86,7 +90,7 @@ class SchoolCodeImportItem(_In):
     delete = Flag()
 
 
-class AccessCodeBody(_In):
+class AccessCodeBody(_Body):
     access_code = Code(required=True)
 
 

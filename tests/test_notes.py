@@ -1,0 +1,127 @@
+"""Contract notes on Schoology requests: what the real API would silently
+ignore, coerce or cap is noted in the journal, in JSON and in XML; with
+strict mode on it is refused with a 400 naming it, and nothing changes."""
+import pytest
+import requests
+from edfi_schoology_extractor.api.request_client import RequestClient
+
+from helpers import ACCEPT, ADMIN, CONTENT_TYPE, FORMATS, SECTION, free_users, to_xml_body
+
+LIST = f"/v1/sections/{SECTION}/enrollments"
+IMPORT = "/v1/enrollments/import/course"
+
+
+def free_uid(server):
+    return free_users(server.app.extensions["schoology_store"], "section", SECTION, 1)[0]
+
+
+# (kind, method, path, body given the free uid, what the note names, its clean twin)
+SLOPPY = [
+    ("unknown parameter", "GET", LIST + "?limit=5&colour=red", None, "colour", LIST + "?limit=5"),
+    ("unknown field", "POST", LIST, lambda uid: {"uid": uid, "admin": 0, "status": 1, "admn": 1},
+     "admn", None),
+    ("unknown field", "POST", IMPORT, lambda uid: {"enrollments": {"enrollment": [
+        {"section_school_code": "MATH101-P1-2026", "school_uid": "T1002", "grade": "A"}]}},
+     "enrollments.enrollment[0].grade", None),
+    ("coerced", "POST", LIST, lambda uid: {"uid": f" {uid} ", "admin": 0, "status": 1},
+     "uid", None),
+    ("coerced", "POST", IMPORT, lambda uid: {"enrollments": {"enrollment": [
+        {"section_school_code": "MATH101-P1-2026", "school_uid": 1002}]}},
+     "enrollments.enrollment[0].school_uid", None),
+    ("capped", "GET", LIST + "?limit=500", None, "limit: 500 is served as 200", LIST + "?limit=200"),
+    ("ignored", "GET", LIST + "?picture_size=big,sm", None, "picture_size",
+     LIST + "?picture_size=big"),
+    ("ignored", "GET", LIST + "?start=0&limit=5&start=5", None, "start", LIST + "?start=0&limit=5"),
+]
+IDS = [f"{kind}-{names}" for kind, _, _, _, names, _ in SLOPPY]
+
+
+def send(server, fmt, method, path, body):
+    headers = {"Accept": ACCEPT[fmt]}
+    data = None
+    if body is not None:
+        headers["Content-Type"] = CONTENT_TYPE[fmt]
+        data = to_xml_body(body) if fmt == "xml" else None
+    return requests.request(method, server.url + path, headers=headers, timeout=10,
+                            data=data, json=body if fmt == "json" else None)
+
+
+def journal(server, query="notes=1"):
+    return requests.get(f"{server.url}/_mock/requests?{query}", timeout=10).json()["requests"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("kind,method,path,body,named,clean", SLOPPY, ids=IDS)
+def test_each_kind_of_note_is_in_the_journal(start_server, fmt, kind, method, path, body,
+                                             named, clean):
+    server = start_server(AUTH="off")
+    sent = body(free_uid(server)) if body else None
+    answer = send(server, fmt, method, path, sent)
+    assert answer.status_code < 300, answer.text  # the real API takes it
+    noted = journal(server)
+    if kind == "coerced" and fmt == "xml":
+        assert noted == []  # XML is all text: nothing to coerce
+        return
+    assert len(noted) == 1 and noted[0]["path"] == path.split("?")[0]
+    assert any(n.startswith(f"{kind}: {named}") for n in noted[0]["notes"]), noted[0]["notes"]
+    if clean:
+        send(server, fmt, method, clean, None)
+        assert len(journal(server)) == 1  # the clean twin has none
+        assert journal(server, "notes=0")[-1]["notes"] == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("kind,method,path,body,named,clean", SLOPPY, ids=IDS)
+def test_strict_mode_refuses_each_kind_and_changes_nothing(start_server, fmt, kind, method,
+                                                          path, body, named, clean):
+    server = start_server(AUTH="off", STRICT=True)
+    before = requests.get(f"{server.url}/_mock/state", timeout=10).content
+    sent = body(free_uid(server)) if body else None
+    answer = send(server, fmt, method, path, sent)
+    if kind == "coerced" and fmt == "xml":
+        assert answer.status_code < 300  # nothing to refuse in XML
+        return
+    assert answer.status_code == 400
+    if fmt == "json":
+        message = answer.json()
+    else:
+        assert answer.text.startswith('<?xml version="1.0" encoding="utf-8" ?>\n<result>')
+        message = answer.text.split("<result>", 1)[1].split("</result>", 1)[0]
+    assert message.startswith(f"Strict mode: {kind}: {named}"), message
+    assert requests.get(f"{server.url}/_mock/state", timeout=10).content == before
+    if clean:
+        assert send(server, fmt, method, clean, None).status_code == 200
+
+
+def test_the_journal_filter_takes_only_yes_or_no(live):
+    bad = requests.get(f"{live.url}/_mock/requests?notes=maybe", timeout=10)
+    assert bad.status_code == 400 and "notes" in bad.json()["error"]
+    count = requests.post(f"{live.url}/_mock/requests/count", json={"notes": True}, timeout=10)
+    assert count.json() == {"count": 0}
+
+
+def test_a_real_client_sends_nothing_strict_mode_refuses(start_server):
+    """The Ed-Fi extractor lists, creates, bulk-creates and bulk-deletes
+    against a strict mock, signed with OAuth."""
+    server = start_server(STRICT=True, RATE_LIMIT=None)
+    edfi = RequestClient(*ADMIN, base_url=f"{server.url}/v1/")
+    uids = free_users(server.app.extensions["schoology_store"], "section", SECTION, 3)
+    assert len(edfi.get_enrollments(SECTION, page_size=5).get_all_pages()) > 5
+    created = edfi.post(f"sections/{SECTION}/enrollments",
+                        {"uid": str(uids[0]), "admin": "0", "status": "1"})
+    rows = edfi.bulk_post(f"sections/{SECTION}/enrollments", {"enrollments": {"enrollment": [
+        {"uid": str(u), "admin": "0", "status": "1"} for u in uids[1:]]}})
+    ids = ",".join([created["id"]] + [r["id"] for r in rows["enrollments"]["enrollment"]])
+    deleted = edfi.bulk_delete("enrollments", f"enrollment_ids={ids}")
+    assert [r["response_code"] for r in deleted["enrollments"]["enrollment"]] == [200] * 3
+    assert journal(server) == []
+
+
+def test_serve_strict_alone_is_on():
+    from schoology_mock.cli import build_parser, configure
+    config, _ = configure(build_parser().parse_args(["serve", "--strict"]), {})
+    assert config["STRICT"] is True
+    config, _ = configure(build_parser().parse_args(["serve", "--strict", "off"]), {})
+    assert config["STRICT"] is False
+    config, _ = configure(build_parser().parse_args(["serve"]), {})
+    assert config.get("STRICT", False) is False
