@@ -99,6 +99,8 @@ class Builder:
         params = path_parameters(rule, self.d.parameters)
         if op.query is not None:
             params += self.plugin.converter.schema2parameters(op.query, location="query")
+        if op.sample is not None:
+            _sample_values(params, path, op.sample.path)
         replies = dict(self.d.common)
         if params and any(p["in"] == "path" for p in params):
             replies.setdefault(404, self.d.not_found)
@@ -150,6 +152,21 @@ class Builder:
         order = ("openapi", "info", "servers", "tags", "security", "paths", "components")
         return {key: document[key] for key in sorted(document, key=lambda k: (
             order.index(k) if k in order else len(order)))}
+
+
+def _sample_values(params, template, sample):
+    """Each parameter's example: its value in the sample request, so that a
+    reader (or a fuzzer) starts from a request that meets the demo school."""
+    from urllib.parse import parse_qsl
+    path, _, query = sample.partition("?")
+    pattern = "^" + re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
+    given = re.match(pattern, path).groupdict()
+    given.update(parse_qsl(query))
+    for param in params:
+        if param["name"] in given:
+            value = given[param["name"]]
+            typed = param["schema"].get("type") == "integer" and value.isdigit()
+            param["example"] = int(value) if typed else value
 
 
 def _schema_name(schema):

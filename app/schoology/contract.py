@@ -242,6 +242,8 @@ DESCRIPTION = Description(
         400: bad("a malformed body or parameter; with the mock's strict mode on, also a "
                  "request the real API would silently take (see the journal's notes)"),
         401: Reply("Not authenticated: the OAuth reason", mediatype="text/plain"),
+        405: Reply("The method is not one the path takes: a path parameter that is not a "
+                   "number can make the path another resource's (empty body)"),
         429: Reply("Over the consumer key's rate limit", MESSAGE,
                    headers={"Retry-After": ("seconds to wait", {"type": "string"})}),
     },
