@@ -52,11 +52,13 @@ class Journal:
     def __init__(self, app):
         self._journal = app.extensions.get("schoology_journal")  # None: kept no journal
 
-    def requests(self, method=None, path=None, status=None):
+    def requests(self, method=None, path=None, status=None, notes=None):
+        """The journal's entries that match; notes=True: only those the real
+        API would have read in part (their "notes" say how)."""
         if self._journal is None:
             raise RuntimeError("the mock keeps no journal (ini option "
                                "schoology_mock_journal_size = 0)")
-        return self._journal.select(method=method, path=path, status=status)
+        return self._journal.select(method=method, path=path, status=status, notes=notes)
 
     def count(self, **filters):
         return len(self.requests(**filters))

@@ -125,3 +125,16 @@ def test_serve_strict_alone_is_on():
     assert config["STRICT"] is False
     config, _ = configure(build_parser().parse_args(["serve"]), {})
     assert config.get("STRICT", False) is False
+
+
+def test_schoolopy_lists_in_strict_mode_but_its_limit_elsewhere_is_refused(start_server):
+    """schoolopy appends limit=20 to every GET, POST and PUT: a list takes it;
+    a single user does not, and strict mode says so."""
+    import schoolopy
+    server = start_server(STRICT=True, RATE_LIMIT=None)
+    client = schoolopy.Schoology(schoolopy.Auth(*ADMIN), api_host=f"{server.url}/v1/")
+    assert len(client.get_section_enrollments(SECTION)) == 20
+    with pytest.raises(requests.HTTPError) as refused:
+        client.get_user(45552101)
+    assert refused.value.response.status_code == 400
+    assert refused.value.response.json().startswith("Strict mode: unknown parameter: limit")
