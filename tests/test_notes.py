@@ -138,3 +138,19 @@ def test_schoolopy_lists_in_strict_mode_but_its_limit_elsewhere_is_refused(start
         client.get_user(45552101)
     assert refused.value.response.status_code == 400
     assert refused.value.response.json().startswith("Strict mode: unknown parameter: limit")
+
+
+def test_the_pytest_plugin_option_makes_a_suite_fail_on_sloppy_requests(pytester):
+    pytester.makeini("[pytest]\nschoology_mock_auth = off\nschoology_mock_strict = on\n")
+    pytester.makepyfile(test_sloppy=f'''
+import requests
+
+def test_sloppy(schoology_mock):
+    url = schoology_mock.url + "/sections/{SECTION}/enrollments"
+    assert requests.get(url + "?limit=500", timeout=10).status_code == 400
+    assert requests.get(url + "?limit=5", timeout=10).status_code == 200
+    assert [e["notes"] for e in schoology_mock.journal.requests(notes=True)] == [
+        ["capped: limit: 500 is served as 200"]]
+    assert schoology_mock.journal.count(notes=False) == 1
+''')
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
