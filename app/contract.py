@@ -38,6 +38,16 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Body:
+    """A request body as one media type carries it, where Operation.body
+    does not describe it: a form names its parameters otherwise (Rails'
+    user_ids[]), or writes an object property in brackets (OpenAPI's
+    encoding: {"enrollment": {"style": "deepObject", "explode": True}})."""
+    schema: object
+    encoding: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Operation:
     """One method on one route. query: a marshmallow schema of the query
     parameters; body: a marshmallow schema of the request body. replies:
@@ -53,6 +63,7 @@ class Operation:
     description: str = ""
     known_query: tuple = ()
     sample: object = None  # a Sample: the request whose answer is the example
+    bodies: dict = field(default_factory=dict)  # media type -> Body, where not body's
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from marshmallow import Schema
 from . import contract
 
 METHODS = ("get", "put", "post", "delete", "patch")
+SAMPLE_TIME = "2026-11-23T15:00:00Z"  # the examples' now
 _PARAM = contract._PARAM
 openapi_path = contract.openapi_path
 
@@ -112,10 +113,13 @@ class Builder:
         if op.description:
             out["description"] = op.description
         if op.body is not None:
-            body = {"required": op.body_required,
-                    "content": self.content(op.body, tuple(self.d.encoders), "body",
-                                            examples.get("request", {}))}
-            out["requestBody"] = body
+            content = self.content(op.body, tuple(self.d.encoders), "body",
+                                   examples.get("request", {}))
+            for mediatype, given in op.bodies.items():
+                content[mediatype]["schema"] = self.ref(given.schema)
+                if given.encoding:
+                    content[mediatype]["encoding"] = given.encoding
+            out["requestBody"] = {"required": op.body_required, "content": content}
         for status in examples:
             if status != "request" and status >= 400:
                 raise LookupError(f"{method.upper()} {path}: its sample failed ({status}): "
@@ -156,17 +160,26 @@ class Builder:
 
 def _sample_values(params, template, sample):
     """Each parameter's example: its value in the sample request, so that a
-    reader (or a fuzzer) starts from a request that meets the demo school."""
+    reader (or a fuzzer) starts from a request that meets the demo school.
+    An array parameter's example is the list of its values."""
     from urllib.parse import parse_qsl
     path, _, query = sample.partition("?")
     pattern = "^" + re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
-    given = re.match(pattern, path).groupdict()
-    given.update(parse_qsl(query))
+    given = {name: [value] for name, value in re.match(pattern, path).groupdict().items()}
+    for name, value in parse_qsl(query):
+        given.setdefault(name, []).append(value)
     for param in params:
-        if param["name"] in given:
-            value = given[param["name"]]
-            typed = param["schema"].get("type") == "integer" and value.isdigit()
-            param["example"] = int(value) if typed else value
+        values = given.get(param["name"])
+        if values:
+            schema = param["schema"]
+            if schema.get("type") == "array":
+                param["example"] = [_typed(v, schema.get("items", {})) for v in values]
+            else:
+                param["example"] = _typed(values[-1], schema)
+
+
+def _typed(value, schema):
+    return int(value) if schema.get("type") == "integer" and value.isdigit() else value
 
 
 def _schema_name(schema):
@@ -195,6 +208,8 @@ def _examples(name):
     from . import create_app
     from .control import reset_state
     scratch = create_app({"AUTH": "off", "RATE_LIMIT": None, "JOURNAL_SIZE": 0})
+    # One time for every build: the examples show it where a write stamps one.
+    scratch.extensions["schoology_clock"].set(at=SAMPLE_TIME, freeze=True)
     description = scratch.extensions["schoology_dialects"][name].contract
     client = scratch.test_client()
     out = {}
@@ -203,9 +218,10 @@ def _examples(name):
             continue
         method = key.split(" ", 1)[0].upper()
         examples = out[key] = {}
-        if op.sample.body is not None:
+        if op.sample.body is not None:  # a form's example would be its text: none
             examples["request"] = {mediatype: _decoded(encode(op.sample.body), mediatype)
-                                   for mediatype, encode in description.encoders.items()}
+                                   for mediatype, encode in description.encoders.items()
+                                   if mediatype != "application/x-www-form-urlencoded"}
         for mediatype in description.media:
             reset_state(scratch)
             kwargs = {}

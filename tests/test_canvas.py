@@ -467,7 +467,9 @@ def test_bad_input_is_a_canvas_error_and_changes_nothing(canvas, store, method, 
 
 
 @pytest.mark.parametrize("query", ["per_page[]=4&page[]=2", "page=bookmark:%%%",
-                                   "page=bookmark:WzEsMiwzXQ", "page=-3"])
+                                   "page=bookmark:WzEsMiwzXQ", "page=-3",
+                                   pytest.param("page=bookmark:" + "W1tb" * 2000,
+                                                id="a bookmark nested past reading")])
 def test_paging_parameters_canvas_cannot_use_give_the_first_page(canvas, query):
     expected = canvas.get(f"sections/{SECTION}/enrollments").json
     assert canvas.get(f"sections/{SECTION}/enrollments?{query}").json == expected

@@ -4,7 +4,9 @@ Schoology rate limit does not apply here."""
 from flask import Blueprint
 
 from .. import dialects
-from . import auth, bulk, enrollments as e, errors, lookups, pairings, temporary
+from ..contract import hold
+from . import auth, bulk, enrollments as e, errors, lookups, notes, pairings, temporary
+from .contract import DESCRIPTION
 
 ROUTES = (
     ("/courses/<course_id>/enrollments", e.course_enrollments, "GET"),
@@ -38,6 +40,7 @@ ROUTES = (
 def register(app):
     bp = Blueprint("canvas", __name__, url_prefix="/api/v1")
     bp.before_request(auth.authenticate)
+    hold(bp, DESCRIPTION, notes.check)  # after authentication: a refusal needs a caller
     errors.register(bp)
     for rule, view, method in ROUTES:
         module = view.__module__.rsplit(".", 1)[-1]
@@ -45,4 +48,4 @@ def register(app):
                         view_func=view, methods=[method])
     app.register_blueprint(bp)
     dialects.add(app, dialects.Dialect("canvas", errors.error, errors.routing_error,
-                                           errors.unexpected))
+                                           errors.unexpected, contract=DESCRIPTION))

@@ -4,6 +4,7 @@ enrollments are made after it, and GET /progress/:id follows the job to
 completed, with its results."""
 from .. import jobs
 from ..context import store
+from ..contract import IGNORED, note
 from ..store import NotFound
 from ..store.records import STATUS_OF_STATE, TYPES
 from .auth import caller, rights
@@ -32,13 +33,15 @@ def _missing(name):
 
 def _users(given):
     """The users named (numeric or sis_user_id:); others are passed over, as
-    api_find_all does."""
+    api_find_all does, each with a note (before anything changes)."""
     found = []
     for value in given:
         column, key = parse_id(value) or (None, None)
         uid = store().uid_by_school_uid.get(key) if column == "sis_user_id" else \
             key if column is None else None
-        if uid in store().users and uid not in found:
+        if uid not in store().users:
+            note(IGNORED, f"user_ids[]: {value!r} names no user; Canvas passes it over")
+        elif uid not in found:
             found.append(uid)
     return found
 

@@ -35,13 +35,13 @@ def bookmark(key):
     return "bookmark:" + base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def _from_bookmark(page):
+def from_bookmark(page):
     """The sort key a bookmark holds, or None for one that is not ours (Canvas
     starts such a walk at the beginning)."""
     try:
         text = page[len("bookmark:"):]
         key = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-    except ValueError:
+    except (ValueError, RecursionError):  # not base64, not JSON, or nested past reading
         return None
     # Texts, then an id: (type, sortable name, id), or (type, start, end, id).
     if (isinstance(key, list) and len(key) in (3, 4) and all(isinstance(k, str) for k in key[:-1])
@@ -59,7 +59,7 @@ def paginate(rows, keys, page, size):
         start = (number(page) - 1) * size if number(page) is not None else len(rows)
         current = page
     else:
-        key = _from_bookmark(page) if page.startswith("bookmark:") else None
+        key = from_bookmark(page) if page.startswith("bookmark:") else None
         if key is not None and keys and len(key) != len(keys[0]):
             key = None  # a bookmark of another list's order
         start = 0 if key is None else bisect_right(keys, key)

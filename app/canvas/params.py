@@ -116,8 +116,19 @@ def _body():
 def params():
     """The request's parameters, read once per request."""
     if "canvas_params" not in g:
-        g.canvas_params = _merge(parse_pairs(query_pairs()), _body())
+        g.canvas_body = _body()
+        g.canvas_params = _merge(parse_pairs(query_pairs()), g.canvas_body)
     return g.canvas_params
+
+
+def json_body():
+    """The parameters of a JSON body, with their JSON types (the rest of
+    params() is text); {} when the body is not JSON."""
+    params()
+    mimetype = request.mimetype if request.environ.get("CONTENT_TYPE") else ""
+    if mimetype == "application/json" or mimetype.endswith("+json"):
+        return g.canvas_body
+    return {}
 
 
 def scalars(given):
