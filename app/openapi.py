@@ -8,13 +8,17 @@ the demo school to the requests the contract names."""
 import copy
 import json
 import re
-from functools import lru_cache
+
+from urllib.parse import parse_qsl
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Blueprint, Response, abort, current_app, request
+from flask_swagger_ui import get_swaggerui_blueprint
 from marshmallow import Schema
 
 from . import contract
+from .control import reset_state
 
 METHODS = ("get", "put", "post", "delete", "patch")
 SAMPLE_TIME = "2026-11-23T15:00:00Z"  # the examples' now
@@ -162,7 +166,6 @@ def _sample_values(params, template, sample):
     """Each parameter's example: its value in the sample request, so that a
     reader (or a fuzzer) starts from a request that meets the demo school.
     An array parameter's example is the list of its values."""
-    from urllib.parse import parse_qsl
     path, _, query = sample.partition("?")
     pattern = "^" + re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
     given = {name: [value] for name, value in re.match(pattern, path).groupdict().items()}
@@ -196,17 +199,24 @@ def _operation_id(method, path):
 def build(app, name, server_url=None):
     """The document of dialect name ("schoology", "canvas") of app, as a dict."""
     description = app.extensions["schoology_dialects"][name].contract
-    return Builder(description, server_url).build(app, _examples(name))
+    return Builder(description, server_url).build(app, _examples(app, name))
 
 
-@lru_cache(maxsize=None)
-def _examples(name):
+_EXAMPLES = {}
+
+
+def _examples(app, name):
+    """Made once per process: the routes and the demo school never change."""
+    if name not in _EXAMPLES:
+        _EXAMPLES[name] = _answers(app.extensions["schoology_factory"], name)
+    return _EXAMPLES[name]
+
+
+def _answers(create_app, name):
     """{operation: {status: {media type: answer}, "request": {media type:
     body}}}: a scratch mock of the demo school (auth off) answering each
     operation's Sample, put back to the demo school before each, so that
     every example meets the school as it starts. Made once per process."""
-    from . import create_app
-    from .control import reset_state
     scratch = create_app({"AUTH": "off", "RATE_LIMIT": None, "JOURNAL_SIZE": 0})
     # One time for every build: the examples show it where a write stamps one.
     scratch.extensions["schoology_clock"].set(at=SAMPLE_TIME, freeze=True)
@@ -275,9 +285,6 @@ def blueprint():
     page that renders them (Swagger UI, from the flask-swagger-ui package:
     nothing is fetched from the internet). Documents of the API, not of the
     school: open to anyone who can reach the server, as the API is."""
-    from flask import Blueprint, Response, abort, current_app, request
-    from flask_swagger_ui import get_swaggerui_blueprint
-
     bp = Blueprint("openapi", __name__, url_prefix="/_mock/openapi")
 
     @bp.get("/<any(schoology, canvas):name>.<any(json, yaml):form>")

@@ -2,10 +2,10 @@
 compiled from them."""
 from .compiled import (Dumper, Loader, Renderer, picture_at, render_created, render_enrollment,
                        view)
-from .inputs import (MAX_BULK, PICTURE_SIZES, AccessCodeBody, BulkUpdateItem, CourseImportItem,
-                     EnrollmentCreate, EnrollmentUpdate, ListQuery, MultiRealmItem,
-                     MultiRealmQuery, PageQuery, SchoolCodeImportItem)
-from .outputs import (MAX_LIMIT, BulkCreateRow, CourseImportRow, DeleteRow, EnrollmentCreatedOut,
+from .inputs import (MAX_BULK, MAX_LIMIT, PICTURE_SIZES, AccessCodeBody, BulkUpdateItem,
+                     CourseImportItem, EnrollmentCreate, EnrollmentUpdate, ListQuery,
+                     MultiRealmItem, MultiRealmQuery, PageQuery, SchoolCodeImportItem)
+from .outputs import (BulkCreateRow, CourseImportRow, DeleteRow, EnrollmentCreatedOut,
                       EnrollmentOut, MultiRealmRow, SchoolCodeImportRow,
                       SectionEnrollmentCreatedOut, SectionEnrollmentOut, UpdateRow)
 

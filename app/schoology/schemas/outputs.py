@@ -5,8 +5,6 @@ the same field differently by endpoint (status is "1" in lists, 1 in a create
 answer), so each answer has its own schema."""
 from marshmallow import Schema, fields
 
-from .inputs import MAX_LIMIT  # noqa: F401 (where the views import it from)
-
 
 def user_fields():
     """The user's fields as enrollments carry them, in order; fresh field
