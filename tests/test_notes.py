@@ -28,7 +28,8 @@ SLOPPY = [
     ("coerced", "POST", IMPORT, lambda uid: {"enrollments": {"enrollment": [
         {"section_school_code": "MATH101-P1-2026", "school_uid": 1002}]}},
      "enrollments.enrollment[0].school_uid", None),
-    ("capped", "GET", LIST + "?limit=500", None, "limit: 500 is served as 200", LIST + "?limit=200"),
+    ("capped", "GET", LIST + "?limit=500", None, "limit: 500 is served as 200",
+     LIST + "?limit=200"),
     ("ignored", "GET", LIST + "?picture_size=big,sm", None, "picture_size",
      LIST + "?picture_size=big"),
     ("ignored", "GET", LIST + "?start=0&limit=5&start=5", None, "start", LIST + "?start=0&limit=5"),

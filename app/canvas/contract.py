@@ -30,6 +30,7 @@ def rails_form(body):
         put(name, value)
     return urlencode(pairs)
 
+
 ALGEBRA, ENGLISH, SECTION = "2091834501", "2091834577", "3719526"  # of the demo school
 TEACHER, DYLAN, NEWCOMER = "45552101", "45552222", "45552145"  # NEWCOMER: in no section
 DYLAN_P1, INACTIVE = "54302506", "54302600"  # Dylan's Period 1; an inactive one in Algebra I

@@ -49,7 +49,8 @@ class EnrollmentQuery(_In):
 
 class UserQuery(PageQuery):
     role_ids = CommaList(Id())
-    school_uids = CommaList(Code(), metadata={"description": f"comma-delimited, at most {MAX_BULK}"})
+    school_uids = CommaList(Code(),
+                            metadata={"description": f"comma-delimited, at most {MAX_BULK}"})
     building_id = Id()
 
 
