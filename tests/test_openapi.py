@@ -153,3 +153,27 @@ def test_an_unknown_document_is_a_404(live):
     assert requests.get(f"{live.url}/_mock/openapi/moodle.json", timeout=10).status_code == 404
     assert requests.get(f"{live.url}/_mock/openapi/canvas.xml", timeout=10).status_code == 404
 
+
+
+def test_every_xml_example_holds_to_its_schema(documents):
+    """The XML answers (read as the JSON their schema describes: XML carries
+    no types) hold to the same schemas as the JSON ones."""
+    from schoology_mock.schoology.formats import xmlfmt
+    from test_readme_contract import typed
+    doc = documents["schoology"]
+    registry = registry_of(doc)
+    seen = 0
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            bodies = [("request", op.get("requestBody", {}))] + list(op["responses"].items())
+            for status, body in bodies:
+                content = body.get("content", {}).get("text/xml", {})
+                if "example" not in content:
+                    continue
+                value = typed(doc, xmlfmt.loads(content["example"].encode()), content["schema"])
+                schema = json.loads(json.dumps(content["schema"]).replace(
+                    '"#/components', '"urn:doc#/components'))
+                errors = list(OAS31Validator(schema, registry=registry).iter_errors(value))
+                assert not errors, (method, path, status, [e.message for e in errors][:3])
+                seen += 1
+    assert seen >= 25

@@ -54,8 +54,12 @@ def typed(doc, value, schema):
         return [typed(doc, item, schema.get("items", {})) for item in items]
     if "object" in kinds and isinstance(value, dict):
         properties = schema.get("properties", {})
-        return {k: typed(doc, v, properties.get(k, {})) for k, v in value.items()}
-    if "integer" in kinds and isinstance(value, str) and value.isdigit():
+        out = {k: typed(doc, v, properties.get(k, {})) for k, v in value.items()}
+        for name, inner in properties.items():  # a list of none leaves no element
+            if name not in out and resolved(doc, inner).get("type") == "array":
+                out[name] = []
+        return out
+    if "integer" in kinds and isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value):
         return int(value)
     return value
 
