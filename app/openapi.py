@@ -271,13 +271,15 @@ def as_yaml(document):
 
 
 def document(app, name, server_url):
-    """build(), kept per app, dialect and server URL: the routes and the
-    contract do not change while the app runs."""
+    """build(), kept per app and dialect (the routes and the contract do not
+    change while the app runs), with server_url put first among its servers.
+    The URL comes from the request's Host, so it is not part of what is
+    kept: a client sending a new Host each time must not grow the cache."""
     kept = app.extensions.setdefault("schoology_openapi", {})
-    key = (name, server_url)
-    if key not in kept:
-        kept[key] = build(app, name, server_url)
-    return kept[key]
+    if name not in kept:
+        kept[name] = build(app, name)
+    doc = kept[name]
+    return dict(doc, servers=[{"url": server_url, "description": "this mock"}] + doc["servers"])
 
 
 def blueprint():

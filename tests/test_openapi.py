@@ -177,3 +177,13 @@ def test_every_xml_example_holds_to_its_schema(documents):
                 assert not errors, (method, path, status, [e.message for e in errors][:3])
                 seen += 1
     assert seen >= 25
+
+
+def test_a_new_host_each_time_does_not_grow_what_is_kept(live):
+    """The document names the Host it was asked on, yet keeps one copy."""
+    for n in range(5):
+        doc = requests.get(f"{live.url}/_mock/openapi/schoology.json", timeout=30,
+                           headers={"Host": f"mock-{n}.localhost"}).json()
+        assert doc["servers"][0]["url"] == f"http://mock-{n}.localhost"
+        assert list(doc)[:3] == ["openapi", "info", "servers"]
+    assert list(live.app.extensions["schoology_openapi"]) == ["schoology"]
