@@ -114,7 +114,8 @@ def test_paging_link_header_and_per_page(canvas):
     unfiltered = canvas.get(f"courses/{ALGEBRA}/enrollments?per_page=4")
     last = canvas.get(links(unfiltered)["last"].replace("http://localhost/api/v1/", ""))
     assert [r["id"] for r in last.json] == ids[(len(ids) - 1) // 4 * 4:]
-    for given, size in (("0", 10), ("abc", 10), ("1000", 100), ("2", 2)):
+    # Api.per_page_for: per_page.to_i.clamp(1, 100)
+    for given, size in (("0", 1), ("abc", 1), ("-3", 1), ("3abc", 3), ("1000", 100), ("2", 2)):
         response = canvas.get(f"courses/{ALGEBRA}/enrollments?per_page={given}")
         assert len(response.json) == min(size, len(ids))
         assert f"per_page={size}" in response.headers["Link"]
@@ -473,3 +474,17 @@ def test_bad_input_is_a_canvas_error_and_changes_nothing(canvas, store, method, 
 def test_paging_parameters_canvas_cannot_use_give_the_first_page(canvas, query):
     expected = canvas.get(f"sections/{SECTION}/enrollments").json
     assert canvas.get(f"sections/{SECTION}/enrollments?{query}").json == expected
+
+
+@pytest.mark.parametrize("path,body,size", [
+    (f"sections/{SECTION}/enrollments", '{"per_page": 1e999}', 100),
+    (f"sections/{SECTION}/enrollments", '{"per_page": -1e999}', 1),
+    (f"sections/{SECTION}/enrollments", '{"per_page": 5.7}', 5),
+    ("temporary_enrollment_status", '{"user_ids": ["45552101"], "limit": 1e999}', None),
+])
+def test_a_number_past_any_size_is_read_as_canvas_reads_it(canvas, path, body, size):
+    """JSON reads 1e999 as infinity, which no int() takes: held to the limits."""
+    response = canvas.call("GET", path, data=body, content_type="application/json")
+    assert response.status_code == 200, response.data
+    if size is not None:
+        assert f"per_page={size}" in response.headers["Link"]

@@ -217,7 +217,7 @@ SLOPPY = [
      {"enrollment[user_id]": NEWCOMER, "enrollment[notify]": "no"}),
     ("capped", "GET", f"{COURSE}?per_page=500", None, None, "per_page: 500 is served as 100",
      f"{COURSE}?per_page=100", None),
-    ("capped", "GET", f"{COURSE}?per_page=0", None, None, "per_page: '0' is served as 10",
+    ("capped", "GET", f"{COURSE}?per_page=0", None, None, "per_page: 0 is served as 1",
      f"{COURSE}?per_page=10", None),
     ("capped", "GET", f"/api/v1/temporary_enrollment_status?user_ids[]={DYLAN}&limit=200",
      None, None, "limit: 200 is served as 100",

@@ -17,8 +17,8 @@ from marshmallow import fields
 
 from ..contract import CAPPED, COERCED, IGNORED, KINDS, UNKNOWN_FIELD, UNKNOWN_PARAMETER, note
 from .contract import OPERATIONS
-from .paging import MAX_PER_PAGE, PER_PAGE, from_bookmark
-from .params import FALSE, TRUE, ParamError, json_body, params
+from .paging import MAX_PER_PAGE, from_bookmark, per_page
+from .params import FALSE, TRUE, ParamError, json_body, params, to_i
 from .schemas import ENDING_STATES, INCLUDES, TASKS
 from .school import number
 
@@ -139,17 +139,27 @@ def _typed(kind, label, value, from_json, found):
 
 
 # --- what the views do ----------------------------------------------------------------
+def _served(label, value, low, high, found):
+    """A number Canvas reads with to_i and holds to low..high: a note when
+    what is served is not what was written."""
+    served = max(low, min(to_i(value), high))
+    if not _written(value, served):
+        shown = value if isinstance(value, str) else json.dumps(value)
+        found.append((CAPPED, f"{label}: {shown} is served as {served}"))
+
+
+def _written(value, served):
+    if isinstance(value, str):
+        return value.isascii() and value.isdigit() and int(value) == served
+    return isinstance(value, int) and not isinstance(value, bool) and value == served
+
+
 def _paging(given, found):
     size = given.get("per_page")
-    if size is not None:
-        try:
-            wanted = int(size)
-        except (TypeError, ValueError):
-            wanted = None
-        if wanted is not None and wanted > MAX_PER_PAGE:
-            found.append((CAPPED, f"per_page: {wanted} is served as {MAX_PER_PAGE}"))
-        elif wanted is None or wanted <= 0:
-            found.append((CAPPED, f"per_page: {_shown(size)} is served as {PER_PAGE}"))
+    if isinstance(size, (list, dict)):
+        found.append((CAPPED, f"per_page: {_shown(size)} is served as {per_page(size)}"))
+    elif size is not None:
+        _served("per_page", size, 1, MAX_PER_PAGE, found)
     page = given.get("page")
     if page is not None and not _a_page(page):
         found.append((IGNORED, f"page: {_shown(page)} is not a page of this list; Canvas "
@@ -227,17 +237,8 @@ def _pairing(given, found):
 
 def _limit(given, found):
     limit = given.get("limit")
-    if limit in (None, ""):
-        return
-    try:
-        wanted = int(limit)
-    except (TypeError, ValueError):
-        found.append((CAPPED, f"limit: {_shown(limit)} is read as 0: no user is answered"))
-        return
-    if wanted > MAX_PER_PAGE:
-        found.append((CAPPED, f"limit: {wanted} is served as {MAX_PER_PAGE}"))
-    elif wanted < 0:
-        found.append((CAPPED, f"limit: {wanted} is read as 0: no user is answered"))
+    if limit not in (None, ""):
+        _served("limit", limit, 0, MAX_PER_PAGE, found)
 
 
 _EXTRA = {

@@ -1,4 +1,5 @@
-"""Canvas's pagination. per_page defaults to 10 and is held to 1..100. The
+"""Canvas's pagination. per_page defaults to 10 and is held to 1..100, as
+Api.per_page_for reads it: per_page.to_i.clamp(1, 100), so 0 or "abc" is 1. The
 enrollment lists page by bookmark, as Canvas's do: page=first, then
 page=bookmark:<the sort key of the last row seen>, so a walk through a list
 that changes meanwhile still meets each row at most once. A numeric page
@@ -13,7 +14,7 @@ from urllib.parse import urlencode
 
 from flask import request
 
-from .params import query_pairs
+from .params import query_pairs, to_i
 from .render import host
 from .school import number
 
@@ -22,11 +23,11 @@ DROPPED = ("page", "per_page", "access_token", "api_key")
 
 
 def per_page(value):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
+    """The page size for per_page as given (None: not given; a list or a hash,
+    which Canvas cannot read as a number, is passed over too)."""
+    if value is None or isinstance(value, (list, dict)):
         return PER_PAGE
-    return PER_PAGE if number <= 0 else min(number, MAX_PER_PAGE)
+    return max(1, min(to_i(value), MAX_PER_PAGE))
 
 
 @lru_cache(maxsize=4096)

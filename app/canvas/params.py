@@ -131,6 +131,27 @@ def json_body():
     return {}
 
 
+_LEADING = re.compile(r"\s*([+-]?[0-9]+(?:_[0-9]+)*)")
+
+
+def to_i(value):
+    """Ruby's to_i of a parameter: a string's leading whole number ("12abc" is
+    12, "abc" 0), a JSON number truncated (an infinite one is taken as
+    the largest there is, where Ruby would fail), anything else 0."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value != value:
+            return 0
+        return int(value) if abs(value) < 1e300 else (10 ** 300 if value > 0 else -10 ** 300)
+    if isinstance(value, str):
+        match = _LEADING.match(value)
+        return int(match.group(1).replace("_", "")) if match else 0
+    return 0
+
+
 def scalars(given):
     """A hash of parameters with each value a string (or a JSON boolean);
     a list or hash where one value belongs is a 400, as Rails' strong

@@ -6,7 +6,7 @@ from .auth import shows_user
 from .errors import CanvasError, forbidden
 from .jsonfmt import json_response
 from .paging import PER_PAGE, MAX_PER_PAGE
-from .params import params, strings
+from .params import params, strings, to_i
 from .school import find_account, find_user, number
 
 
@@ -35,10 +35,7 @@ def bulk_status():
     if given in (None, "", []):
         raise CanvasError(400, {})
     _account()
-    try:
-        limit = int(params().get("limit") or PER_PAGE)
-    except (TypeError, ValueError):
-        limit = 0  # Ruby's "x".to_i
+    limit = to_i(params().get("limit") or PER_PAGE)  # Ruby's to_i: "x" is 0
     uids = []
     for value in strings(given):
         uid = number(value) or 0  # Ruby's "x".to_i
