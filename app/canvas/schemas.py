@@ -336,7 +336,7 @@ def listed(name, item, text):
 class Paged(Schema):
     page = described("`first`, a page from a `Link` header (`bookmark:...`), or a number",
                      S())
-    per_page = described("rows per page: 10 by default; over 100 is served as 100",
+    per_page = described("rows per page: 10 by default; held to 1..100 (per_page.to_i)",
                          I(validate=validate.Range(1, 100)))
 
 
