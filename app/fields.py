@@ -32,7 +32,7 @@ class IdConverter(BaseConverter):
         return str(value)
 
 
-class _Whole(fields.Field):
+class Whole(fields.Field):
     """A whole number given as an int or a string of digits; never a bool or
     float, which no real client sends for these fields."""
     choices = None
@@ -69,22 +69,22 @@ class _Whole(fields.Field):
         return number
 
 
-class Id(_Whole):
+class Id(Whole):
     message = "Not a valid id: expected a positive whole number."
 
 
-class Count(_Whole):
+class Count(Whole):
     minimum = 0
     message = "Not a valid count: expected a whole number."
 
 
-class Flag(_Whole):
+class Flag(Whole):
     choices = (0, 1)
     minimum = 0
     message = "Must be 0 or 1."
 
 
-class Status(_Whole):
+class Status(Whole):
     choices = (1, 2, 3, 4, 5)
     message = ("Must be 1 (active), 2 (expired), 3 (invite pending), "
                "4 (request pending) or 5 (archived).")

@@ -115,6 +115,10 @@ def test_a_real_client_sends_nothing_strict_mode_refuses(start_server):
     ids = ",".join([created["id"]] + [r["id"] for r in rows["enrollments"]["enrollment"]])
     deleted = edfi.bulk_delete("enrollments", f"enrollment_ids={ids}")
     assert [r["response_code"] for r in deleted["enrollments"]["enrollment"]] == [200] * 3
+    # and the roster it extracts
+    assert edfi.get_roles().get_all_pages() and edfi.get_users(page_size=50).get_all_pages()
+    courses = edfi.get_courses().get_all_pages()
+    assert edfi.get_section_by_course_id(courses[0]["id"]).get_all_pages()
     assert journal(server) == []
 
 
@@ -135,6 +139,7 @@ def test_schoolopy_lists_in_strict_mode_but_its_limit_elsewhere_is_refused(start
     server = start_server(STRICT=True, RATE_LIMIT=None)
     client = schoolopy.Schoology(schoolopy.Auth(*ADMIN), api_host=f"{server.url}/v1/")
     assert len(client.get_section_enrollments(SECTION)) == 20
+    assert client.get_roles() and client.get_user_sections(45552101)
     with pytest.raises(requests.HTTPError) as refused:
         client.get_user(45552101)
     assert refused.value.response.status_code == 400
@@ -155,3 +160,39 @@ def test_sloppy(schoology_mock):
     assert schoology_mock.journal.count(notes=False) == 1
 ''')
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_a_body_read_as_the_envelope_notes_the_single_fields_it_passes_over(start_server):
+    """With the bulk envelope there, the view takes it: the one enrollment's
+    fields beside it are what Schoology ignores."""
+    server = start_server(AUTH="off")
+    first, second = free_users(server.app.extensions["schoology_store"], "section", SECTION, 2)
+    answer = send(server, "json", "POST", LIST, {
+        "uid": first, "admin": 0, "status": 1,
+        "enrollments": {"enrollment": [{"uid": second, "admin": 0, "status": 1, "grade": 9}]}})
+    assert answer.status_code == 207
+    notes = journal(server)[0]["notes"]
+    assert sorted(n.split(":")[1].strip() for n in notes) == [
+        "admin", "enrollments.enrollment[0].grade", "status", "uid"]
+
+
+def test_a_single_enrollment_takes_no_paging_and_says_so(live):
+    url = f"{live.url}{LIST}/54302505?limit=abc&picture_size=big"
+    assert requests.get(url, timeout=10).status_code == 200
+    assert journal(live)[0]["notes"] == [
+        "unknown parameter: limit: not a parameter of this endpoint; Schoology ignores it"]
+
+
+def test_a_padded_code_is_coerced(live):
+    answer = send(live, "json", "POST", IMPORT, {"enrollments": {"enrollment": [
+        {"section_school_code": " MATH101-P1-2026 ", "school_uid": "T1002"}]}})
+    assert answer.status_code == 207
+    assert journal(live)[0]["notes"] == [
+        "coerced: enrollments.enrollment[0].section_school_code: ' MATH101-P1-2026 ' is read "
+        "as 'MATH101-P1-2026'"]
+
+
+def test_strict_mode_refuses_the_first_note_in_the_order_of_kinds(start_server):
+    server = start_server(AUTH="off", STRICT=True)
+    answer = send(server, "json", "GET", LIST + "?limit=500&colour=red", None)
+    assert answer.json().startswith("Strict mode: unknown parameter: colour")

@@ -84,9 +84,9 @@ _RULES = {}
 
 
 def _rules(operation):
-    rules = _RULES.get(id(operation))
+    rules = _RULES.get(operation)
     if rules is None:
-        rules = _RULES[id(operation)] = Rules(operation, EXTRA.get(id(operation)))
+        rules = _RULES[operation] = Rules(operation, EXTRA.get(operation))
     return rules
 
 
@@ -253,4 +253,4 @@ _EXTRA = {
     "post /api/v1/accounts/{account_id}/temporary_enrollment_pairings": _pairing,
     "get /api/v1/temporary_enrollment_status": _limit,
 }
-EXTRA = {id(OPERATIONS[key]): extra for key, extra in _EXTRA.items()}
+EXTRA = {OPERATIONS[key]: extra for key, extra in _EXTRA.items()}

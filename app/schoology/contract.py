@@ -51,7 +51,7 @@ def realm_operations(realm):
             sample=Sample(f"{base}/enrollments?limit=2".replace("{realm_id}", realm_id))),
         f"post {base}/enrollments": Operation(
             f"Enroll a user in a {realm.name}, or up to 50 at once", tag,
-            body={"oneOf": [inputs.EnrollmentCreate, d.BulkCreate]},
+            body={"oneOf": [d.BulkCreate, inputs.EnrollmentCreate]},
             replies={201: Reply("The enrollment", created),
                      207: Reply(MULTI, d.BulkCreateRows), 403: EMPTY_403, **TOO_LARGE},
             description="One enrollment answers 201 with it; the bulk envelope answers 207.",
@@ -136,20 +136,25 @@ ROSTER = {
         sample=Sample("/v1/users/me")),
     "get /v1/users/{uid}": Operation(
         "View a user", "Users",
-        replies={200: Reply("The user", d.User),
-                 401: Reply("Another user's record, through a personal key (empty body)")},
+        replies={200: Reply("The user", d.User), 401: Reply(
+            "Not authenticated: the OAuth reason; or another user's record, through a "
+            "personal key (then an empty body)", mediatype="text/plain")},
         sample=Sample(f"/v1/users/{TEACHER}")),
     "get /v1/users/ext/{school_uid}": Operation(
         "Find a user by school uid", "Users",
         replies={303: see_other("the user's /v1/users/{uid}")},
         sample=Sample("/v1/users/ext/T1001")),
     "get /v1/users/{uid}/sections": Operation(
-        "The sections a user is enrolled in", "Users",
-        replies={200: Reply("The sections", d.UserSections),
-                 401: Reply("Another user's sections, to a non-administrator (empty body)")},
+        "The sections a user is enrolled in", "Users", query=inputs.PageQuery,
+        description="Answered whole: start and limit are taken, and change nothing.",
+        replies={200: Reply("The sections", d.UserSections), 401: Reply(
+            "Not authenticated: the OAuth reason; or another user's sections, to a "
+            "non-administrator (then an empty body)", mediatype="text/plain")},
         sample=Sample(f"/v1/users/{TEACHER}/sections")),
     "get /v1/roles": Operation(
-        "List roles", "Roles", replies={200: Reply("Every role", d.Roles)},
+        "List roles", "Roles", query=inputs.PageQuery,
+        description="Answered whole: start and limit are taken, and change nothing.",
+        replies={200: Reply("Every role", d.Roles)},
         sample=Sample("/v1/roles")),
     "get /v1/roles/{role_id}": Operation(
         "View a role", "Roles", replies={200: Reply("The role", d.Role)},

@@ -10,7 +10,7 @@ from dataclasses import MISSING, fields as dataclass_fields
 from marshmallow import ValidationError, validate
 from marshmallow.fields import List
 
-from ..fields import _Whole, whole
+from ..fields import Whole, whole
 
 
 class Unsure(Exception):
@@ -84,7 +84,7 @@ def _builder(schema, keys, text, not_xml, converted):
     for n, key in enumerate(keys):
         field, value = schema.fields[key], f"v{n}"
         given[key] = f"keep({value}, {value})" if key in schema.shared else value
-        if isinstance(field, _Whole) and not field.allow_none:
+        if isinstance(field, Whole) and not field.allow_none:
             if field.choices is None:
                 tests.append(f"type({value}) is int and {value} >= {field.minimum}")
             else:
@@ -99,7 +99,7 @@ def _builder(schema, keys, text, not_xml, converted):
             names[f"c{n}"] = frozenset(field.validators[0].choices)
             tests.append(f"type({value}) is str and {value} in c{n}")
         elif (type(field) is List and not field.allow_none and not field.validators
-              and isinstance(field.inner, _Whole) and field.inner.choices is None
+              and isinstance(field.inner, Whole) and field.inner.choices is None
               and not field.inner.allow_none and not field.inner.validators):
             # a list of ids, copied (a document's own list is never shared)
             tests.append(f"type({value}) is list and all(type(x) is int "
@@ -153,7 +153,7 @@ def clean_text(data):
 def _converter(field, text, not_xml):
     allow_none = field.allow_none
     validators = field.validators
-    if isinstance(field, _Whole):
+    if isinstance(field, Whole):
         minimum, choices = field.minimum, field.choices
 
         def convert(value):

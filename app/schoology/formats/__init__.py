@@ -3,7 +3,7 @@ bodies in from either. Every /v1 answer is built here, so every one carries
 Schoology's headers."""
 from functools import lru_cache
 
-from flask import request
+from flask import g, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
@@ -55,7 +55,15 @@ def empty(status):
 
 def parse_body():
     """The request body as a dict, read as its Content-Type says; with no
-    Content-Type, as whichever of JSON or XML it looks like."""
+    Content-Type, as whichever of JSON or XML it looks like. Read once a
+    request (the notes read it before the view): treat it as read-only."""
+    parsed = g.get("schoology_body")
+    if parsed is None:
+        parsed = g.schoology_body = _parse_body()
+    return parsed
+
+
+def _parse_body():
     body = request.get_data(cache=True)
     if not body.strip():
         raise BodyError("The request body is empty.")

@@ -11,14 +11,15 @@ from ..auth import may_manage, may_view
 from ...context import store
 from ..errors import APIError
 from ..formats import BodyError, empty, parse_body, render
-from ..schemas import (MAX_LIMIT, EnrollmentCreate, EnrollmentUpdate, ListQuery, Loader,
-                       render_created, render_enrollment)
+from ..schemas import (MAX_LIMIT, EnrollmentCreate, EnrollmentQuery, EnrollmentUpdate,
+                       ListQuery, Loader, render_created, render_enrollment)
 
 Realm = namedtuple("Realm", "name plural")
 REALMS = (Realm("section", "sections"), Realm("group", "groups"))
 REALM = {realm.name: realm for realm in REALMS}  # "section" -> Realm
 
 _list_query = Loader(ListQuery)
+_one_query = Loader(EnrollmentQuery)
 _create = Loader(EnrollmentCreate)
 _update = Loader(EnrollmentUpdate)
 
@@ -111,7 +112,7 @@ def page_links(url, pairs, start, limit, total):
 def get_enrollment(realm, realm_id, enrollment_id):
     enrollment, user = store().get_enrollment(realm.name, realm_id, enrollment_id)
     may_view(realm.name, realm_id, enrollment)
-    size = (load(_list_query, query_fields()).get("picture_size") or [None])[0]
+    size = (load(_one_query, query_fields()).get("picture_size") or [None])[0]
     return render(render_enrollment(realm.name)(enrollment, user, size))
 
 
