@@ -126,7 +126,23 @@ ENROLLMENTS = {
             {"section_school_code": "MATH101-P1-2026", "school_uid": "T1002"}]}})),
 }
 
+def realm_views(kind, realm_id, schema):
+    """A section or a group, and any other path under it, which Schoology
+    answers with the realm too."""
+    base, tag = f"/v1/{kind}s/{{realm_id}}", f"{kind.capitalize()}s"
+    one = Reply(f"The {kind}", schema)
+    return {
+        f"get {base}": Operation(f"View a {kind}", tag, replies={200: one},
+                                 sample=Sample(base.replace("{realm_id}", realm_id))),
+        f"get {base}/{{rest}}": Operation(
+            f"Any other path under a {kind}: the {kind}, as Schoology answers", tag,
+            replies={200: one}),
+    }
+
+
 ROSTER = {
+    **realm_views("section", SECTION, d.Section),
+    **realm_views("group", GROUP, d.Group),
     "get /v1/users": Operation(
         "List users", "Users", query=inputs.UserQuery,
         replies={200: Reply("A page of users", d.UserPage)},
@@ -171,23 +187,11 @@ ROSTER = {
         "List a course's sections", "Courses", query=inputs.PageQuery,
         replies={200: Reply("A page of sections", d.SectionPage)},
         sample=Sample("/v1/courses/2091834501/sections?limit=2")),
-    "get /v1/sections/{realm_id}": Operation(
-        "View a section", "Sections", replies={200: Reply("The section", d.Section)},
-        sample=Sample(f"/v1/sections/{SECTION}")),
-    "get /v1/sections/{realm_id}/{rest}": Operation(
-        "Any other path under a section: the section, as Schoology answers", "Sections",
-        replies={200: Reply("The section", d.Section)}),
     "get /v1/groups": Operation(
         "List groups", "Groups", query=inputs.BuildingQuery,
         replies={200: Reply("A page of groups (its total an integer, as Schoology sends it)",
                             d.GroupPage)},
         sample=Sample("/v1/groups?limit=2")),
-    "get /v1/groups/{realm_id}": Operation(
-        "View a group", "Groups", replies={200: Reply("The group", d.Group)},
-        sample=Sample(f"/v1/groups/{GROUP}")),
-    "get /v1/groups/{realm_id}/{rest}": Operation(
-        "Any other path under a group: the group, as Schoology answers", "Groups",
-        replies={200: Reply("The group", d.Group)}),
 }
 
 FORM = "application/x-www-form-urlencoded"
