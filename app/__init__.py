@@ -5,8 +5,8 @@ from importlib import resources
 
 from flask import Flask
 
-from . import (canvas, context, contract, control, dialects, faults, jobs, journal, openapi,
-               schoology, settings)
+from . import (canvas, context, contract, control, dashboard, dialects, faults, jobs, journal,
+               openapi, schoology, settings)
 from .clock import Clock
 from .response import Response
 from .settings import SettingError
@@ -78,6 +78,7 @@ def create_app(config=None, store=None):
     canvas.register(app)
     app.register_error_handler(contract.StrictRefusal, contract.refuse)
     app.register_blueprint(control.control_blueprint())
+    app.register_blueprint(dashboard.blueprint())
     for bp in openapi.blueprint():
         app.register_blueprint(bp)
     return app

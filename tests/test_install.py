@@ -89,8 +89,9 @@ def test_the_wheel_in_a_fresh_venv_beside_a_users_own_app_package(tmp_path):
     assert {name.split("/")[0] for name in names} == {
         "schoology_mock", wheel.name.split("-py3")[0] + ".dist-info"}
     assert "schoology_mock/fixtures/demo.json" in names
-    shipped = {"schoology_mock/" + str(p.relative_to(ROOT / "app")) for p in
-               (ROOT / "app").rglob("*.py")}
+    shipped = {"schoology_mock/" + str(p.relative_to(ROOT / "app")) for pattern in
+               ("*.py", "dashboard/templates/*", "dashboard/static/*")
+               for p in (ROOT / "app").rglob(pattern)}
     assert shipped <= set(names), shipped - set(names)
 
     # from a zip: the wheel itself on sys.path, the demo school read out of it
@@ -120,6 +121,11 @@ def test_the_wheel_in_a_fresh_venv_beside_a_users_own_app_package(tmp_path):
                  cwd=outside) as base:
         listed = requests.get(f"{base}/sections/{SECTION}/enrollments", timeout=10)
         assert listed.status_code == 200 and listed.json()["total"] == "21"
+        root = base.rsplit("/v1", 1)[0]
+        dashboard = requests.get(f"{root}/_mock/", timeout=10)  # its templates shipped
+        assert dashboard.status_code == 200 and "Algebra I: Period 1" in dashboard.text
+        docs = requests.get(f"{root}/_mock/openapi/schoology.yaml", timeout=30)
+        assert docs.status_code == 200 and docs.text.startswith("openapi: 3.1.0")
 
     # the user's project: its own app package, its own tests using the plugin
     project = tmp_path / "project"
