@@ -126,6 +126,13 @@ class Faults:
         with self.lock:
             self.rules.clear()
 
+    def remove(self, rule_id):
+        """Disarm one rule; whether it was there."""
+        with self.lock:
+            kept = [rule for rule in self.rules if rule.id != rule_id]
+            removed, self.rules[:] = len(kept) != len(self.rules), kept
+            return removed
+
     def describe(self):
         with self.lock:
             return [rule.describe() for rule in self.rules]

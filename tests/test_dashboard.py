@@ -68,3 +68,68 @@ def test_the_dashboard_keeps_the_control_apis_guard(live):
                          timeout=10)
     assert other.status_code == 403
     assert requests.get(f"{live.url}/_mock/", timeout=10).status_code == 200
+
+
+def test_the_journal_fills_while_the_page_is_open(live, page):
+    page.goto(f"{live.url}/_mock/journal")
+    assert "no requests yet" in page.locator("#requests tbody").inner_text()
+    requests.get(f"{live.url}/v1/groups/1530027713/enrollments", timeout=10)
+    newest = page.locator("#requests tbody tr").first
+    newest.filter(has_text="GET /v1/groups/1530027713/enrollments").wait_for(timeout=10_000)
+
+
+def test_arm_a_fault_see_it_fire_and_its_count_fall_then_disarm(live, page):
+    page.goto(f"{live.url}/_mock/controls")
+    page.get_by_label("Status").fill("503")
+    page.get_by_label("Times").fill("2")
+    page.get_by_role("button", name="Arm").click()
+    assert "Fault 1 armed." in page.get_by_role("status").inner_text()
+    remaining = page.locator("#faults .remaining").first
+    assert remaining.inner_text() == "2"
+    listed = requests.get(f"{live.url}/v1/sections/{SECTION}/enrollments", timeout=10)
+    assert listed.status_code == 503
+    page.locator("#faults .remaining", has_text="1").wait_for(timeout=10_000)  # live
+    page.get_by_role("button", name="Disarm").click()
+    assert "none armed" in page.locator("#faults").inner_text()
+    assert requests.get(f"{live.url}/v1/sections/{SECTION}/enrollments",
+                        timeout=10).status_code == 200
+
+
+def test_freeze_the_clock_reset_and_load_from_the_page(live, page, tmp_path):
+    from helpers import demo_document
+    import json
+    page.goto(f"{live.url}/_mock/controls")
+    page.get_by_label("At", exact=True).fill("2027-01-01T00:00:00Z")
+    page.get_by_label("Frozen").check()
+    page.get_by_role("button", name="Set the clock").click()
+    assert page.locator("#now").inner_text() == "1798761600"
+    assert live.app.extensions["schoology_clock"]() == 1798761600
+    page.get_by_role("button", name="Real time").click()
+    assert live.app.extensions["schoology_clock"].frozen is None
+
+    store = live.app.extensions["schoology_store"]
+    requests.delete(f"{live.url}/v1/sections/{SECTION}/enrollments/54302505", timeout=10)
+    page.get_by_role("button", name="Reset to the start").click()
+    assert "Back to" in page.get_by_role("status").inner_text()
+    assert live.app.extensions["schoology_store"] is not store
+    assert 54302505 in live.app.extensions["schoology_store"].enrollments
+
+    smaller = demo_document()
+    smaller["enrollments"] = smaller["enrollments"][:10]
+    school = tmp_path / "small.json"
+    school.write_text(json.dumps(smaller))
+    page.get_by_label("A fixture file").set_input_files(str(school))
+    page.get_by_role("button", name="Load", exact=True).click()
+    assert "10 enrollments" in page.get_by_role("status").inner_text()
+    assert len(live.app.extensions["schoology_store"].enrollments) == 10
+
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"users": [{"uid": "x"}]}')
+    page.get_by_label("A fixture file").set_input_files(str(broken))
+    page.get_by_role("button", name="Load", exact=True).click()
+    assert "broken.json" in page.get_by_role("alert").inner_text()
+    assert len(live.app.extensions["schoology_store"].enrollments) == 10  # unchanged
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the state").click()
+    saved = json.loads(open(download.value.path()).read())
+    assert len(saved["enrollments"]) == 10

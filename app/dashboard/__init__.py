@@ -2,27 +2,15 @@
 browser. Rendered here from the store and the journal (Flask templates);
 behind the control API's guard. Every list is paged here, so a district's
 school costs a page of work, not a walk."""
-import json
-
 from flask import Blueprint, abort, current_app, render_template, request
 
 from ..context import store
 from ..control import guard
+from . import controls
+from .pages import fragment_or_page, page_of, paged, pretty
 
 PAGE = 20  # rows of a realm's enrollments a page, as Schoology's lists
 LIST = 50  # rows of the other lists
-
-
-def page_of(given):
-    """The page number asked for (1 and up); a bad one is the first."""
-    text = given.get("page", "1")
-    return max(1, int(text)) if text.isascii() and text.isdigit() and len(text) < 10 else 1
-
-
-def paged(items, page, size):
-    """(the rows of the page, the number of pages)."""
-    pages = max(1, -(-len(items) // size))
-    return items[(page - 1) * size:page * size], pages
 
 
 def school():
@@ -78,8 +66,9 @@ def journal():
     entries = [e for e in reversed(kept.entries) if not noted or e.notes]
     page = page_of(request.args)
     shown, pages = paged(entries, page, LIST)
-    return render_template("requests.html", entries=[e.as_dict() for e in shown], page=page,
-                           pages=pages, off=False, noted=noted)
+    return fragment_or_page("requests.html", {"journal-rows": "request_rows.html"},
+                            entries=[e.as_dict() for e in shown], page=page, pages=pages,
+                            off=False, noted=noted)
 
 
 def entry(entry_id):
@@ -88,14 +77,6 @@ def entry(entry_id):
     if found is None:
         abort(404)
     return render_template("request.html", e=found.as_dict())
-
-
-def pretty(text):
-    """A body as a person reads it: JSON indented; anything else as sent."""
-    try:
-        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    except ValueError:
-        return text
 
 
 def blueprint():
@@ -107,4 +88,5 @@ def blueprint():
     bp.add_url_rule("/school/<any(section, group):kind>/<int:realm_id>", view_func=realm)
     bp.add_url_rule("/journal", view_func=journal)
     bp.add_url_rule("/journal/<int:entry_id>", view_func=entry)
+    controls.register(bp)
     return bp
