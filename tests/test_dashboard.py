@@ -133,3 +133,12 @@ def test_freeze_the_clock_reset_and_load_from_the_page(live, page, tmp_path):
         page.get_by_role("link", name="Download the state").click()
     saved = json.loads(open(download.value.path()).read())
     assert len(saved["enrollments"]) == 10
+
+
+def test_the_screenshots_of_the_readme_are_taken_as_the_script_takes_them(live, browser,
+                                                                          tmp_path):
+    from screenshots import PAGES, take
+    saved = take(live.url, tmp_path, browser)
+    assert [p.name for p in saved] == list(PAGES)
+    for path in saved:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from ..context import store
 from ..control import guard
 from . import controls
-from .pages import fragment_or_page, page_of, paged, pretty
+from .pages import fragment_or_page, page_of, paged, pretty, when
 
 PAGE = 20  # rows of a realm's enrollments a page, as Schoology's lists
 LIST = 50  # rows of the other lists
@@ -84,6 +84,7 @@ def blueprint():
                    static_folder="static", static_url_path="/dashboard")
     bp.before_request(guard)
     bp.add_app_template_filter(pretty)
+    bp.add_app_template_filter(when)
     bp.add_url_rule("/", view_func=school)
     bp.add_url_rule("/school/<any(section, group):kind>/<int:realm_id>", view_func=realm)
     bp.add_url_rule("/journal", view_func=journal)

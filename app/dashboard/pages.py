@@ -1,6 +1,7 @@
 """What every dashboard page shares: paging, a part of a page for live.js,
 bodies made readable."""
 import json
+from datetime import datetime, timezone
 
 from flask import render_template, request
 
@@ -30,3 +31,8 @@ def pretty(text):
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
     except ValueError:
         return text
+
+
+def when(seconds):
+    """A time of the server's clock, as a person reads it (UTC)."""
+    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
