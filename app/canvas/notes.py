@@ -17,10 +17,11 @@ from marshmallow import fields
 
 from ..contract import CAPPED, COERCED, IGNORED, KINDS, UNKNOWN_FIELD, UNKNOWN_PARAMETER, note
 from .contract import OPERATIONS
-from .paging import MAX_PER_PAGE, from_bookmark, per_page
-from .params import FALSE, TRUE, ParamError, json_body, params, to_i
+from .paging import from_bookmark, numbered, per_page
+from .params import FALSE, TRUE, ParamError, json_body, params
 from .schemas import ENDING_STATES, INCLUDES, TASKS
 from .school import number
+from .temporary import users_limit
 
 # Never a note: the token may travel as a parameter of any request.
 ALWAYS = frozenset(("access_token",))
@@ -139,10 +140,9 @@ def _typed(kind, label, value, from_json, found):
 
 
 # --- what the views do ----------------------------------------------------------------
-def _served(label, value, low, high, found):
-    """A number Canvas reads with to_i and holds to low..high: a note when
-    what is served is not what was written."""
-    served = max(low, min(to_i(value), high))
+def _served(label, value, served, found):
+    """A note when what the view serves for a number (served) is not what
+    was written (value)."""
     if not _written(value, served):
         shown = value if isinstance(value, str) else json.dumps(value)
         found.append((CAPPED, f"{label}: {shown} is served as {served}"))
@@ -159,7 +159,7 @@ def _paging(given, found):
     if isinstance(size, (list, dict)):
         found.append((CAPPED, f"per_page: {_shown(size)} is served as {per_page(size)}"))
     elif size is not None:
-        _served("per_page", size, 1, MAX_PER_PAGE, found)
+        _served("per_page", size, per_page(size), found)
     page = given.get("page")
     if page is not None and not _a_page(page):
         found.append((IGNORED, f"page: {_shown(page)} is not a page of this list; Canvas "
@@ -169,7 +169,7 @@ def _paging(given, found):
 def _a_page(page):
     if not isinstance(page, str):
         return False
-    if page == "first" or (page.isascii() and page.isdigit() and page.strip("0")):
+    if page == "first" or numbered(page):
         return True
     return page.startswith("bookmark:") and from_bookmark(page) is not None
 
@@ -238,7 +238,7 @@ def _pairing(given, found):
 def _limit(given, found):
     limit = given.get("limit")
     if limit not in (None, ""):
-        _served("limit", limit, 0, MAX_PER_PAGE, found)
+        _served("limit", limit, users_limit(limit), found)
 
 
 _EXTRA = {

@@ -51,11 +51,16 @@ def from_bookmark(page):
     return None
 
 
+def numbered(page):
+    """Whether page (text) is a page number: 1 and up, in ASCII digits."""
+    return page.isascii() and page.isdigit() and bool(page.strip("0"))
+
+
 def paginate(rows, keys, page, size):
     """(the rows of this page, Link header). rows are sorted by keys (one
     sort key per row)."""
     page = page if isinstance(page, str) else "first"
-    if page.isascii() and page.isdigit() and page.strip("0"):
+    if numbered(page):
         # A number too long to read is past any end, as a long one is.
         start = (number(page) - 1) * size if number(page) is not None else len(rows)
         current = page

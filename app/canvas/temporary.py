@@ -29,20 +29,26 @@ def user_status(user_id):
     return json_response(_status(user.uid))
 
 
+def users_limit(value):
+    """How many of the user_ids the bulk status answers for limit as given:
+    Ruby's to_i ("x" is 0), held to 0..100; none given is 10."""
+    return max(0, min(to_i(value or PER_PAGE), MAX_PER_PAGE))
+
+
 def bulk_status():
     """By user id (as text), for the users the caller may see; others are left out."""
     given = params().get("user_ids")
     if given in (None, "", []):
         raise CanvasError(400, {})
     _account()
-    limit = to_i(params().get("limit") or PER_PAGE)  # Ruby's to_i: "x" is 0
+    limit = users_limit(params().get("limit"))
     uids = []
     for value in strings(given):
         uid = number(value) or 0  # Ruby's "x".to_i
         if uid not in uids:
             uids.append(uid)
     out = {}
-    for uid in uids[:max(0, min(limit, MAX_PER_PAGE))]:
+    for uid in uids[:limit]:
         user = store().users.get(uid)
         if user is not None and shows_user(user):
             out[str(uid)] = _status(uid)
