@@ -68,11 +68,16 @@ def enrollment_url(realm, realm_id, enrollment_id):
 
 
 def query_pairs():
-    """The query string's (name, value) pairs, in order. Plain pairs rather
-    than request.args: building werkzeug's MultiDict, and probing it for
-    absent keys (each raising an HTTP exception), costs a sizeable share of a
-    list request."""
-    return parse_qsl(request.query_string.decode("utf-8", "replace"), keep_blank_values=True)
+    """The query string's (name, value) pairs, in order, read once a request
+    (the notes read them before the view). Plain pairs rather than
+    request.args: building werkzeug's MultiDict, and probing it for absent
+    keys (each raising an HTTP exception), costs a sizeable share of a list
+    request."""
+    pairs = g.get("schoology_query")
+    if pairs is None:
+        pairs = g.schoology_query = parse_qsl(request.query_string.decode("utf-8", "replace"),
+                                              keep_blank_values=True)
+    return pairs
 
 
 def query_fields():
