@@ -98,13 +98,13 @@ class Description:
     servers: list = field(default_factory=list)
 
 
-_PARAM = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
+RULE_PARAMETER = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
 
 
 @lru_cache(maxsize=1024)
 def openapi_path(rule):
     """/v1/sections/<id:realm_id>/enrollments -> /v1/sections/{realm_id}/enrollments"""
-    return _PARAM.sub(lambda m: "{" + m.group(3) + "}", rule)
+    return RULE_PARAMETER.sub(lambda m: "{" + m.group(3) + "}", rule)
 
 
 def hold(bp, description, check):

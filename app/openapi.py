@@ -22,14 +22,13 @@ from .control import reset_state
 
 METHODS = ("get", "put", "post", "delete", "patch")
 SAMPLE_TIME = "2026-11-23T15:00:00Z"  # the examples' now
-_PARAM = contract._PARAM
 openapi_path = contract.openapi_path
 
 
 def path_parameters(rule, described):
     """The rule's path parameters, each typed by its converter."""
     out = []
-    for converter, arguments, name in _PARAM.findall(rule):
+    for converter, arguments, name in contract.RULE_PARAMETER.findall(rule):
         if converter == "any":
             schema = {"type": "string", "enum": [a.strip() for a in arguments.split(",")]}
         elif converter == "id":
