@@ -5,12 +5,11 @@ building fails, so the document cannot drift from what is served. The
 schemas are the marshmallow schemas the views load and dump with, turned
 into JSON Schema by apispec. Examples are the answers of a scratch mock of
 the demo school to the requests the contract names."""
-import copy
 import json
 import re
-
 from urllib.parse import parse_qsl
 
+import yaml
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Response, abort, current_app, request
@@ -259,14 +258,13 @@ def as_json(document):
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def as_yaml(document):
-    import yaml
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data):
+        return True  # a document read by people and tools: no &anchors
 
-    class _Dumper(yaml.SafeDumper):
-        def ignore_aliases(self, data):
-            return True  # a document read by people and tools: no &anchors
-    return yaml.dump(copy.deepcopy(document), Dumper=_Dumper, sort_keys=False,
-                     allow_unicode=True, width=100)
+
+def as_yaml(document):
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def document(app, name, server_url):
