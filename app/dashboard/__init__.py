@@ -1,13 +1,14 @@
 """The dashboard at /_mock/: the school, the journal, for a person in a
 browser. Rendered here from the store and the journal (Flask templates);
-behind the control API's guard. Every list is paged here, so a district's
-school costs a page of work, not a walk."""
+behind the control API's guard. Every list is paged by the store, so a
+district's school costs a page of work, not a walk (but for a search of a
+realm by name: see store/browse.py)."""
 from flask import Blueprint, abort, current_app, render_template, request
 
 from ..context import store
 from ..control import guard
 from . import controls
-from .pages import fragment_or_page, page_of, paged, pretty, when
+from .pages import fragment_or_page, page_of, paged, pages_of, pretty, when
 
 PAGE = 20  # rows of a realm's enrollments a page, as Schoology's lists
 LIST = 50  # rows of the other lists
@@ -15,55 +16,44 @@ LIST = 50  # rows of the other lists
 
 def school():
     held = store()
-    page = page_of(request.args)
-    courses, pages = paged(sorted(held.courses), page, LIST)
-    rows = []
-    for course_id in courses:
-        course = held.courses[course_id]
-        sections = [(held.sections[s], len(held.realms[("section", s)]))
-                    for s in held.sections_of_course.get(course_id, [])]
-        rows.append((course, sections))
-    groups = [(held.groups[g], len(held.realms[("group", g)]))
-              for g in sorted(held.groups)[:LIST]]
-    return render_template("school.html", courses=rows, groups=groups, page=page, pages=pages,
-                           totals={"users": len(held.users), "courses": len(held.courses),
-                                   "sections": len(held.sections), "groups": len(held.groups),
-                                   "enrollments": len(held.enrollments)})
+    page, group_page = page_of(request.args), page_of(request.args, "groups_page")
+    courses_total, courses = held.courses_page((page - 1) * LIST, LIST)
+    groups_total, groups = held.groups_page((group_page - 1) * LIST, LIST)
+    sections = held.sections_counted([c.id for c in courses])
+    return render_template("school.html", totals=held.totals(),
+                           courses=[(c, sections[c.id]) for c in courses],
+                           groups=held.groups_counted(groups), page=page,
+                           pages=pages_of(courses_total, LIST), group_page=group_page,
+                           group_pages=pages_of(groups_total, LIST))
 
 
 def realm(kind, realm_id):
-    held = store()
-    table = held.sections if kind == "section" else held.groups
-    found = table.get(realm_id)
+    query = request.args.get("q", "").strip()
+    page = page_of(request.args)
+    found = store().realm_page(kind, realm_id, query, (page - 1) * PAGE, PAGE)
     if found is None:
         abort(404)
-    index = held.realms[(kind, realm_id)]
-    query = request.args.get("q", "").strip()
-    ids = index.all
-    if query:
-        wanted = query.lower()
-        ids = [i for i in ids if _matches(held, held.enrollments[i].uid, wanted)]
-    page = page_of(request.args)
-    shown, pages = paged(ids, page, PAGE)
-    rows = [(held.enrollments[i], held.users.get(held.enrollments[i].uid)) for i in shown]
-    title = found.title
-    return render_template("realm.html", kind=kind, realm=found, title=title, rows=rows,
-                           total=len(ids), page=page, pages=pages, query=query)
+    record, total, rows = found
+    return fragment_or_page("realm.html", {"enrollment-rows": "enrollment_rows.html"},
+                            kind=kind, realm=record, title=record.title, rows=rows,
+                            total=total, page=page, pages=pages_of(total, PAGE), query=query)
 
 
-def _matches(held, uid, wanted):
-    user = held.users.get(uid)
-    return wanted == str(uid) or (user is not None and (
-        wanted in user.name_display.lower() or wanted == (user.school_uid or "").lower()))
+def _entries():
+    """The journal's entries, newest first: a copy, taken at once, as the
+    API's requests add to it meanwhile."""
+    kept = current_app.extensions.get("schoology_journal")
+    return None if kept is None else list(kept.entries)[::-1]
 
 
 def journal():
-    kept = current_app.extensions.get("schoology_journal")
-    if kept is None:
+    entries = _entries()
+    if entries is None:
         return render_template("requests.html", entries=[], page=1, pages=1, off=True,
                                noted=False)
     noted = request.args.get("notes") == "1"
-    entries = [e for e in reversed(kept.entries) if not noted or e.notes]
+    if noted:
+        entries = [e for e in entries if e.notes]
     page = page_of(request.args)
     shown, pages = paged(entries, page, LIST)
     return fragment_or_page("requests.html", {"journal-rows": "request_rows.html"},
@@ -72,8 +62,7 @@ def journal():
 
 
 def entry(entry_id):
-    kept = current_app.extensions.get("schoology_journal")
-    found = next((e for e in (kept.entries if kept else ()) if e.id == entry_id), None)
+    found = next((e for e in _entries() or () if e.id == entry_id), None)
     if found is None:
         abort(404)
     return render_template("request.html", e=found.as_dict())

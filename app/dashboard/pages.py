@@ -6,16 +6,19 @@ from datetime import datetime, timezone
 from flask import render_template, request
 
 
-def page_of(given):
+def page_of(given, name="page"):
     """The page number asked for (1 and up); a bad one is the first."""
-    text = given.get("page", "1")
+    text = given.get(name, "1")
     return max(1, int(text)) if text.isascii() and text.isdigit() and len(text) < 10 else 1
+
+
+def pages_of(total, size):
+    return max(1, -(-total // size))
 
 
 def paged(items, page, size):
     """(the rows of the page, the number of pages)."""
-    pages = max(1, -(-len(items) // size))
-    return items[(page - 1) * size:page * size], pages
+    return items[(page - 1) * size:page * size], pages_of(len(items), size)
 
 
 def fragment_or_page(template, fragments, **values):

@@ -17,6 +17,7 @@ from bisect import bisect_left
 from operator import attrgetter
 
 from . import export
+from .browse import Browse
 from .canvas import CanvasReads, CanvasWrites, token_digest
 from .errors import Conflict, Invalid, NotFound
 from .ids import IdIssuer
@@ -38,7 +39,7 @@ def utc_text(seconds):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
-class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens):
+class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens, Browse):
     def __init__(self, seed=0):
         self.lock = threading.RLock()
         self.ids = IdIssuer(seed)
