@@ -58,7 +58,7 @@ def _own_names():
     return names
 
 
-def _cross_site():
+def cross_site():
     """A browser's request from another site's page: a form or script there
     aimed at this server (the server's own pages are same-origin)."""
     if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
@@ -67,32 +67,57 @@ def _cross_site():
     return origin is not None and urlsplit(origin).netloc.lower() != request.host.lower()
 
 
-def guard():
-    """With ADMIN_TOKEN set, every control request must carry it in
-    X-Mock-Admin-Token; without, only clients on this machine may call, and
-    only addressed to this machine (a Host of another name is a page's DNS
-    rebinding). Requests a browser makes for another site are refused always."""
-    if _cross_site():
-        return _answer(403, error="The control API refuses requests from other sites' pages.")
+SESSION_COOKIE = "schoology_mock_admin"  # the dashboard's sign-in (dashboard/access.py)
+
+
+def session_value(token):
+    """What the sign-in cookie holds: derived from the admin token, so that a
+    cookie read off a browser does not give the token itself away."""
+    return hmac.new(token.encode(), b"schoology-mock dashboard sign-in", "sha256").hexdigest()
+
+
+def admitted(token):
+    """Whether this request carries the admin token: in X-Mock-Admin-Token,
+    or as the cookie the dashboard's sign-in sets."""
+    given = request.headers.get("X-Mock-Admin-Token")
+    if given is not None:
+        return hmac.compare_digest(given.encode(), token.encode())
+    cookie = request.cookies.get(SESSION_COOKIE, "")
+    return hmac.compare_digest(cookie.encode(), session_value(token).encode())
+
+
+def refusal():
+    """(status, why) when this request may not reach /_mock/; None when it may.
+    With ADMIN_TOKEN set, every control request must carry it (admitted);
+    without, only clients on this machine may call, and only addressed to
+    this machine (a Host of another name is a page's DNS rebinding).
+    Requests a browser makes for another site are refused always."""
+    if cross_site():
+        return 403, "The control API refuses requests from other sites' pages."
     token = current_app.config.get("ADMIN_TOKEN")
     if token:
-        given = request.headers.get("X-Mock-Admin-Token", "")
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            return _answer(401, error="The control API needs X-Mock-Admin-Token.")
+        if not admitted(token):
+            return 401, "The control API needs X-Mock-Admin-Token."
         return None
     if current_app.config.get("BASE_URL"):
         # Behind a proxy every request comes from this machine: where it came
         # from says nothing, so only the token opens the control API.
-        return _answer(403, error="Behind a proxy (--base-url), the control API needs "
-                                  "X-Mock-Admin-Token (serve --admin-token).")
+        return 403, ("Behind a proxy (--base-url), the control API needs "
+                     "X-Mock-Admin-Token (serve --admin-token).")
     if not _loopback(request.remote_addr):
-        return _answer(403, error="The control API answers only this machine, or requests "
-                                  "with X-Mock-Admin-Token (serve --admin-token).")
+        return 403, ("The control API answers only this machine, or requests "
+                     "with X-Mock-Admin-Token (serve --admin-token).")
     host = _hostname(request.host)
     if not (_loopback(host) or host in _own_names() or host.endswith(".localhost")):
-        return _answer(403, error="The control API answers requests addressed to localhost "
-                                  "or the server's own address, or with X-Mock-Admin-Token.")
+        return 403, ("The control API answers requests addressed to localhost "
+                     "or the server's own address, or with X-Mock-Admin-Token.")
     return None
+
+
+def guard():
+    """before_request of the control API: its refusal, in JSON."""
+    refused = refusal()
+    return None if refused is None else _answer(refused[0], error=refused[1])
 
 
 def _answer(status=200, **body):

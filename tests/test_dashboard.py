@@ -142,3 +142,22 @@ def test_the_screenshots_of_the_readme_are_taken_as_the_script_takes_them(live, 
     assert [p.name for p in saved] == list(PAGES)
     for path in saved:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000
+
+
+def test_with_an_admin_token_a_browser_signs_in_once(start_server, page):
+    server = start_server(AUTH="off", ADMIN_TOKEN="s3cret")
+    page.goto(f"{server.url}/_mock/school/section/{SECTION}")
+    page.get_by_label("Admin token").fill("not it")
+    page.get_by_role("button", name="Sign in").click()
+    assert "not the admin token" in page.get_by_role("alert").inner_text()
+    page.get_by_label("Admin token").fill("s3cret")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.url == f"{server.url}/_mock/school/section/{SECTION}"
+    assert page.locator("#enrollments tbody tr").count() == 20
+    with page.expect_download() as download:  # the control API takes the cookie too
+        page.goto(f"{server.url}/_mock/controls")
+        page.get_by_role("link", name="Download the state").click()
+    assert b'"enrollments"' in open(download.value.path(), "rb").read()
+    page.get_by_role("button", name="Sign out").click()
+    assert page.get_by_label("Admin token").is_visible()
+    assert requests.get(f"{server.url}/_mock/state", timeout=10).status_code == 401

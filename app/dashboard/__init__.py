@@ -1,13 +1,12 @@
 """The dashboard at /_mock/: the school, the journal, for a person in a
 browser. Rendered here from the store and the journal (Flask templates);
-behind the control API's guard. Every list is paged by the store, so a
+behind the control API's guard (access.py). Every list is paged by the store, so a
 district's school costs a page of work, not a walk (but for a search of a
 realm by name: see store/browse.py)."""
 from flask import Blueprint, abort, current_app, render_template, request
 
 from ..context import store
-from ..control import guard
-from . import controls
+from . import access, controls
 from .pages import fragment_or_page, page_of, paged, pages_of, pretty, when
 
 PAGE = 20  # rows of a realm's enrollments a page, as Schoology's lists
@@ -71,7 +70,7 @@ def entry(entry_id):
 def blueprint():
     bp = Blueprint("dashboard", __name__, url_prefix="/_mock", template_folder="templates",
                    static_folder="static", static_url_path="/dashboard")
-    bp.before_request(guard)
+    access.register(bp)
     bp.add_app_template_filter(pretty)
     bp.add_app_template_filter(when)
     bp.add_url_rule("/", view_func=school)
