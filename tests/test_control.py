@@ -142,6 +142,19 @@ def test_the_journal_records_each_v1_request(server):
     assert first["id"] < created["id"] < refused["id"]
 
 
+def test_the_journal_keeps_a_canvas_form_body_as_sent(server):
+    """A form is parsed from the body: the body is kept all the same."""
+    requests.delete(f"{server.url}/_mock/requests", timeout=10)
+    sent = "enrollment%5Buser_id%5D=45552145&enrollment%5Btype%5D=StudentEnrollment"
+    made = requests.post(f"{server.url}/api/v1/sections/3719526/enrollments", data=sent,
+                         headers={"Authorization": "Bearer demo-canvas-admin-token",
+                                  "Content-Type": "application/x-www-form-urlencoded"},
+                         timeout=10)
+    assert made.status_code == 200 and made.json()["user_id"] == 45552145
+    entry, = requests.get(f"{server.url}/_mock/requests", timeout=10).json()["requests"]
+    assert entry["request_body"] == sent
+
+
 @pytest.mark.parametrize("query,expected", [
     ("method=post", [201]), ("path=/v1/groups", [201]), ("status=401", [401]),
     ("path=/v1/sections&status=200", [200]), ("method=DELETE", [])])

@@ -95,6 +95,9 @@ def _body():
         return {}  # the mimetype below would be "": no parameters (most GETs)
     mimetype = request.mimetype
     if mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        # Read (and keep) the body before the form is parsed from it: parsing
+        # alone consumes it, and the journal then could not show what was sent.
+        request.get_data(cache=True)
         return parse_pairs(request.form.items(multi=True))
     if mimetype == "application/json" or mimetype.endswith("+json"):
         data = request.get_data(cache=True)

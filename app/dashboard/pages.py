@@ -2,8 +2,10 @@
 bodies made readable."""
 import json
 from datetime import datetime, timezone
+from urllib.parse import parse_qsl
 
 from flask import render_template, request
+from lxml import etree
 
 
 def page_of(given, name="page"):
@@ -29,11 +31,29 @@ def fragment_or_page(template, fragments, **values):
 
 
 def pretty(text):
-    """A body as a person reads it: JSON indented; anything else as sent."""
+    """A body as a person reads it: JSON indented, XML indented, a form one
+    field a line; anything else (a body cut at the journal's limit) as sent."""
     try:
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
     except ValueError:
-        return text
+        pass
+    if text.startswith("<"):
+        try:
+            tree = etree.fromstring(text.encode(), _XML)
+        except etree.XMLSyntaxError:
+            return text
+        return etree.tostring(tree, pretty_print=True, encoding="unicode")
+    if text and not any(c.isspace() for c in text):
+        try:
+            pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=True)
+        except ValueError:
+            return text
+        return "\n".join(f"{name} = {value}" for name, value in pairs)
+    return text
+
+
+# Bodies are what clients sent: read them as data only (no entities, no network).
+_XML = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
 
 
 def when(seconds):
