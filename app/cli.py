@@ -108,6 +108,11 @@ def run_serve(args):
     # the middle of requests: 50 ms pauses with a 10,000-row section).
     gc.collect(1)  # the young garbage; a load put the school in the oldest generation
     gc.freeze()
+    # Threads hand the interpreter over every 0.5 ms under contention, not
+    # every 5: a long page of the dashboard (a search of a district-sized
+    # group) then holds an API request up a fraction of a millisecond at each
+    # turn, not 5 ms (bench/dashboard.py). An idle server is no busier.
+    sys.setswitchinterval(0.0005)
     server.start()
     print(f"{PROG}: serving {app.extensions['schoology_source']} (auth: {app.config['AUTH']})",
           flush=True)

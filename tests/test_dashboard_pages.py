@@ -72,6 +72,23 @@ def test_courses_and_groups_are_paged_apart():
     assert 'href="?page=1&amp;groups_page=1"' in second.text  # courses keep their page
 
 
+def test_a_page_of_the_school_is_50_sections_however_the_courses_hold_them():
+    doc = demo_document()
+    doc["courses"] += [{"id": "9100001", "course_code": "BIG", "title": "Lecture course"},
+                       {"id": "9100002", "course_code": "NONE", "title": "Course to come"}]
+    doc["sections"] += [{"id": str(9_200_000 + n), "course_id": "9100001",
+                         "title": f"Lecture {n:02d}"} for n in range(70)]
+    client = create_app({"TESTING": True}, store=build_store(doc)).test_client()
+    pages = [client.get("/_mock/", query_string={"page": n}).text for n in (1, 2)]
+    assert "page 2 of 2" in pages[1]
+    sections = [re.findall(r"/_mock/school/section/\d+", p) for p in pages]
+    lectures = [re.findall(r"Lecture (\d\d)", p) for p in pages]
+    assert len(sections[0]) == 50 and len(sum(sections, [])) == len(doc["sections"])
+    assert sorted(sum(lectures, [])) == [f"{n:02d}" for n in range(70)]  # each once
+    assert all("Lecture course" in p for p in pages)  # named on each page it spans
+    assert "Course to come" in "".join(pages) and "no sections" in "".join(pages)
+
+
 def entry_page(app, path):
     client = app.test_client()
     listed = client.get("/_mock/journal")

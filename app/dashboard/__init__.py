@@ -3,6 +3,9 @@ browser. Rendered here from the store and the journal (Flask templates);
 behind the control API's guard (access.py). Every list is paged by the store, so a
 district's school costs a page of work, not a walk (but for a search of a
 realm by name: see store/browse.py)."""
+from itertools import groupby
+from operator import itemgetter
+
 from flask import Blueprint, abort, current_app, render_template, request
 
 from ..context import store
@@ -16,13 +19,13 @@ LIST = 50  # rows of the other lists
 def school():
     held = store()
     page, group_page = page_of(request.args), page_of(request.args, "groups_page")
-    courses_total, courses = held.courses_page((page - 1) * LIST, LIST)
+    total, rows = held.sections_page((page - 1) * LIST, LIST)
     groups_total, groups = held.groups_page((group_page - 1) * LIST, LIST)
-    sections = held.sections_counted([c.id for c in courses])
-    return render_template("school.html", totals=held.totals(),
-                           courses=[(c, sections[c.id]) for c in courses],
+    courses = [(course, [(section, count) for _, section, count in its])
+               for course, its in groupby(rows, key=itemgetter(0))]
+    return render_template("school.html", totals=held.totals(), courses=courses,
                            groups=held.groups_counted(groups), page=page,
-                           pages=pages_of(courses_total, LIST), group_page=group_page,
+                           pages=pages_of(total, LIST), group_page=group_page,
                            group_pages=pages_of(groups_total, LIST))
 
 

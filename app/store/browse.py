@@ -14,11 +14,30 @@ class Browse:
                     "sections": len(self.sections), "groups": len(self.groups),
                     "enrollments": len(self.enrollments)}
 
-    def sections_counted(self, course_ids):
-        """{course id: [(Section, its enrollments as Schoology lists them)]}."""
+    def sections_page(self, start, limit):
+        """(total, rows start..start+limit) of every course's sections, in
+        course then section id order, each row (Course, Section, its
+        enrollments as Schoology lists them); a course without sections is
+        one row (Course, None, 0). A page of rows, not of courses: a course
+        of a thousand sections is not one page."""
         with self.lock:
-            return {c: [(self.sections[s], len(self.realms[("section", s)]))
-                        for s in self.sections_of_course.get(c, ())] for c in course_ids}
+            order = self._school_order()
+            return len(order), [
+                (self.courses[c], None, 0) if s is None
+                else (self.courses[c], self.sections[s], len(self.realms[("section", s)]))
+                for c, s in order[start:start + limit]]
+
+    def _school_order(self):
+        """[(course id, section id or None)], made again only when the
+        fixtures change what there is (courses and sections come only with
+        them), as roster.py's user order."""
+        size = (len(self.courses), len(self.sections))
+        kept = self.school_order
+        if kept is None or kept[0] != size:
+            of = self.sections_of_course
+            kept = self.school_order = (size, [
+                (c, s) for c in sorted(self.courses) for s in of.get(c) or (None,)])
+        return kept[1]
 
     def groups_counted(self, groups):
         with self.lock:

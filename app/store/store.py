@@ -62,6 +62,7 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens, Brow
         self.administrators = []  # uids of users with role administrator, in fixture order
         self.roles = {}  # id -> Role
         self.user_order = []  # every uid, ascending (roster.py keeps it)
+        self.school_order = None  # courses and their sections, in order (browse.py keeps it)
         self.buildings = {}  # id -> Building
         # Every enrollment, Schoology's view or not, by realm and by user: Canvas lists these.
         self.every = {}  # (realm, realm_id) -> enrollment ids, ascending (a list: smaller)
