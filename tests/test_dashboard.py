@@ -161,3 +161,15 @@ def test_with_an_admin_token_a_browser_signs_in_once(start_server, page):
     page.get_by_role("button", name="Sign out").click()
     assert page.get_by_label("Admin token").is_visible()
     assert requests.get(f"{server.url}/_mock/state", timeout=10).status_code == 401
+
+
+def test_the_roster_fills_while_the_page_is_open(live, page):
+    from helpers import GROUP
+    page.goto(f"{live.url}/_mock/school/group/{GROUP}")
+    uid = free_users(live.app.extensions["schoology_store"], "group", GROUP, 1)[0]
+    assert str(uid) not in page.locator("#enrollments tbody").inner_text()
+    created = requests.post(f"{live.url}/v1/groups/{GROUP}/enrollments", timeout=10,
+                            json={"uid": uid, "admin": 0, "status": 1})
+    assert created.status_code == 201
+    page.locator("#enrollments tbody tr", has_text=created.json()["id"]).wait_for(
+        timeout=10_000)
