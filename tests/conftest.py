@@ -3,12 +3,19 @@ import os
 
 import pytest
 
+from environments import Client, environment
 from helpers import Api, Canvas, demo_document
 from schoology_mock import DEMO_FIXTURES, create_app
 from schoology_mock.server import MockServer
 from schoology_mock.store import build_store, load_file
 
 pytest_plugins = ["pytester"]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--clients-unlocked", action="store_true",
+                     help="build the real clients' own environments from their .in files "
+                          "in tests/requirements/ (the newest releases), not their locks")
 
 
 @pytest.fixture(autouse=True)
@@ -86,3 +93,20 @@ def big_store():
                                    "realm": "section", "realm_id": "4000001",
                                    "admin": int(n % 97 == 0), "status": 1 + n % 5})
     return build_store(doc)
+
+
+@pytest.fixture(scope="session")
+def edfi_schoology(request, tmp_path_factory):
+    """The Ed-Fi Schoology extractor in its own environment (its pins need
+    Python 3.11 at most, whichever Python runs the suite): edfi_schoology(
+    server, key, scenario, **args) runs a scenario of
+    tests/clients/edfi_schoology.py against a live server and returns its JSON."""
+    cached = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
+    if request.config.getoption("clients_unlocked"):  # newest releases: built anew
+        python = environment("edfi-schoology.in", ">=3.9.2,<3.12",
+                             tmp_path_factory.mktemp("environments"))
+    else:
+        python = environment("edfi-schoology.txt", ">=3.9.2,<3.12",
+                             cached.mkdir("environments") if cached
+                             else tmp_path_factory.getbasetemp())
+    return Client(python, "edfi_schoology.py")

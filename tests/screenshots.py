@@ -23,7 +23,10 @@ PAGES = {  # file name -> path under the server
 
 
 def chromium():
-    return os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    """The browser: $CHROMIUM, else the system's Chromium, else None, which
+    is Playwright's own (`python -m playwright install chromium`)."""
+    return (os.environ.get("CHROMIUM") or shutil.which("chromium")
+            or shutil.which("chromium-browser"))
 
 
 def take(url, folder, browser):

@@ -3,7 +3,6 @@ Toolkit's extractor and schoolopy."""
 import pytest
 import requests
 import schoolopy
-from edfi_schoology_extractor.api.request_client import RequestClient
 
 from helpers import ADMIN, GROUP, SECTION, enrolled, free_users
 
@@ -15,41 +14,34 @@ def server(start_server, big_store):
     return start_server(store=big_store)
 
 
-@pytest.fixture
-def edfi(server):
-    return RequestClient(*ADMIN, base_url=f"{server.url}/v1/")
-
-
-def test_edfi_pages_through_a_large_section(edfi, server):
+def test_edfi_pages_through_a_large_section(edfi_schoology, server):
     store = server.app.extensions["schoology_store"]
-    pages = edfi.get_enrollments(BIG_SECTION, page_size=100)
-    assert pages.total_pages == 1234  # the client's name for `total`
-    items = pages.get_all_pages()
-    ids = [item["id"] for item in items]
+    pages = edfi_schoology(server, ADMIN, "enrollment_pages", section=BIG_SECTION, page_size=100)
+    assert pages["total_pages"] == 1234  # the client's name for `total`
+    ids = pages["ids"]
     assert len(ids) == len(set(ids)) == 1234
     assert sorted(int(i) for i in ids) == store.realms[("section", BIG_SECTION)].all
 
 
-def test_edfi_post_and_delete(edfi, server):
+def test_edfi_post_and_delete(edfi_schoology, server):
     store = server.app.extensions["schoology_store"]
     uid = free_users(store, "section", SECTION, 1)[0]
-    created = edfi.post(f"sections/{SECTION}/enrollments",
-                        {"uid": str(uid), "admin": "0", "status": "1"})  # expects 201
+    created = edfi_schoology(server, ADMIN, "post_then_delete", section=SECTION, uid=uid)
     assert created["uid"] == str(uid) and created["status"] == 1
-    edfi.delete(f"sections/{SECTION}/enrollments", created["id"])  # expects 204
-    assert not enrolled(store, int(created["id"]))
+    assert store.enrollments.get(int(created["id"])) is not None  # it was made,
+    assert not enrolled(store, int(created["id"]))  # and is gone
+    sent = requests.get(f"{server.url}/_mock/requests", timeout=10).json()["requests"]
+    assert sorted((e["method"], e["status"]) for e in sent) == [("DELETE", 204), ("POST", 201)]
 
 
-def test_edfi_bulk_post_and_bulk_delete(edfi, server):
+def test_edfi_bulk_post_and_bulk_delete(edfi_schoology, server):
     store = server.app.extensions["schoology_store"]
     uids = free_users(store, "section", SECTION, 50)
-    body = {"enrollments": {"enrollment": [{"uid": str(u), "admin": "0", "status": "1"}
-                                           for u in uids]}}
-    rows = edfi.bulk_post(f"sections/{SECTION}/enrollments", body)["enrollments"]["enrollment"]
-    assert [r["response_code"] for r in rows] == [200] * 50  # as the Ed-Fi loader checks
-    ids = ",".join(r["id"] for r in rows)
-    deleted = edfi.bulk_delete("enrollments", f"enrollment_ids={ids}")["enrollments"]["enrollment"]
-    assert [r["response_code"] for r in deleted] == [200] * 50
+    done = edfi_schoology(server, ADMIN, "bulk_post_then_bulk_delete", section=SECTION,
+                          uids=uids)
+    assert [r["response_code"] for r in done["posted"]] == [200] * 50  # as the Ed-Fi loader checks
+    assert sorted(int(r["uid"]) for r in done["posted"]) == sorted(uids)
+    assert [r["response_code"] for r in done["deleted"]] == [200] * 50
     assert not any(u in store.realms[("section", SECTION)].members() for u in uids)
 
 

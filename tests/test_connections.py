@@ -20,16 +20,25 @@ MiB = 1024 * 1024
 
 
 # --- raw clients ------------------------------------------------------------------
-def connect(port):
-    return socket.create_connection(("127.0.0.1", port), timeout=10)
+def connect(port, receive_buffer=None):
+    """A connection to the server; receive_buffer fixes the client's kernel
+    buffer (set before connecting, so the window is sized by it), which
+    otherwise grows up to net.ipv4.tcp_rmem's maximum, 6 to 32 MiB by machine."""
+    if receive_buffer is None:
+        return socket.create_connection(("127.0.0.1", port), timeout=10)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+    sock.settimeout(10)
+    sock.connect(("127.0.0.1", port))
+    return sock
 
 
 class Client:
     """A raw connection that reads answers one at a time, keeping what it
     read past one answer for the next."""
 
-    def __init__(self, port):
-        self.sock = connect(port)
+    def __init__(self, port, receive_buffer=None):
+        self.sock = connect(port, receive_buffer)
         self.buffer = b""
 
     def send(self, data):
@@ -460,7 +469,9 @@ def test_a_streamed_answer_waits_for_its_client_and_stops_when_it_is_gone():
     serving.start()
     server.url = f"http://127.0.0.1:{server.port}/"
     try:
-        client = Client(server.port)
+        # the client's buffer held to 256 KiB, so what the kernel may hold
+        # unread is the server's send buffer (4 MiB at most) and no more
+        client = Client(server.port, receive_buffer=256 * 1024)
         client.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         deadline = time.monotonic() + 10
         status, headers, _ = client.answer(deadline, head_only=True)

@@ -1,22 +1,18 @@
-"""The dashboard at /_mock/, driven in a real browser (Playwright with
-Debian's Chromium, headless): find a section, see its first enrollments,
+"""The dashboard at /_mock/, driven in a real browser (Playwright with the
+system's Chromium, headless; noxfile.py installs it when missing): find a section, see its first enrollments,
 enroll a user through the API and see the request and the roster change."""
-import os
-import shutil
-
 import pytest
 import requests
 
 from helpers import SECTION, free_users
-
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+from screenshots import chromium
 
 
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        launched = p.chromium.launch(executable_path=chromium(), headless=True)
         yield launched
         launched.close()
 

@@ -2,6 +2,7 @@
 the wheel installed into a fresh virtual environment, used from a project that
 has an `app` package and tests of its own. One test, so the build happens once
 a run (under pytest-xdist too)."""
+import json
 import os
 import shutil
 import subprocess
@@ -11,10 +12,13 @@ import zipfile
 from pathlib import Path
 
 import requests
+from packaging.markers import Marker
+from packaging.utils import canonicalize_name
 
 from helpers import SECTION, serving
 
 ROOT = Path(__file__).resolve().parent.parent
+LOCK = ROOT / "tests" / "requirements" / "test.txt"
 
 USER_APP = '''
 """The user's own Flask-style package, which happens to be called app."""
@@ -67,6 +71,17 @@ def checkout(into):
     return into
 
 
+def locked_versions():
+    """The lock's versions for this Python (the venv's, made from it)."""
+    pins = {}
+    for line in LOCK.read_text().splitlines():
+        requirement, _, marker = line.partition(" ; ")
+        if "==" in requirement and (not marker or Marker(marker).evaluate()):
+            name, version = requirement.split("==")
+            pins[canonicalize_name(name)] = version
+    return pins
+
+
 def user_environ(venv):
     """The user's shell: the venv first on PATH, nothing of this test run's Python set-up."""
     env = {k: v for k, v in os.environ.items()
@@ -105,12 +120,19 @@ def test_the_wheel_in_a_fresh_venv_beside_a_users_own_app_package(tmp_path):
         cwd=outside, env=dict(os.environ, PYTHONPATH=str(wheel))).stdout.split()
     assert zipped[0].startswith(str(wheel)) and zipped[1] == "100"
 
-    # a fresh virtual environment with the wheel and what the user's tests use
+    # a fresh virtual environment with its own pip, the wheel and what the
+    # user's tests use, at the versions the suite's lock names (a new release
+    # cannot break this test before the lock takes it)
     venv = tmp_path / "venv"
-    run(sys.executable, "-m", "venv", "--without-pip", venv)
+    run(sys.executable, "-m", "venv", venv)
     python = venv / "bin" / "python"
-    run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", wheel,
+    run(python, "-m", "pip", "install", "--quiet", "-c", LOCK, wheel,
         "pytest", "requests", "requests-oauthlib", env=user_environ(venv))
+    versions = run(python, "-m", "pip", "list", "--format=json", env=user_environ(venv)).stdout
+    locked = locked_versions()
+    installed = {canonicalize_name(p["name"]): p["version"] for p in json.loads(versions)}
+    assert installed["pytest"] == locked["pytest"] and installed["flask"] == locked["flask"]
+    assert {n: v for n, v in installed.items() if n in locked and locked[n] != v} == {}
     site = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))")
                 .stdout.strip())
     assert (site / "schoology_mock").is_dir() and not (site / "app").exists()

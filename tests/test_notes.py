@@ -3,7 +3,6 @@ ignore, coerce or cap is noted in the journal, in JSON and in XML; with
 strict mode on it is refused with a 400 naming it, and nothing changes."""
 import pytest
 import requests
-from edfi_schoology_extractor.api.request_client import RequestClient
 
 from helpers import ACCEPT, ADMIN, CONTENT_TYPE, FORMATS, SECTION, free_users, to_xml_body
 
@@ -101,25 +100,16 @@ def test_the_journal_filter_takes_only_yes_or_no(live):
     assert count.json() == {"count": 0}
 
 
-def test_a_real_client_sends_nothing_strict_mode_refuses(start_server):
+def test_a_real_client_sends_nothing_strict_mode_refuses(edfi_schoology, start_server):
     """The Ed-Fi extractor lists, creates, bulk-creates and bulk-deletes
-    against a strict mock, signed with OAuth."""
+    against a strict mock, signed with OAuth, then reads the roster."""
     server = start_server(STRICT=True, RATE_LIMIT=None)
-    edfi = RequestClient(*ADMIN, base_url=f"{server.url}/v1/")
     uids = free_users(server.app.extensions["schoology_store"], "section", SECTION, 3)
-    assert len(edfi.get_enrollments(SECTION, page_size=5).get_all_pages()) > 5
-    created = edfi.post(f"sections/{SECTION}/enrollments",
-                        {"uid": str(uids[0]), "admin": "0", "status": "1"})
-    rows = edfi.bulk_post(f"sections/{SECTION}/enrollments", {"enrollments": {"enrollment": [
-        {"uid": str(u), "admin": "0", "status": "1"} for u in uids[1:]]}})
-    ids = ",".join([created["id"]] + [r["id"] for r in rows["enrollments"]["enrollment"]])
-    deleted = edfi.bulk_delete("enrollments", f"enrollment_ids={ids}")
-    assert [r["response_code"] for r in deleted["enrollments"]["enrollment"]] == [200] * 3
-    # and the roster it extracts
-    assert edfi.get_roles().get_all_pages() and edfi.get_users(page_size=50).get_all_pages()
-    courses = edfi.get_courses().get_all_pages()
-    assert edfi.get_section_by_course_id(courses[0]["id"]).get_all_pages()
+    done = edfi_schoology(server, ADMIN, "enroll_and_extract", section=SECTION, uids=uids)
+    assert done["listed"] > 5 and done["deleted"] == [200] * 3
+    assert done["roles"] and done["users"] and done["courses"] and done["sections"]
     assert journal(server) == []
+    assert len(journal(server, "")) > 10  # it did reach the mock
 
 
 def test_serve_strict_alone_is_on():

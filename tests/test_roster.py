@@ -7,10 +7,6 @@ import json
 import pytest
 import requests
 import schoolopy
-import sqlalchemy
-from edfi_schoology_extractor.api.request_client import RequestClient
-from edfi_schoology_extractor.client_facade import ClientFacade
-from edfi_schoology_extractor.mapping.constants import ACTIVE, INACTIVE
 from requests_oauthlib import OAuth1
 
 from helpers import (ADMIN, GROUP, SECTION, STUDENT, TEACHER, assert_same_data, demo_document,
@@ -128,49 +124,43 @@ def student(server):
 
 
 # --- the Ed-Fi extractor ------------------------------------------------------------
-def facade(server, page_size=7):
-    client = RequestClient(*ADMIN, base_url=f"{server.url}/v1/")
-    return ClientFacade(request_client=client, page_size=page_size,
-                        db_engine=sqlalchemy.create_engine("sqlite://"))
-
-
-def test_edfi_get_users_pages_through_every_user(server, monkeypatch):
-    edfi = facade(server, page_size=7)
-    asked = []
-    real_get = edfi.request_client.get
-    monkeypatch.setattr(edfi.request_client, "get", lambda r: asked.append(r) or real_get(r))
-    users = edfi.get_users()
+def test_edfi_get_users_pages_through_every_user(edfi_schoology, server):
+    users = edfi_schoology(server, ADMIN, "users", page_size=7)
     # one request a page, the later ones by links.next
-    assert [r for r in asked if r.startswith("users")] == \
+    assert [r for r in users["asked"] if r.startswith("users")] == \
         [f"users?start={n}&limit=7" for n in range(0, 62, 7)]
-    assert len(users) == len(UIDS)
-    assert sorted(users["SourceSystemIdentifier"].astype(int)) == UIDS
-    for row in users.to_dict("records"):
+    rows = users["rows"]
+    assert len(rows) == len(UIDS)
+    assert sorted(int(row["SourceSystemIdentifier"]) for row in rows) == UIDS
+    for row in rows:
         user = USERS[int(row["SourceSystemIdentifier"])]
         assert row["UserRole"] == ROLE_TITLES[user["role_id"]]
         assert (row["SISUserIdentifier"], row["LocalUserIdentifier"], row["EmailAddress"]) == \
             (user["school_uid"], user["username"], user["primary_email"])
 
 
-def test_edfi_get_sections_maps_active(start_server):
+def test_edfi_get_sections_maps_active(edfi_schoology, start_server):
     doc = demo_document()
     doc["sections"][-1]["active"] = "0"
     server = start_server(store=build_store(doc), RATE_LIMIT=None)
-    sections = facade(server).get_sections()
+    sections = edfi_schoology(server, ADMIN, "sections", page_size=7)
     got = {row["SourceSystemIdentifier"]: (row["Title"], row["SISSectionIdentifier"],
                                           row["LMSSectionStatus"])
-           for row in sections.to_dict("records")}
-    assert len(sections) == len(got) == 4
+           for row in sections["rows"]}
+    assert len(sections["rows"]) == len(got) == 4
     assert got == {s["id"]: (s["title"], s["section_school_code"],
-                             INACTIVE if s.get("active") == "0" else ACTIVE)
+                             sections["inactive"] if s.get("active") == "0"
+                             else sections["active"])
                    for s in doc["sections"]}
+    assert sections["active"] != sections["inactive"]
 
 
-def test_edfi_section_associations_are_the_live_members(server):
-    edfi = facade(server)
-    for section in DOC["sections"]:
-        sid = int(section["id"])
-        found = edfi.get_section_associations(sid).to_dict("records")
+def test_edfi_section_associations_are_the_live_members(edfi_schoology, server):
+    sids = [int(section["id"]) for section in DOC["sections"]]
+    associations = edfi_schoology(server, ADMIN, "section_associations", page_size=7,
+                                  section_ids=sids)
+    for sid in sids:
+        found = associations[str(sid)]
         rows = {(r["SourceSystemIdentifier"], r["LMSUserSourceSystemIdentifier"],
                  r["EnrollmentStatus"]) for r in found}
         assert len(rows) == len(found)
