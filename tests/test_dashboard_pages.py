@@ -118,6 +118,17 @@ def test_form_bodies_are_shown_a_field_a_line(canvas_app, canvas):
     assert f"enrollment[user_id] = {uid}\nenrollment[type] = StudentEnrollment" in shown
 
 
+def test_json_nested_deeper_than_python_reads_is_shown_as_sent(app):
+    """A body of 1,500 nested lists fits the journal's 4 KiB; the json module
+    of Python 3.12 and older cannot read it (3.13's can): the page shows it."""
+    body = "[" * 1500 + "]" * 1500
+    refused = app.test_client().post(f"/v1/sections/{SECTION}/enrollments", data=body,
+                                     content_type="application/json")
+    assert refused.status_code == 400
+    shown = entry_page(app, f"/v1/sections/{SECTION}/enrollments")
+    assert "[" * 1500 in shown or "[\n" + " " * 2 + "[" in shown
+
+
 def test_the_journal_page_reads_while_requests_land(app):
     """The API adds to the journal from other threads while a page reads it."""
     journal = app.extensions["schoology_journal"]

@@ -57,14 +57,19 @@ def _put(params, name, value):
             here = held
 
 
-def _depth(value, level=1):
-    """How deep lists and hashes nest in a JSON body (it has loaded, so it is
-    shallow enough to walk)."""
-    if isinstance(value, dict):
-        return max((_depth(v, level + 1) for v in value.values()), default=level)
-    if isinstance(value, list):
-        return max((_depth(v, level + 1) for v in value), default=level)
-    return level - 1
+def _nesting(value, limit):
+    """How deep lists and hashes nest in a JSON body, counted no further
+    than limit + 1. A loop, not recursion: Python 3.13's json module loads
+    bodies nested deeper than a recursive walk of them can go."""
+    deepest, waiting = 0, [(value, 1)]
+    while waiting and deepest <= limit:
+        item, level = waiting.pop()
+        children = item.values() if isinstance(item, dict) else item \
+            if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, level)
+            waiting.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def parse_pairs(pairs):
@@ -109,7 +114,7 @@ def _body():
             raise ParamError(f"the body is not valid JSON: {e}") from None
         except RecursionError:
             raise ParamError("the body is not valid JSON: nested too deeply") from None
-        if _depth(document) > MAX_DEPTH:
+        if _nesting(document, MAX_DEPTH) > MAX_DEPTH:
             raise ParamError(f"parameters nested more than {MAX_DEPTH} deep")
         # Rails keeps a JSON body that is not an object under _json.
         return document if isinstance(document, dict) else {"_json": document}

@@ -32,11 +32,14 @@ def fragment_or_page(template, fragments, **values):
 
 def pretty(text):
     """A body as a person reads it: JSON indented, XML indented, a form one
-    field a line; anything else (a body cut at the journal's limit) as sent."""
+    field a line; anything else (a body cut at the journal's limit, JSON
+    nested too deep to read) as sent."""
     try:
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
     except ValueError:
         pass
+    except RecursionError:  # nested deeper than this Python's json reads
+        return text
     if text.startswith("<"):
         try:
             tree = etree.fromstring(text.encode(), _XML)
