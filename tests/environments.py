@@ -31,9 +31,9 @@ def uv(*args, **kw):
 
 
 def interpreter(supported):
-    """A Python in the range `supported` ('>=3.9.2,<3.12'): the running one if
-    it fits, else the first uv finds on this machine (PATH, pyenv's shims,
-    uv's own); none is downloaded."""
+    """A Python in the range `supported` ('>=3.9.2,<3.12'): the first uv finds
+    on this machine outside virtual environments (on PATH, pyenv's shims
+    among them, and uv's own); none is downloaded."""
     found = subprocess.run([find_uv_bin(), "python", "find", "--no-python-downloads",
                             "--system", supported], capture_output=True, text=True, timeout=60)
     path = found.stdout.strip()
