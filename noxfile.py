@@ -6,6 +6,7 @@
                          serving the README's examples
     nox -s tests         the whole suite on each of those Pythons
     nox -s latest        the whole suite on the newest releases, no lock
+    nox -s lowest        the whole suite on the oldest releases setup.cfg allows
     nox -s lock          re-resolves the locks in tests/requirements/ after a
                          dependency changed; `-- --upgrade` takes the newest
                          releases
@@ -101,6 +102,21 @@ def latest(session):
     session.install("--upgrade", "-e", ".[test]")
     browser(session)
     session.run("python", "-m", "pytest", "--clients-unlocked", *session.posargs)
+
+
+@nox.session(python=VERSIONS[0])
+def lowest(session):
+    """The whole suite with the oldest release of each of the package's own
+    requirements that setup.cfg allows (what a project pinned to them gets),
+    the test tools at their newest that fit: a floor that no longer holds
+    shows here. On the oldest Python, which the oldest releases have wheels for."""
+    from uv import find_uv_bin
+    floors = Path(session.create_tmp()) / "lowest.txt"
+    session.run(find_uv_bin(), "pip", "compile", "--quiet", "--resolution", "lowest-direct",
+                "--python-version", VERSIONS[0], "setup.cfg", "-o", str(floors), external=True)
+    session.install("-c", str(floors), "-e", ".[test]")
+    browser(session)
+    session.run("python", "-m", "pytest", *session.posargs)
 
 
 @nox.session(python=False)
