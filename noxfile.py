@@ -14,7 +14,6 @@
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import nox
@@ -68,12 +67,18 @@ def browser(session):
         session.run("python", "-m", "playwright", "install", "chromium")
 
 
+def suite(session, *install, options=()):
+    """The package with its test extra (install: the installer's options,
+    which say what versions), the browser, then the whole suite."""
+    session.install(*install, "-e", ".[test]")
+    browser(session)
+    session.run("python", "-m", "pytest", *options, *session.posargs)
+
+
 @nox.session(python=VERSIONS)
 def tests(session):
     """The whole suite, with the locked test dependencies."""
-    session.install("-c", LOCK, "-e", ".[test]")
-    browser(session)
-    session.run("python", "-m", "pytest", *session.posargs)
+    suite(session, "-c", LOCK)
 
 
 @nox.session(python=VERSIONS)
@@ -82,7 +87,8 @@ def readme(session):
     users install it (with the locked test dependencies), serves the README's
     examples: tests/test_readme*.py run against the installed package."""
     session.install("-c", LOCK, "build")
-    dist = Path(tempfile.mkdtemp(prefix="schoology-mock-dist-"))
+    dist = Path(session.create_tmp()) / "dist"
+    shutil.rmtree(dist, ignore_errors=True)  # no wheel of an earlier run
     session.run("python", "-m", "build", "--outdir", str(dist), ".", silent=True)
     wheel = next(dist.glob("schoology_mock-*.whl"))
     session.install("-c", LOCK, f"{wheel}[test]")
@@ -91,7 +97,6 @@ def readme(session):
                 "print('schoology_mock from', schoology_mock.__file__)")
     session.run("python", "-m", "pytest", "-p", "no:cacheprovider", "tests/test_readme.py",
                 "tests/test_readme_contract.py", *session.posargs)
-    shutil.rmtree(dist)
 
 
 @nox.session
@@ -99,9 +104,7 @@ def latest(session):
     """The whole suite on the newest releases of everything it installs,
     the Ed-Fi extractor's environment included: a release that breaks the
     mock or its tests shows here first."""
-    session.install("--upgrade", "-e", ".[test]")
-    browser(session)
-    session.run("python", "-m", "pytest", "--clients-unlocked", *session.posargs)
+    suite(session, "--upgrade", options=["--clients-unlocked"])
 
 
 @nox.session(python=VERSIONS[0])
@@ -114,9 +117,7 @@ def lowest(session):
     floors = Path(session.create_tmp()) / "lowest.txt"
     session.run(find_uv_bin(), "pip", "compile", "--quiet", "--resolution", "lowest-direct",
                 "--python-version", VERSIONS[0], "setup.cfg", "-o", str(floors), external=True)
-    session.install("-c", str(floors), "-e", ".[test]")
-    browser(session)
-    session.run("python", "-m", "pytest", *session.posargs)
+    suite(session, "-c", str(floors))
 
 
 @nox.session(python=False)

@@ -101,12 +101,11 @@ def edfi_schoology(request, tmp_path_factory):
     Python 3.11 at most, whichever Python runs the suite): edfi_schoology(
     server, key, scenario, **args) runs a scenario of
     tests/clients/edfi_schoology.py against a live server and returns its JSON."""
+    unlocked = request.config.getoption("clients_unlocked")
     cached = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
-    if request.config.getoption("clients_unlocked"):  # newest releases: built anew
-        python = environment("edfi-schoology.in", ">=3.9.2,<3.12",
-                             tmp_path_factory.mktemp("environments"))
+    if unlocked:  # the newest releases: built anew each run
+        cache = tmp_path_factory.mktemp("environments")
     else:
-        python = environment("edfi-schoology.txt", ">=3.9.2,<3.12",
-                             cached.mkdir("environments") if cached
-                             else tmp_path_factory.getbasetemp())
-    return Client(python, "edfi_schoology.py")
+        cache = cached.mkdir("environments") if cached else tmp_path_factory.getbasetemp()
+    requirements = "edfi-schoology.in" if unlocked else "edfi-schoology.txt"
+    return Client(environment(requirements, ">=3.9.2,<3.12", cache), "edfi_schoology.py")

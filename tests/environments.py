@@ -30,7 +30,7 @@ def uv(*args, **kw):
     return done.stdout.strip()
 
 
-def interpreter(supported):
+def interpreter(supported, lock):
     """A Python in the range `supported` ('>=3.9.2,<3.12'): the first uv finds
     on this machine outside virtual environments (on PATH, pyenv's shims
     among them, and uv's own); none is downloaded."""
@@ -39,8 +39,8 @@ def interpreter(supported):
     path = found.stdout.strip()
     if found.returncode != 0 or not path:
         raise NoInterpreter(
-            f"no Python {supported} on this machine, which the Ed-Fi extractor needs "
-            f"(its pins: pandas<2, numpy<2); install one beside this Python "
+            f"no Python {supported} on this machine, which tests/requirements/{lock} "
+            f"needs (its client's pins allow no other); install one beside this Python "
             f"{sys.version_info.major}.{sys.version_info.minor}, or put it on PATH\n"
             f"{found.stderr}")
     return path
@@ -50,7 +50,7 @@ def environment(lock, supported, cache):
     """The Python of a virtual environment built from `lock` (a file in
     tests/requirements/) with an interpreter in `supported`, under `cache`.
     Concurrent test workers wait for one build and share it."""
-    python = interpreter(supported)
+    python = interpreter(supported, lock)
     version = subprocess.run([python, "-c", "import sys; print(sys.version)"],
                              capture_output=True, text=True, timeout=60).stdout
     text = (REQUIREMENTS / lock).read_text()

@@ -64,11 +64,12 @@ def _nesting(value, limit):
     deepest, waiting = 0, [(value, 1)]
     while waiting and deepest <= limit:
         item, level = waiting.pop()
-        children = item.values() if isinstance(item, dict) else item \
-            if isinstance(item, list) else None
-        if children is not None:
-            deepest = max(deepest, level)
-            waiting.extend((child, level + 1) for child in children)
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            continue  # a scalar nests nothing
+        deepest = max(deepest, level)
+        waiting.extend((child, level + 1) for child in item)
     return deepest
 
 
