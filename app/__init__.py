@@ -5,8 +5,8 @@ from importlib import resources
 
 from flask import Flask
 
-from . import (canvas, context, contract, control, dashboard, dialects, faults, jobs, journal,
-               openapi, schoology, settings)
+from . import (canvas, chain, context, contract, control, dashboard, dialects, jobs, openapi,
+               schoology, settings)
 from .clock import Clock
 from .response import Response
 from .settings import SettingError
@@ -66,16 +66,10 @@ def create_app(config=None, store=None):
     # What POST /_mock/reset goes back to: records, which are never changed
     # (a change makes a new one), so a reset shares them with the new store.
     app.extensions["schoology_fixtures"] = records
-    # The one chain every API request goes through, in order: the journal (so
-    # that it times the whole request), the faults (before authentication:
-    # they stand in for the network), the school brought up to the clock,
-    # then the dialect's blueprint, which authenticates and answers.
     dialects.register(app)
-    journal.register(app)
-    faults.register(app)
-    app.before_request(context.settle)
     schoology.register(app)
     canvas.register(app)
+    chain.install(app)  # every layer an API request passes through, in order
     app.register_error_handler(contract.StrictRefusal, contract.refuse)
     app.register_blueprint(control.control_blueprint())
     app.register_blueprint(dashboard.blueprint())

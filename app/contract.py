@@ -9,7 +9,8 @@ as 200. Every note of a request goes in its journal entry; with STRICT on,
 the first one is refused with a 400 in the dialect's shape instead, before
 the request changes anything."""
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Callable
 from functools import lru_cache
 
 from flask import current_app, g, request
@@ -70,16 +71,35 @@ class Operation:
 class Sample:
     """A request to the demo school (auth off) whose answer, and body, are an
     operation's examples in the document: the mock's own bytes, so they
-    cannot go stale. path holds the query, if any; body is sent as JSON (and
-    as XML, where the dialect speaks it)."""
-    path: str
+    cannot go stale. values: the path parameters (the route table has the
+    path, and operations() writes it out as path); query, if any; body is
+    sent as JSON (and as XML, where the dialect speaks it)."""
+    values: dict = field(default_factory=dict)
+    query: str = ""
     body: object = None
+    path: str = None  # the request's path and query, from its route
+
+
+@dataclass(frozen=True)
+class Route:
+    """One row of a dialect's route table: the path (Flask's syntax, under
+    the dialect's prefix), the methods, the view and the operation the
+    contract describes it with. notes: the dialect's own rule for what the
+    real API passes over in such a request, (given, found) -> None. nest:
+    the nested blueprint that serves it, where the dialect has them."""
+    path: str
+    methods: tuple
+    view: Callable
+    operation: Operation
+    notes: Callable = None
+    nest: str = None
 
 
 @dataclass(frozen=True)
 class Description:
     """What a dialect tells openapi.py about itself. operations: "get
-    /v1/sections/{realm_id}/enrollments" -> Operation; common: status ->
+    /v1/sections/{realm_id}/enrollments" -> Operation, written from the
+    dialect's route table (operations()); common: status ->
     Reply that every operation may answer; not_found: the 404 of an
     operation with path parameters; parameters: path parameter name ->
     (description, JSON Schema or None for its converter's)."""
@@ -87,7 +107,6 @@ class Description:
     version: str
     summary: str
     prefix: str
-    operations: dict
     security: dict
     media: tuple  # the media types of the answers
     encoders: dict  # request media type -> function writing a sample's body in it
@@ -96,6 +115,7 @@ class Description:
     parameters: dict = field(default_factory=dict)
     tags: tuple = ()
     servers: list = field(default_factory=list)
+    operations: dict = field(default_factory=dict)
 
 
 RULE_PARAMETER = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
@@ -107,19 +127,54 @@ def openapi_path(rule):
     return RULE_PARAMETER.sub(lambda m: "{" + m.group(3) + "}", rule)
 
 
-def hold(bp, description, check):
-    """Before each request of bp (register it after authentication):
-    check(operation) notes what the real API would ignore, coerce or cap,
-    before the view changes anything."""
+def endpoint(route, number):
+    """The route's endpoint name: its view's, and its row in the table."""
+    view = getattr(route.view, "func", route.view)  # a partial's function
+    return f"{view.__name__}_{number}"
+
+
+def fill(bp, routes, nested=None):
+    """Add each route of the table to bp, or to the blueprint of nested
+    (name -> Blueprint) its row names. Returns {endpoint: route}."""
+    found = {}
+    for number, route in enumerate(routes):
+        name = endpoint(route, number)
+        target = bp if route.nest is None else nested[route.nest]
+        target.add_url_rule(route.path, endpoint=name, view_func=route.view,
+                            methods=list(route.methods))
+        found[name] = route
+    return found
+
+
+def operations(prefix, routes):
+    """"get /api/v1/courses/{course_id}/enrollments" -> Operation, as the
+    document names them, each sample's path written from its route."""
+    out = {}
+    for route in routes:
+        path = openapi_path(prefix + route.path)
+        op = route.operation
+        if op.sample is not None:
+            url = path.format(**op.sample.values)
+            url += f"?{op.sample.query}" if op.sample.query else ""
+            op = replace(op, sample=replace(op.sample, path=url))
+        for method in route.methods:
+            out[f"{method.lower()} {path}"] = op
+    return out
+
+
+def holding(routes, check):
+    """The chain's contract step of a dialect (after authentication: a
+    refusal needs a caller): check(route) notes what the real API would
+    ignore, coerce or cap, before the view changes anything. routes:
+    {endpoint: route}, as fill() returns them."""
     def before():
         rule = request.url_rule
         if rule is None or request.method == "OPTIONS":
             return
-        method = "get" if request.method == "HEAD" else request.method.lower()
-        operation = description.operations.get(f"{method} {openapi_path(rule.rule)}")
-        if operation is not None:
-            check(operation)
-    bp.before_request(before)
+        route = routes.get(rule.endpoint.rpartition(".")[2])
+        if route is not None:
+            check(route)
+    return before
 
 
 class StrictRefusal(Exception):

@@ -7,7 +7,7 @@ A dialect registers a Dialect here; error(status, message, headers) answers
 in its shape, routing_error(e) answers a request that matched no view,
 unexpected() answers a request that hit a bug (logged here, once), and
 contract describes its endpoints (contract.py)."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from flask import current_app, request
@@ -27,15 +27,31 @@ def dialect_of(path):
 
 @dataclass(frozen=True)
 class Dialect:
+    """An API, as the chain (chain.py) and the app's error handlers see it.
+    authenticate, rate_limit and notes are its steps of the chain, each run
+    before the view: () -> None, or an answer (or an exception its
+    blueprint's error handlers answer). after: a path, or a prefix ending
+    in "/" -> hooks (response -> response), run in order on every answer
+    there, and on no other."""
     name: str
+    blueprint: object  # the parent Blueprint, filled from the dialect's route table
     error: Callable  # (status, message=None, headers=None) -> Response
     routing_error: Callable  # (HTTPException) -> Response
     unexpected: Callable  # () -> Response, a 500
+    authenticate: Callable
+    rate_limit: Callable = None
+    notes: Callable = None
+    after: dict = field(default_factory=dict)
     contract: object = None  # a contract.Description, for the OpenAPI document
 
 
 def add(app, dialect):
     app.extensions.setdefault("schoology_dialects", {})[dialect.name] = dialect
+
+
+def of(app):
+    """The dialects the app speaks, by name."""
+    return app.extensions.get("schoology_dialects", {})
 
 
 def current():

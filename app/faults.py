@@ -24,7 +24,7 @@ from flask import request
 
 from . import dialects
 
-ENVIRON_KEY = "schoology_mock.fault"
+FAULT = "schoology_mock.fault"  # the environ key of the rule that took the request
 
 
 class RuleError(ValueError):
@@ -147,22 +147,24 @@ class Faults:
         return None
 
 
-class FaultLayer:
-    """The WSGI layer: finds the rule for each API request; drops the
-    connection itself, and leaves the rest to apply() inside the app."""
+class Layer:
+    """The WSGI layer: finds the rule for each API request; sleeps its
+    latency, drops the connection itself, and leaves an answer to answer()
+    inside the app."""
 
-    def __init__(self, wsgi_app, faults):
-        self.wsgi_app, self.faults = wsgi_app, faults
+    def __init__(self, wsgi_app, app):
+        self.wsgi_app = wsgi_app
+        self.faults = app.extensions["schoology_faults"] = Faults()
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         if self.faults.rules and dialects.dialect_of(path) is not None:
             rule = self.faults.match(environ.get("REQUEST_METHOD", "GET"), path)
             if rule is not None:
+                environ[FAULT] = rule
                 _sleep(rule)
                 if rule.drop:
                     raise ConnectionResetError(errno.ECONNRESET, "fault: connection dropped")
-                environ[ENVIRON_KEY] = rule
         return self.wsgi_app(environ, start_response)
 
 
@@ -172,10 +174,10 @@ def _sleep(rule):
         time.sleep(rule.random.uniform(low, high) / 1000 if high > low else low / 1000)
 
 
-def apply():
-    """before_request: answer as the matched rule says, if it answers."""
-    rule = request.environ.get(ENVIRON_KEY)
-    if rule is None:
+def answer():
+    """Inside the app: answer as the matched rule says, if it answers."""
+    rule = request.environ.get(FAULT)
+    if rule is None or rule.drop:
         return None
     error = dialects.current().error
     if rule.retry_after is not None:
@@ -184,9 +186,3 @@ def apply():
     if rule.status is not None:
         return error(rule.status, rule.body or f"Injected fault: {rule.status}.")
     return None
-
-
-def register(app):
-    faults = app.extensions["schoology_faults"] = Faults()
-    app.wsgi_app = FaultLayer(app.wsgi_app, faults)
-    app.before_request(apply)

@@ -1,15 +1,16 @@
 """The request journal: every API request (Schoology's /v1, Canvas's /api/v1)
-as it was answered, newest last,
+as it was answered (or dropped by a fault), newest last,
 kept in a bounded deque so a long run never grows memory without bound (the
 oldest entries go first; bodies are kept up to BODY_LIMIT bytes)."""
 import itertools
 import time
 from collections import deque
 
-from flask import current_app, g, request
+from flask import g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .dialects import dialect_of
+from .faults import FAULT
 
 BODY_LIMIT = 4096
 
@@ -19,15 +20,15 @@ class Entry:
     bytes, up to BODY_LIMIT): decoding them is left to whoever reads the
     journal, which is seldom, rather than done on every request."""
     __slots__ = ("id", "time", "dialect", "method", "path", "query", "identity", "status",
-                 "duration_ms", "request_body", "response_body", "notes")
+                 "duration_ms", "request_body", "response_body", "notes", "fault", "dropped")
 
     def __init__(self, time, dialect, method, path, query, identity, status, duration_ms,
-                 request_body, response_body, notes=()):
+                 request_body, response_body, notes=(), fault=None, dropped=False):
         self.time, self.dialect, self.method, self.path = time, dialect, method, path
         self.query, self.identity, self.status = query, identity, status
         self.duration_ms, self.request_body = duration_ms, request_body
         self.response_body, self.id = response_body, None
-        self.notes = notes
+        self.notes, self.fault, self.dropped = notes, fault, dropped
 
     def as_dict(self):
         identity = self.identity
@@ -39,7 +40,8 @@ class Entry:
                     "token": getattr(identity, "token", None)},
                 "status": self.status, "duration_ms": round(self.duration_ms, 3),
                 "request_body": _text(self.request_body), "response_body":
-                _text(self.response_body), "notes": list(self.notes), "id": self.id}
+                _text(self.response_body), "notes": list(self.notes), "fault": self.fault,
+                "dropped": self.dropped, "id": self.id}
 
 
 class Journal:
@@ -91,39 +93,52 @@ def _request_body(environ):
         return f"({request.content_length} bytes: over the limit, not read)"
 
 
-def record(response):
-    """After each request: its entry, if it was an API request."""
-    path = request.path
-    dialect = dialect_of(path)
-    if dialect is None:
-        return response
-    app = current_app._get_current_object()
+def capture(response):
+    """The chain's last step inside the app (chain.py): what the answer was,
+    who sent the request and what the contract noted, left in the environ
+    for Layer, which times and records the request once the app returns."""
     environ = request.environ
-    started = environ.get(STARTED) or time.perf_counter()
-    app.extensions["schoology_journal"].add(Entry(
-        app.extensions["schoology_clock"](), dialect, environ["REQUEST_METHOD"], path,
-        environ.get("QUERY_STRING", "").encode("latin-1"), g.get("identity"),
-        response.status_code, (time.perf_counter() - started) * 1000, _request_body(environ),
-        "" if response.is_streamed else _kept(response.get_data()),
-        tuple(g.get("contract_notes") or ())))
+    if ANSWER in environ:
+        environ[ANSWER] = (response.status_code, g.get("identity") or g.get("claimed"),
+                           _request_body(environ),
+                           "" if response.is_streamed else _kept(response.get_data()),
+                           tuple(g.get("contract_notes") or ()))
     return response
 
 
-STARTED = "schoology.journal_started"
+ANSWER = "schoology_mock.journal_answer"
+UNANSWERED = (None, None, "", "", ())
 
 
-def _timed(wsgi_app):
-    """The app, noting when each request came in (for duration_ms): a plain
-    WSGI wrapper costs less than a before_request hook."""
-    def app(environ, start_response):
-        environ[STARTED] = time.perf_counter()
-        return wsgi_app(environ, start_response)
-    return app
+class Layer:
+    """The outermost layer of the chain: every API request is timed and
+    recorded here, whatever happens inside, a fault's latency included and a
+    dropped connection too (recorded as dropped, then passed on)."""
+
+    def __init__(self, wsgi_app, app):
+        self.wsgi_app, self.app = wsgi_app, app
+        self.journal = app.extensions["schoology_journal"] = Journal(app.config["JOURNAL_SIZE"])
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        dialect = dialect_of(path)
+        if dialect is None:
+            return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
+        environ[ANSWER] = UNANSWERED
+        try:
+            return self.wsgi_app(environ, start_response)
+        except ConnectionResetError:  # a fault dropped the connection
+            environ[DROPPED] = True
+            raise
+        finally:
+            status, identity, sent, answer, notes = environ[ANSWER]
+            rule = environ.get(FAULT)
+            self.journal.add(Entry(
+                self.app.extensions["schoology_clock"](), dialect, environ["REQUEST_METHOD"],
+                path, environ.get("QUERY_STRING", "").encode("latin-1"), identity, status,
+                (time.perf_counter() - started) * 1000, sent, answer, notes,
+                None if rule is None else rule.id, DROPPED in environ))
 
 
-def register(app):
-    size = app.config["JOURNAL_SIZE"]
-    if size:
-        app.extensions["schoology_journal"] = Journal(size)
-        app.wsgi_app = _timed(app.wsgi_app)
-        app.after_request(record)
+DROPPED = "schoology_mock.dropped"

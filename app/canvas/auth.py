@@ -30,6 +30,7 @@ GRADES = frozenset(("TeacherEnrollment", "TaEnrollment"))
 class Caller:
     uid: int
     administrator: bool
+    token: str = None  # the access token it bore (None with AUTH "off")
 
 
 def authenticate():
@@ -46,11 +47,12 @@ def authenticate():
     if not token:
         raise CanvasError(401, {"status": "unauthenticated",
                                 "errors": [{"message": "user authorization required"}]}, BEARER)
+    g.claimed = Caller(None, False, token)
     held = store().canvas_token(token)
     user = held and store().users.get(held.uid)
     if user is None:
         raise CanvasError(401, {"errors": [{"message": "Invalid access token."}]}, BEARER)
-    g.identity = Caller(user.uid, store().is_administrator(user))
+    g.identity = Caller(user.uid, store().is_administrator(user), token)
 
 
 def caller():

@@ -52,7 +52,7 @@ def bad(what, *shapes):
 
 def enrollments(summary, query, sample, description):
     return Operation(
-        summary, "Enrollments", query=query, sample=Sample(sample), description=description,
+        summary, "Enrollments", query=query, sample=sample, description=description,
         replies={200: Reply("A page of enrollments, sorted by type, sortable name and id",
                             {"type": "array", "items": s.Enrollment}, headers=LINK),
                  400: bad("an unknown role[] (`{\"errors\":[...]}`), SIS filters without the "
@@ -70,178 +70,165 @@ CREATE_400 = bad("what Canvas checks of enrollment[...] (`{\"message\":\"Invalid
 INVITATION_400 = bad("not an invitation to take (`{\"error\":\"no current invitation\"}`, "
                      "`{\"error\":\"membership not activated\"}`)", s.ErrorText)
 
-ENROLLMENTS = {
-    "get /api/v1/courses/{course_id}/enrollments": enrollments(
-        "List a course's enrollments", s.CourseEnrollmentQuery,
-        f"/api/v1/courses/{ALGEBRA}/enrollments?per_page=2", LISTS),
-    "get /api/v1/sections/{section_id}/enrollments": enrollments(
-        "List a section's enrollments", s.CourseEnrollmentQuery,
-        f"/api/v1/sections/{SECTION}/enrollments?per_page=2", LISTS),
-    "get /api/v1/users/{user_id}/enrollments": enrollments(
-        "List a user's enrollments", s.UserEnrollmentQuery,
-        f"/api/v1/users/{DYLAN}/enrollments",
-        LISTS + " Other users' enrollments are for account admins. The temporary "
-        "enrollment lists answer 403 when they have nothing to show, as Canvas does."),
-    "get /api/v1/accounts/{account_id}/enrollments/{enrollment_id}": Operation(
-        "Get an enrollment by id", "Enrollments", replies={200: ONE, 403: FORBIDDEN},
-        description="Deleted enrollments too. For account admins and the enrollment's user.",
-        sample=Sample(f"/api/v1/accounts/self/enrollments/{DYLAN_P1}")),
-    "post /api/v1/courses/{course_id}/enrollments": Operation(
-        "Enroll a user in a course", "Enrollments", body=s.CreateBody, bodies=CREATE_FORM,
-        replies={200: Reply("The enrollment (200, not 201, as Canvas answers)", s.Enrollment),
-                 400: CREATE_400, 403: FORBIDDEN},
-        description="In enrollment[course_section_id], or the course's first section. A "
-                    "user already enrolled there as that type (and observed user) gets that "
-                    "enrollment back, with the dates, provider and pairing given.",
-        sample=Sample(f"/api/v1/courses/{ALGEBRA}/enrollments", {"enrollment": {
-            "user_id": NEWCOMER, "type": "StudentEnrollment", "enrollment_state": "active"}})),
-    "post /api/v1/sections/{section_id}/enrollments": Operation(
-        "Enroll a user in a section", "Enrollments", body=s.CreateBody, bodies=CREATE_FORM,
-        replies={200: Reply("The enrollment (200, not 201, as Canvas answers)", s.Enrollment),
-                 400: CREATE_400, 403: FORBIDDEN},
-        description="enrollment[course_section_id] is ignored here.",
-        sample=Sample(f"/api/v1/sections/{SECTION}/enrollments",
-                      {"enrollment": {"user_id": NEWCOMER, "type": "StudentEnrollment"}})),
-    "delete /api/v1/courses/{course_id}/enrollments/{enrollment_id}": Operation(
-        "Conclude, deactivate or delete an enrollment", "Enrollments",
-        query=s.TaskQuery, body=s.TaskBody, body_required=False,
-        replies={200: Reply("The enrollment, changed", s.Enrollment), 403: FORBIDDEN},
-        description="task: conclude (completed), delete (deleted), inactivate or deactivate "
-                    "(inactive); without one, or with one Canvas does not know, the "
-                    "enrollment is concluded. canvasapi sends task in a form body.",
-        sample=Sample(f"/api/v1/courses/{ALGEBRA}/enrollments/{DYLAN_P1}", {"task": "conclude"})),
-    "post /api/v1/courses/{course_id}/enrollments/{enrollment_id}/accept": Operation(
-        "Accept a course invitation (the caller's own)", "Enrollments",
-        replies={200: Reply("Taken: `{\"success\":true}` (also when already active)", s.Success),
-                 400: INVITATION_400, 403: FORBIDDEN}),
-    "post /api/v1/courses/{course_id}/enrollments/{enrollment_id}/reject": Operation(
-        "Reject a course invitation (the caller's own)", "Enrollments",
-        replies={200: Reply("Rejected: `{\"success\":true}` (also when already rejected)",
-                            s.Success),
-                 400: INVITATION_400, 403: FORBIDDEN}),
-    "put /api/v1/courses/{course_id}/enrollments/{enrollment_id}/reactivate": Operation(
-        "Reactivate an inactive enrollment", "Enrollments",
-        replies={200: Reply("The enrollment, active", s.Enrollment),
-                 400: bad("not inactive (`{\"error\":\"enrollment not inactive\"}`)",
-                          s.ErrorText),
-                 403: FORBIDDEN},
-        sample=Sample(f"/api/v1/courses/{ALGEBRA}/enrollments/{INACTIVE}/reactivate")),
-    "put /api/v1/courses/{course_id}/users/{user_id}/last_attended": Operation(
-        "Set a user's last attended date in a course", "Enrollments", body=s.DateBody,
-        replies={200: Reply("The date, as set (not the Enrollment the docs promise)",
-                            s.LastAttended),
-                 400: bad("no date, or one Canvas cannot read "
-                          "(`{\"message\":\"Invalid date time input\"}`)", s.MessageError),
-                 403: FORBIDDEN},
-        description="On every enrollment of the user in the course; for its graders. A "
-                    "user_id that is not a number sets nothing, as in Canvas.",
-        sample=Sample(f"/api/v1/courses/{ALGEBRA}/users/{DYLAN}/last_attended",
-                      {"date": "2026-11-23"})),
-}
+COURSE_ENROLLMENTS = enrollments(
+    "List a course's enrollments", s.CourseEnrollmentQuery,
+    Sample({"course_id": ALGEBRA}, "per_page=2"), LISTS)
+SECTION_ENROLLMENTS = enrollments(
+    "List a section's enrollments", s.CourseEnrollmentQuery,
+    Sample({"section_id": SECTION}, "per_page=2"), LISTS)
+USER_ENROLLMENTS = enrollments(
+    "List a user's enrollments", s.UserEnrollmentQuery,
+    Sample({"user_id": DYLAN}),
+    LISTS + " Other users' enrollments are for account admins. The temporary "
+    "enrollment lists answer 403 when they have nothing to show, as Canvas does.")
+SHOW = Operation(
+    "Get an enrollment by id", "Enrollments", replies={200: ONE, 403: FORBIDDEN},
+    description="Deleted enrollments too. For account admins and the enrollment's user.",
+    sample=Sample({"account_id": "self", "enrollment_id": DYLAN_P1}))
+COURSE_CREATE = Operation(
+    "Enroll a user in a course", "Enrollments", body=s.CreateBody, bodies=CREATE_FORM,
+    replies={200: Reply("The enrollment (200, not 201, as Canvas answers)", s.Enrollment),
+             400: CREATE_400, 403: FORBIDDEN},
+    description="In enrollment[course_section_id], or the course's first section. A "
+                "user already enrolled there as that type (and observed user) gets that "
+                "enrollment back, with the dates, provider and pairing given.",
+    sample=Sample({"course_id": ALGEBRA}, body={"enrollment": {
+        "user_id": NEWCOMER, "type": "StudentEnrollment", "enrollment_state": "active"}}))
+SECTION_CREATE = Operation(
+    "Enroll a user in a section", "Enrollments", body=s.CreateBody, bodies=CREATE_FORM,
+    replies={200: Reply("The enrollment (200, not 201, as Canvas answers)", s.Enrollment),
+             400: CREATE_400, 403: FORBIDDEN},
+    description="enrollment[course_section_id] is ignored here.",
+    sample=Sample({"section_id": SECTION},
+                  body={"enrollment": {"user_id": NEWCOMER, "type": "StudentEnrollment"}}))
+DESTROY = Operation(
+    "Conclude, deactivate or delete an enrollment", "Enrollments",
+    query=s.TaskQuery, body=s.TaskBody, body_required=False,
+    replies={200: Reply("The enrollment, changed", s.Enrollment), 403: FORBIDDEN},
+    description="task: conclude (completed), delete (deleted), inactivate or deactivate "
+                "(inactive); without one, or with one Canvas does not know, the "
+                "enrollment is concluded. canvasapi sends task in a form body.",
+    sample=Sample({"course_id": ALGEBRA, "enrollment_id": DYLAN_P1},
+                  body={"task": "conclude"}))
+ACCEPT = Operation(
+    "Accept a course invitation (the caller's own)", "Enrollments",
+    replies={200: Reply("Taken: `{\"success\":true}` (also when already active)", s.Success),
+             400: INVITATION_400, 403: FORBIDDEN})
+REJECT = Operation(
+    "Reject a course invitation (the caller's own)", "Enrollments",
+    replies={200: Reply("Rejected: `{\"success\":true}` (also when already rejected)",
+                        s.Success),
+             400: INVITATION_400, 403: FORBIDDEN})
+REACTIVATE = Operation(
+    "Reactivate an inactive enrollment", "Enrollments",
+    replies={200: Reply("The enrollment, active", s.Enrollment),
+             400: bad("not inactive (`{\"error\":\"enrollment not inactive\"}`)",
+                      s.ErrorText),
+             403: FORBIDDEN},
+    sample=Sample({"course_id": ALGEBRA, "enrollment_id": INACTIVE}))
+LAST_ATTENDED = Operation(
+    "Set a user's last attended date in a course", "Enrollments", body=s.DateBody,
+    replies={200: Reply("The date, as set (not the Enrollment the docs promise)",
+                        s.LastAttended),
+             400: bad("no date, or one Canvas cannot read "
+                      "(`{\"message\":\"Invalid date time input\"}`)", s.MessageError),
+             403: FORBIDDEN},
+    description="On every enrollment of the user in the course; for its graders. A "
+                "user_id that is not a number sets nothing, as in Canvas.",
+    sample=Sample({"course_id": ALGEBRA, "user_id": DYLAN},
+                  body={"date": "2026-11-23"}))
 
-BULK = {
-    "post /api/v1/accounts/{account_id}/bulk_enrollment": Operation(
-        "Enroll users in courses, in the background", "Bulk enrollment",
-        body=s.BulkEnrollmentBody, bodies={FORM: Body(s.BulkEnrollmentForm)},
-        replies={200: Reply("The job's Progress, queued", s.Progress),
-                 400: bad("Canvas's checks, a plain string (`{\"errors\":\"Invalid "
-                          "enrollment type.\"}`; past 500 users x courses, `Too many users "
-                          "to enroll at once.`); or no user_ids or course_ids "
-                          "(`{\"errors\":[{\"message\":\"user_ids is missing\"}]}`)",
-                          s.ErrorString),
-                 403: FORBIDDEN},
-        description="Each user in each course's first section, reusing an enrollment of the "
-                    "same type. Without user_ids or course_ids the real service fails with a "
-                    "500; the mock answers 400.",
-        sample=Sample("/api/v1/accounts/self/bulk_enrollment", {
-            "user_ids": [NEWCOMER], "course_ids": [ENGLISH],
-            "enrollment_type": "StudentEnrollment"})),
-    "get /api/v1/progress/{progress_id}": Operation(
-        "Follow a bulk enrollment's job", "Bulk enrollment",
-        replies={200: Reply("The Progress; results once completed", s.Progress),
-                 403: FORBIDDEN},
-        description="For account admins and the user who started the job."),
-}
+BULK_ENROLLMENT = Operation(
+    "Enroll users in courses, in the background", "Bulk enrollment",
+    body=s.BulkEnrollmentBody, bodies={FORM: Body(s.BulkEnrollmentForm)},
+    replies={200: Reply("The job's Progress, queued", s.Progress),
+             400: bad("Canvas's checks, a plain string (`{\"errors\":\"Invalid "
+                      "enrollment type.\"}`; past 500 users x courses, `Too many users "
+                      "to enroll at once.`); or no user_ids or course_ids "
+                      "(`{\"errors\":[{\"message\":\"user_ids is missing\"}]}`)",
+                      s.ErrorString),
+             403: FORBIDDEN},
+    description="Each user in each course's first section, reusing an enrollment of the "
+                "same type. Without user_ids or course_ids the real service fails with a "
+                "500; the mock answers 400.",
+    sample=Sample({"account_id": "self"}, body={
+        "user_ids": [NEWCOMER], "course_ids": [ENGLISH],
+        "enrollment_type": "StudentEnrollment"}))
+PROGRESS = Operation(
+    "Follow a bulk enrollment's job", "Bulk enrollment",
+    replies={200: Reply("The Progress; results once completed", s.Progress),
+             403: FORBIDDEN},
+    description="For account admins and the user who started the job.")
 
-TEMPORARY = {
-    "get /api/v1/users/{user_id}/temporary_enrollment_status": Operation(
-        "Whether a user provides or receives temporary enrollments", "Temporary enrollments",
-        query=s.AccountQuery, replies={200: Reply("The status", s.TemporaryStatus),
-                                       403: FORBIDDEN},
-        sample=Sample(f"/api/v1/users/{TEACHER}/temporary_enrollment_status")),
-    "get /api/v1/temporary_enrollment_status": Operation(
-        "The temporary enrollment status of several users", "Temporary enrollments",
-        query=s.BulkStatusQuery,
-        replies={200: Reply("By user id (as text), for the users the caller may see",
-                            {"type": "object", "additionalProperties": s.TemporaryStatus}),
-                 400: Reply("No user_ids (an empty object), or a malformed parameter",
-                            {"anyOf": [s.Errors, {"type": "object", "maxProperties": 0}]}),
-                 404: Reply("No such account_id", s.Errors)},
-        sample=Sample(f"/api/v1/temporary_enrollment_status?user_ids[]={TEACHER}"
-                      f"&user_ids[]={DYLAN}")),
-}
+USER_STATUS = Operation(
+    "Whether a user provides or receives temporary enrollments", "Temporary enrollments",
+    query=s.AccountQuery, replies={200: Reply("The status", s.TemporaryStatus),
+                                   403: FORBIDDEN},
+    sample=Sample({"user_id": TEACHER}))
+BULK_STATUS = Operation(
+    "The temporary enrollment status of several users", "Temporary enrollments",
+    query=s.BulkStatusQuery,
+    replies={200: Reply("By user id (as text), for the users the caller may see",
+                        {"type": "object", "additionalProperties": s.TemporaryStatus}),
+             400: Reply("No user_ids (an empty object), or a malformed parameter",
+                        {"anyOf": [s.Errors, {"type": "object", "maxProperties": 0}]}),
+             404: Reply("No such account_id", s.Errors)},
+    sample=Sample(query=f"user_ids[]={TEACHER}&user_ids[]={DYLAN}"))
 
-PAIRINGS = "/api/v1/accounts/{account_id}/temporary_enrollment_pairings"
 PAIRING = Reply("The pairing, root-wrapped", s.Pairing)
 ADMINS = "For account admins."
-TEMPORARY.update({
-    f"get {PAIRINGS}": Operation(
-        "List pairings: null, as the real service answers", "Temporary enrollment pairings",
-        replies={200: Reply("null: the real controller renders a variable it never sets "
-                            "(the docs promise a list)", {"type": "null"}),
-                 403: FORBIDDEN},
-        description=ADMINS, sample=Sample(PAIRINGS.replace("{account_id}", "self"))),
-    f"post {PAIRINGS}": Operation(
-        "Create a pairing", "Temporary enrollment pairings", body=s.PairingBody,
-        body_required=False,
-        replies={201: Reply("The pairing", s.Pairing),
-                 403: FORBIDDEN,
-                 422: Reply("A workflow_state other than active or deleted",
-                            s.PairingInvalid)},
-        description=ADMINS + " An ending_enrollment_state other than completed or inactive "
-                             "is stored as deleted.",
-        sample=Sample(PAIRINGS.replace("{account_id}", "self"),
-                      {"ending_enrollment_state": "completed"})),
-    f"get {PAIRINGS}/new": Operation(
-        "An unsaved pairing", "Temporary enrollment pairings",
-        replies={200: Reply("The pairing, unsaved: id null", s.Pairing), 403: FORBIDDEN},
-        description=ADMINS, sample=Sample(PAIRINGS.replace("{account_id}", "self") + "/new")),
-    f"get {PAIRINGS}/{{pairing_id}}": Operation(
-        "Get a pairing", "Temporary enrollment pairings",
-        replies={200: PAIRING, 403: FORBIDDEN}, description=ADMINS + " Deleted ones too."),
-    f"delete {PAIRINGS}/{{pairing_id}}": Operation(
-        "Delete a pairing", "Temporary enrollment pairings",
-        replies={204: Reply("Deleted (no body, no Content-Type); the pairing is kept, with "
-                            "deleted_by_id"), 403: FORBIDDEN},
-        description=ADMINS),
-})
+PAIRING_INDEX = Operation(
+    "List pairings: null, as the real service answers", "Temporary enrollment pairings",
+    replies={200: Reply("null: the real controller renders a variable it never sets "
+                        "(the docs promise a list)", {"type": "null"}),
+             403: FORBIDDEN},
+    description=ADMINS, sample=Sample({"account_id": "self"}))
+PAIRING_CREATE = Operation(
+    "Create a pairing", "Temporary enrollment pairings", body=s.PairingBody,
+    body_required=False,
+    replies={201: Reply("The pairing", s.Pairing),
+             403: FORBIDDEN,
+             422: Reply("A workflow_state other than active or deleted",
+                        s.PairingInvalid)},
+    description=ADMINS + " An ending_enrollment_state other than completed or inactive "
+                         "is stored as deleted.",
+    sample=Sample({"account_id": "self"},
+                  body={"ending_enrollment_state": "completed"}))
+PAIRING_NEW = Operation(
+    "An unsaved pairing", "Temporary enrollment pairings",
+    replies={200: Reply("The pairing, unsaved: id null", s.Pairing), 403: FORBIDDEN},
+    description=ADMINS, sample=Sample({"account_id": "self"}))
+PAIRING_SHOW = Operation(
+    "Get a pairing", "Temporary enrollment pairings",
+    replies={200: PAIRING, 403: FORBIDDEN}, description=ADMINS + " Deleted ones too.")
+PAIRING_DESTROY = Operation(
+    "Delete a pairing", "Temporary enrollment pairings",
+    replies={204: Reply("Deleted (no body, no Content-Type); the pairing is kept, with "
+                        "deleted_by_id"), 403: FORBIDDEN},
+    description=ADMINS)
 
-LOOKUPS = {
-    "get /api/v1/courses/{course_id}": Operation(
-        "Get a course", "Lookups", query=s.IncludeQuery,
-        replies={200: Reply("The course, with the caller's enrollments in it", s.Course),
-                 403: FORBIDDEN},
-        description="For its members and account admins.",
-        sample=Sample(f"/api/v1/courses/{ALGEBRA}")),
-    "get /api/v1/sections/{section_id}": Operation(
-        "Get a section", "Lookups", query=s.IncludeQuery,
-        replies={200: Reply("The section", s.Section), 403: FORBIDDEN},
-        description="For the course's members and account admins.",
-        sample=Sample(f"/api/v1/sections/{SECTION}")),
-    "get /api/v1/users/{user_id}": Operation(
-        "Get a user's profile", "Lookups", query=s.IncludeQuery,
-        replies={200: Reply("The user", s.Profile), 403: FORBIDDEN},
-        description="The caller's own (`self`), or another's to account admins and the "
-                    "user's teachers.",
-        sample=Sample(f"/api/v1/users/{TEACHER}")),
-    "get /api/v1/accounts/{account_id}": Operation(
-        "Get the account", "Lookups",
-        replies={200: Reply("The school's one account", s.Account), 403: FORBIDDEN},
-        description="`self`, `default` or its id; for account admins.",
-        sample=Sample("/api/v1/accounts/self")),
-}
-
-OPERATIONS = {**ENROLLMENTS, **BULK, **TEMPORARY, **LOOKUPS}
+COURSE = Operation(
+    "Get a course", "Lookups", query=s.IncludeQuery,
+    replies={200: Reply("The course, with the caller's enrollments in it", s.Course),
+             403: FORBIDDEN},
+    description="For its members and account admins.",
+    sample=Sample({"course_id": ALGEBRA}))
+SECTION_LOOKUP = Operation(
+    "Get a section", "Lookups", query=s.IncludeQuery,
+    replies={200: Reply("The section", s.Section), 403: FORBIDDEN},
+    description="For the course's members and account admins.",
+    sample=Sample({"section_id": SECTION}))
+USER = Operation(
+    "Get a user's profile", "Lookups", query=s.IncludeQuery,
+    replies={200: Reply("The user", s.Profile), 403: FORBIDDEN},
+    description="The caller's own (`self`), or another's to account admins and the "
+                "user's teachers.",
+    sample=Sample({"user_id": TEACHER}))
+ACCOUNT = Operation(
+    "Get the account", "Lookups",
+    replies={200: Reply("The school's one account", s.Account), 403: FORBIDDEN},
+    description="`self`, `default` or its id; for account admins.",
+    sample=Sample({"account_id": "self"}))
 
 BEARER = 'Bearer realm="canvas-lms"'
 
@@ -280,7 +267,6 @@ DESCRIPTION = Description(
         "(`GET /_mock/requests?notes=1`); `serve --strict` refuses such a request with a "
         "400 instead, before it changes anything."),
     prefix="/api/v1",
-    operations=OPERATIONS,
     security={
         "bearer": {"type": "http", "scheme": "bearer",
                    "description": "A Canvas access token: `Authorization: Bearer <token>`. "

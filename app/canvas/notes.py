@@ -16,7 +16,6 @@ from flask import request
 from marshmallow import fields
 
 from ..contract import CAPPED, COERCED, IGNORED, KINDS, UNKNOWN_FIELD, UNKNOWN_PARAMETER, note
-from .contract import OPERATIONS
 from .paging import from_bookmark, numbered, per_page
 from .params import FALSE, TRUE, ParamError, json_body, params
 from .schemas import ENDING_STATES, INCLUDES, TASKS
@@ -29,7 +28,9 @@ ORDER = {kind: n for n, kind in enumerate(KINDS)}
 BOOLEANS = TRUE | FALSE  # Canvas's spellings of a boolean
 
 
-def check(operation):
+def check(route):
+    """The chain's contract step: the notes of this request to route."""
+    operation = route.operation
     environ = request.environ
     body = bool(environ.get("CONTENT_TYPE")) and (
         environ.get("CONTENT_LENGTH", "") not in ("", "0") or "HTTP_TRANSFER_ENCODING" in environ)
@@ -39,7 +40,7 @@ def check(operation):
         given = params()
     except ParamError:
         return  # the view answers its 400
-    rules = _rules(operation)
+    rules = _rules(operation, route.notes)
     found = []
     _declared(rules, given, json_body() if body else {}, found)
     if rules.paged:
@@ -84,10 +85,10 @@ def _kind(field):
 _RULES = {}
 
 
-def _rules(operation):
+def _rules(operation, extra):
     rules = _RULES.get(operation)
     if rules is None:
-        rules = _RULES[operation] = Rules(operation, EXTRA.get(operation))
+        rules = _RULES[operation] = Rules(operation, extra)
     return rules
 
 
@@ -183,7 +184,7 @@ def _given(value):
     return value not in (None, "", [], {})
 
 
-def _filters(given, found):
+def filters(given, found):
     if _given(given.get("role_id")) and _given(given.get("role")):
         found.append((IGNORED, "role[]: Canvas ignores it, as role_id is given"))
     if (_given(given.get("role_id")) or _given(given.get("role"))) and _given(given.get("type")):
@@ -198,7 +199,7 @@ def _filters(given, found):
                                "sis_user_id[]"))
 
 
-def _create(given, found, section_path=False):
+def create(given, found, section_path=False):
     enrollment = given.get("enrollment")
     if not isinstance(enrollment, dict):
         return  # the view's 400
@@ -214,43 +215,32 @@ def _create(given, found, section_path=False):
                                "enrollment[sis_user_id] or enrollment[integration_id]"))
 
 
-def _task(given, found):
+def task(given, found):
     task = given.get("task")
     if isinstance(task, str) and task and task not in TASKS:
         found.append((IGNORED, f"task: {task!r} is not a task Canvas knows; it concludes "
                                "the enrollment"))
 
 
-def _last_attended(given, found):
+def last_attended(given, found):
     user_id = (request.view_args or {}).get("user_id")
     if number(user_id) is None:
         found.append((IGNORED, f"user_id: {user_id!r} is not a numeric user id; Canvas sets "
                                "no date"))
 
 
-def _pairing(given, found):
+def pairing(given, found):
     ending = given.get("ending_enrollment_state")
     if isinstance(ending, str) and ending and ending not in ENDING_STATES:
         found.append((IGNORED, f"ending_enrollment_state: {ending!r} is not one Canvas takes; "
                                "it stores deleted"))
 
 
-def _limit(given, found):
+def limit(given, found):
     limit = given.get("limit")
     if limit not in (None, ""):
         _served("limit", limit, users_limit(limit), found)
 
 
-_EXTRA = {
-    "get /api/v1/courses/{course_id}/enrollments": _filters,
-    "get /api/v1/sections/{section_id}/enrollments": _filters,
-    "get /api/v1/users/{user_id}/enrollments": _filters,
-    "post /api/v1/courses/{course_id}/enrollments": _create,
-    "post /api/v1/sections/{section_id}/enrollments":
-        lambda given, found: _create(given, found, section_path=True),
-    "delete /api/v1/courses/{course_id}/enrollments/{enrollment_id}": _task,
-    "put /api/v1/courses/{course_id}/users/{user_id}/last_attended": _last_attended,
-    "post /api/v1/accounts/{account_id}/temporary_enrollment_pairings": _pairing,
-    "get /api/v1/temporary_enrollment_status": _limit,
-}
-EXTRA = {OPERATIONS[key]: extra for key, extra in _EXTRA.items()}
+def section_create(given, found):
+    create(given, found, section_path=True)

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from ..context import store
 from . import access, controls
-from .pages import fragment_or_page, page_of, paged, pages_of, pretty, when
+from .pages import caller, fragment_or_page, page_of, paged, pages_of, pretty, when
 
 PAGE = 20  # rows of a realm's enrollments a page, as Schoology's lists
 LIST = 50  # rows of the other lists
@@ -76,6 +76,7 @@ def blueprint():
     access.register(bp)
     bp.add_app_template_filter(pretty)
     bp.add_app_template_filter(when)
+    bp.add_app_template_filter(caller)
     bp.add_url_rule("/", view_func=school)
     bp.add_url_rule("/school/<any(section, group):kind>/<int:realm_id>", view_func=realm)
     bp.add_url_rule("/journal", view_func=journal)

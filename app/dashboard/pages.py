@@ -30,6 +30,14 @@ def fragment_or_page(template, fragments, **values):
     return render_template(wanted or template, **values)
 
 
+def caller(identity):
+    """Who sent a request, as the journal has it: the user, or for a
+    refused request the key or token it claimed."""
+    if not identity:
+        return ""
+    return str(identity["uid"] or identity["consumer_key"] or identity["token"] or "")
+
+
 def pretty(text):
     """A body as a person reads it: JSON indented, XML indented, a form one
     field a line; anything else (a body cut at the journal's limit, JSON

@@ -5,7 +5,6 @@ import json
 
 from ..contract import Description, Operation, Reply, Sample
 from .formats import xmlfmt
-from .realms.responses import REALMS
 from .schemas import documents as d
 from .schemas import inputs
 
@@ -33,189 +32,164 @@ MULTI = "Multi-Status: one row per item, in order; each row has its own response
 
 
 def realm_operations(realm):
-    """The enrollment endpoints of one realm (sections or groups)."""
+    """The enrollment operations of one realm (sections or groups), by name."""
     section = realm.name == "section"
-    base = f"/v1/{realm.plural}/{{realm_id}}"
     one = d.SectionEnrollment if section else d.GroupEnrollment
     created = d.SectionEnrollmentCreated if section else d.GroupEnrollmentCreated
     page = d.SectionEnrollmentPage if section else d.GroupEnrollmentPage
-    realm_id = SECTION if section else GROUP
+    realm_id = {"realm_id": SECTION if section else GROUP}
     code = "M9GKB-BMZWT" if section else "R6Q9K-ZMPJQ"
     tag = f"{realm.name.capitalize()} enrollments"
     sample_id = "54302505" if section else "54303065"
+    item = dict(realm_id, enrollment_id=sample_id)
     return {
-        f"get {base}/enrollments": Operation(
+        "list": Operation(
             f"List a {realm.name}'s enrollments", tag, query=inputs.ListQuery,
             replies={200: Reply("A page of enrollments", page), 403: EMPTY_403},
             description="Filters take comma lists. A limit over 200 is served as 200.",
-            sample=Sample(f"{base}/enrollments?limit=2".replace("{realm_id}", realm_id))),
-        f"post {base}/enrollments": Operation(
+            sample=Sample(realm_id, "limit=2")),
+        "create": Operation(
             f"Enroll a user in a {realm.name}, or up to 50 at once", tag,
             body={"oneOf": [d.BulkCreate, inputs.EnrollmentCreate]},
             replies={201: Reply("The enrollment", created),
                      207: Reply(MULTI, d.BulkCreateRows), 403: EMPTY_403, **TOO_LARGE},
             description="One enrollment answers 201 with it; the bulk envelope answers 207.",
-            sample=Sample(f"{base}/enrollments".replace("{realm_id}", realm_id),
-                          {"uid": NEWCOMER, "admin": 0, "status": 1})),
-        f"put {base}/enrollments": Operation(
+            sample=Sample(realm_id, body={"uid": NEWCOMER, "admin": 0, "status": 1})),
+        "update_many": Operation(
             f"Update up to 50 of a {realm.name}'s enrollments", tag, body=d.BulkUpdate,
             replies={207: Reply(MULTI, d.UpdateRows), 403: EMPTY_403, **TOO_LARGE},
-            sample=Sample(f"{base}/enrollments".replace("{realm_id}", realm_id),
-                          {"enrollments": {"enrollment": [{"id": int(sample_id), "status": 1}]}})),
-        f"get {base}/enrollments/{{enrollment_id}}": Operation(
+            sample=Sample(realm_id, body={"enrollments": {"enrollment": [
+                {"id": int(sample_id), "status": 1}]}})),
+        "view": Operation(
             "View an enrollment", tag, query=inputs.EnrollmentQuery,
             replies={200: Reply("The enrollment", one), 403: EMPTY_403},
-            sample=Sample(f"{base}/enrollments/{sample_id}".replace("{realm_id}", realm_id))),
-        f"put {base}/enrollments/{{enrollment_id}}": Operation(
+            sample=Sample(item)),
+        "update": Operation(
             "Update an enrollment", tag, body=inputs.EnrollmentUpdate,
             replies={204: NO_CONTENT, 403: EMPTY_403, **TOO_LARGE},
-            sample=Sample(f"{base}/enrollments/{sample_id}".replace("{realm_id}", realm_id),
-                          {"status": 1})),
-        f"delete {base}/enrollments/{{enrollment_id}}": Operation(
+            sample=Sample(item, body={"status": 1})),
+        "delete": Operation(
             "Delete an enrollment", tag, replies={204: NO_CONTENT, 403: EMPTY_403}),
-        f"post {base}/accesscode": Operation(
+        "join": Operation(
             f"Join a {realm.name} with its access code, as the caller", tag,
             body=inputs.AccessCodeBody,
             replies={201: Reply("The caller's new enrollment", one), 403: EMPTY_403,
                      **TOO_LARGE},
-            sample=Sample(f"{base}/accesscode".replace("{realm_id}", realm_id),
-                          {"access_code": code})),
+            sample=Sample(realm_id, body={"access_code": code})),
     }
 
 
-def other_realm_operations():
-    out = {}
-    for path in ("/v1/{realm}/{realm_id}/enrollments",
-                 "/v1/{realm}/{realm_id}/enrollments/{enrollment_id}"):
-        for method in ("get", "post", "put", "delete", "patch"):
-            out[f"{method} {path}"] = Operation(
-                "Enrollments under a realm that holds none", "Other realms",
-                replies={403: Reply("Always: courses, users, schools, districts and "
-                                    "buildings hold no enrollments (empty body)")},
-                body=None)
-    return out
+OTHER_REALM = Operation(
+    "Enrollments under a realm that holds none", "Other realms",
+    replies={403: Reply("Always: courses, users, schools, districts and buildings hold no "
+                        "enrollments (empty body)")})
 
+ACROSS_REALMS = Operation(
+    "Enroll up to 50 users, each in the section or group it names", "Bulk enrollments",
+    query=inputs.MultiRealmQuery, body=d.MultiRealmCreate,
+    replies={207: Reply(MULTI, d.MultiRealmRows), **TOO_LARGE},
+    description="update_existing=1 makes an existing enrollment of the user an update.",
+    sample=Sample(body={"enrollments": {"enrollment": [
+        {"uid": NEWCOMER, "admin": 0, "status": 1, "realm": "section",
+         "section_id": int(SECTION)}]}}))
+DELETE_MANY = Operation(
+    "Delete up to 50 enrollments by id", "Bulk enrollments", query=inputs.DeleteQuery,
+    replies={207: Reply(MULTI, d.DeleteRows)},
+    sample=Sample(query="enrollment_ids=54302505"))
+IMPORT_BY_GRADING_PERIODS = Operation(
+    "Import enrollments by course code, section code and school uid", "Imports",
+    body=d.CourseImport,
+    replies={207: Reply(MULTI, d.CourseImportRows), **TOO_LARGE},
+    description="The sections are those of the course and section code whose grading "
+                "periods include every one in the path (comma-delimited); an unknown "
+                "grading period is a 404.",
+    sample=Sample({"grading_period_ids": "812202"}, body={"enrollments": {"enrollment": [
+        {"course_code": "MATH-101", "section_code": "P1", "school_uid": "T1003"}]}}))
+IMPORT_BY_SCHOOL_CODE = Operation(
+    "Import enrollments by section school code and school uid", "Imports",
+    body=d.SchoolCodeImport,
+    replies={207: Reply(MULTI, d.SchoolCodeImportRows), **TOO_LARGE},
+    sample=Sample(body={"enrollments": {"enrollment": [
+        {"section_school_code": "MATH101-P1-2026", "school_uid": "T1002"}]}}))
 
-ENROLLMENTS = {
-    "post /v1/enrollments": Operation(
-        "Enroll up to 50 users, each in the section or group it names", "Bulk enrollments",
-        query=inputs.MultiRealmQuery, body=d.MultiRealmCreate,
-        replies={207: Reply(MULTI, d.MultiRealmRows), **TOO_LARGE},
-        description="update_existing=1 makes an existing enrollment of the user an update.",
-        sample=Sample("/v1/enrollments", {"enrollments": {"enrollment": [
-            {"uid": NEWCOMER, "admin": 0, "status": 1, "realm": "section",
-             "section_id": int(SECTION)}]}})),
-    "delete /v1/enrollments": Operation(
-        "Delete up to 50 enrollments by id", "Bulk enrollments", query=inputs.DeleteQuery,
-        replies={207: Reply(MULTI, d.DeleteRows)},
-        sample=Sample("/v1/enrollments?enrollment_ids=54302505")),
-    "post /v1/enrollments/import/course/{grading_period_ids}": Operation(
-        "Import enrollments by course code, section code and school uid", "Imports",
-        body=d.CourseImport,
-        replies={207: Reply(MULTI, d.CourseImportRows), **TOO_LARGE},
-        description="The sections are those of the course and section code whose grading "
-                    "periods include every one in the path (comma-delimited); an unknown "
-                    "grading period is a 404.",
-        sample=Sample("/v1/enrollments/import/course/812202", {"enrollments": {"enrollment": [
-            {"course_code": "MATH-101", "section_code": "P1", "school_uid": "T1003"}]}})),
-    "post /v1/enrollments/import/course": Operation(
-        "Import enrollments by section school code and school uid", "Imports",
-        body=d.SchoolCodeImport,
-        replies={207: Reply(MULTI, d.SchoolCodeImportRows), **TOO_LARGE},
-        sample=Sample("/v1/enrollments/import/course", {"enrollments": {"enrollment": [
-            {"section_school_code": "MATH101-P1-2026", "school_uid": "T1002"}]}})),
-}
 
 def realm_views(kind, realm_id, schema):
-    """A section or a group, and any other path under it, which Schoology
-    answers with the realm too."""
-    base, tag = f"/v1/{kind}s/{{realm_id}}", f"{kind.capitalize()}s"
+    """A section or a group ("view"), and any other path under it ("rest"),
+    which Schoology answers with the realm too."""
+    tag = f"{kind.capitalize()}s"
     one = Reply(f"The {kind}", schema)
     return {
-        f"get {base}": Operation(f"View a {kind}", tag, replies={200: one},
-                                 sample=Sample(base.replace("{realm_id}", realm_id))),
-        f"get {base}/{{rest}}": Operation(
-            f"Any other path under a {kind}: the {kind}, as Schoology answers", tag,
-            replies={200: one}),
+        "view": Operation(f"View a {kind}", tag, replies={200: one},
+                          sample=Sample({"realm_id": realm_id})),
+        "rest": Operation(f"Any other path under a {kind}: the {kind}, as Schoology answers",
+                          tag, replies={200: one}),
     }
 
 
-ROSTER = {
-    **realm_views("section", SECTION, d.Section),
-    **realm_views("group", GROUP, d.Group),
-    "get /v1/users": Operation(
-        "List users", "Users", query=inputs.UserQuery,
-        replies={200: Reply("A page of users", d.UserPage)},
-        sample=Sample("/v1/users?limit=2")),
-    "get /v1/users/me": Operation(
-        "Who is calling", "Users", replies={303: see_other("the caller's /v1/users/{uid}")},
-        sample=Sample("/v1/users/me")),
-    "get /v1/users/{uid}": Operation(
-        "View a user", "Users",
-        replies={200: Reply("The user", d.User), 401: Reply(
-            "Not authenticated: the OAuth reason; or another user's record, through a "
-            "personal key (then an empty body)", mediatype="text/plain")},
-        sample=Sample(f"/v1/users/{TEACHER}")),
-    "get /v1/users/ext/{school_uid}": Operation(
-        "Find a user by school uid", "Users",
-        replies={303: see_other("the user's /v1/users/{uid}")},
-        sample=Sample("/v1/users/ext/T1001")),
-    "get /v1/users/{uid}/sections": Operation(
-        "The sections a user is enrolled in", "Users", query=inputs.PageQuery,
-        description="Answered whole: start and limit are taken, and change nothing.",
-        replies={200: Reply("The sections", d.UserSections), 401: Reply(
-            "Not authenticated: the OAuth reason; or another user's sections, to a "
-            "non-administrator (then an empty body)", mediatype="text/plain")},
-        sample=Sample(f"/v1/users/{TEACHER}/sections")),
-    "get /v1/roles": Operation(
-        "List roles", "Roles", query=inputs.PageQuery,
-        description="Answered whole: start and limit are taken, and change nothing.",
-        replies={200: Reply("Every role", d.Roles)},
-        sample=Sample("/v1/roles")),
-    "get /v1/roles/{role_id}": Operation(
-        "View a role", "Roles", replies={200: Reply("The role", d.Role)},
-        sample=Sample("/v1/roles/783211")),
-    "get /v1/courses": Operation(
-        "List courses", "Courses", query=inputs.BuildingQuery,
-        replies={200: Reply("A page of courses", d.CoursePage),
-                 403: Reply("To anyone but an administrator (empty body)")},
-        sample=Sample("/v1/courses?limit=2")),
-    "get /v1/courses/{course_id}": Operation(
-        "View a course", "Courses", replies={200: Reply("The course", d.Course)},
-        sample=Sample("/v1/courses/2091834501")),
-    "get /v1/courses/{course_id}/sections": Operation(
-        "List a course's sections", "Courses", query=inputs.PageQuery,
-        replies={200: Reply("A page of sections", d.SectionPage)},
-        sample=Sample("/v1/courses/2091834501/sections?limit=2")),
-    "get /v1/groups": Operation(
-        "List groups", "Groups", query=inputs.BuildingQuery,
-        replies={200: Reply("A page of groups (its total an integer, as Schoology sends it)",
-                            d.GroupPage)},
-        sample=Sample("/v1/groups?limit=2")),
-}
+REALM_VIEWS = {"section": realm_views("section", SECTION, d.Section),
+               "group": realm_views("group", GROUP, d.Group)}
+USERS = Operation(
+    "List users", "Users", query=inputs.UserQuery,
+    replies={200: Reply("A page of users", d.UserPage)},
+    sample=Sample(query="limit=2"))
+ME = Operation(
+    "Who is calling", "Users", replies={303: see_other("the caller's /v1/users/{uid}")},
+    sample=Sample())
+USER = Operation(
+    "View a user", "Users",
+    replies={200: Reply("The user", d.User), 401: Reply(
+        "Not authenticated: the OAuth reason; or another user's record, through a "
+        "personal key (then an empty body)", mediatype="text/plain")},
+    sample=Sample({"uid": TEACHER}))
+BY_SCHOOL_UID = Operation(
+    "Find a user by school uid", "Users",
+    replies={303: see_other("the user's /v1/users/{uid}")},
+    sample=Sample({"school_uid": "T1001"}))
+USER_SECTIONS = Operation(
+    "The sections a user is enrolled in", "Users", query=inputs.PageQuery,
+    description="Answered whole: start and limit are taken, and change nothing.",
+    replies={200: Reply("The sections", d.UserSections), 401: Reply(
+        "Not authenticated: the OAuth reason; or another user's sections, to a "
+        "non-administrator (then an empty body)", mediatype="text/plain")},
+    sample=Sample({"uid": TEACHER}))
+ROLES = Operation(
+    "List roles", "Roles", query=inputs.PageQuery,
+    description="Answered whole: start and limit are taken, and change nothing.",
+    replies={200: Reply("Every role", d.Roles)},
+    sample=Sample())
+ROLE = Operation(
+    "View a role", "Roles", replies={200: Reply("The role", d.Role)},
+    sample=Sample({"role_id": "783211"}))
+COURSES = Operation(
+    "List courses", "Courses", query=inputs.BuildingQuery,
+    replies={200: Reply("A page of courses", d.CoursePage),
+             403: Reply("To anyone but an administrator (empty body)")},
+    sample=Sample(query="limit=2"))
+COURSE = Operation(
+    "View a course", "Courses", replies={200: Reply("The course", d.Course)},
+    sample=Sample({"course_id": "2091834501"}))
+COURSE_SECTIONS = Operation(
+    "List a course's sections", "Courses", query=inputs.PageQuery,
+    replies={200: Reply("A page of sections", d.SectionPage)},
+    sample=Sample({"course_id": "2091834501"}, "limit=2"))
+GROUPS = Operation(
+    "List groups", "Groups", query=inputs.BuildingQuery,
+    replies={200: Reply("A page of groups (its total an integer, as Schoology sends it)",
+                        d.GroupPage)},
+    sample=Sample(query="limit=2"))
 
 FORM = "application/x-www-form-urlencoded"
-TOKENS = {
-    f"{method} /v1/oauth/{kind}_token": Operation(
-        summary, "OAuth",
-        replies={200: Reply("The token, form-encoded", d.TokenAnswer, mediatype=FORM)},
-        description=text)
-    for method in ("get", "post")
-    for kind, summary, text in (
-        ("request", "Get a request token (three-legged OAuth)",
-         "Signed with the consumer key alone. The user approves the token at "
-         "/oauth/authorize?oauth_token=...&oauth_callback=..."),
-        ("access", "Trade an approved request token for an access token",
-         "Signed with the consumer key and the approved request token."))
-}
-
-OPERATIONS = {key: op for realm in REALMS for key, op in realm_operations(realm).items()}
-OPERATIONS.update(other_realm_operations(), **ENROLLMENTS, **ROSTER, **TOKENS)
+REQUEST_TOKEN = Operation(
+    "Get a request token (three-legged OAuth)", "OAuth",
+    replies={200: Reply("The token, form-encoded", d.TokenAnswer, mediatype=FORM)},
+    description="Signed with the consumer key alone. The user approves the token at "
+                "/oauth/authorize?oauth_token=...&oauth_callback=...")
+ACCESS_TOKEN = Operation(
+    "Trade an approved request token for an access token", "OAuth",
+    replies={200: Reply("The token, form-encoded", d.TokenAnswer, mediatype=FORM)},
+    description="Signed with the consumer key and the approved request token.")
 
 ID = {"type": "integer", "minimum": 0}
-REST = {"type": "string", "pattern": r"^(?!(enrollments|accesscode)(/|$))[A-Za-z0-9_-]+"
-                                     r"(/[A-Za-z0-9_-]+)*$"}
-
 DESCRIPTION = Description(
     title="Schoology REST API v1: enrollments and roster (schoology-mock)",
     version="1",
@@ -234,7 +208,6 @@ DESCRIPTION = Description(
         "notes it in its journal (`GET /_mock/requests?notes=1`); `serve --strict` "
         "refuses such a request with a 400 instead."),
     prefix="/v1/",
-    operations=OPERATIONS,
     security={"OAuth1": {
         "type": "apiKey", "in": "header", "name": "Authorization",
         "description": (
@@ -266,7 +239,6 @@ DESCRIPTION = Description(
         "school_uid": ("The user's id in the school's own system", {"type": "string"}),
         "grading_period_ids": ("Grading period ids, comma-delimited",
                                {"type": "string", "pattern": r"^[0-9]+(,[0-9]+)*$"}),
-        "rest": ("Any path Schoology does not serve under the realm", REST),
         "realm": ("A realm that holds no enrollments", None),
     },
     tags=(("Section enrollments", "Who is in a course section"),

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, g
+from flask import g
 
 from ..context import store
 from ..fields import whole
@@ -306,20 +306,3 @@ def groups():
 
 def group(realm_id, rest=None):
     return render(group_json(_find_realm("group", realm_id)))
-
-
-def roster_blueprint():
-    """Nested in the /v1 blueprint."""
-    bp = Blueprint("roster", __name__)
-    for rule, view in (
-        ("/users", users), ("/users/<id:uid>", user), ("/users/ext/<school_uid>", by_school_uid),
-        ("/users/<id:uid>/sections", user_sections), ("/roles", roles),
-        ("/roles/<id:role_id>", role), ("/courses", courses), ("/courses/<id:course_id>", course),
-        ("/courses/<id:course_id>/sections", course_sections),
-        ("/sections/<id:realm_id>", section), ("/sections/<id:realm_id>/<path:rest>", section),
-        ("/groups", groups), ("/groups/<id:realm_id>", group),
-        ("/groups/<id:realm_id>/<path:rest>", group),
-    ):
-        bp.add_url_rule(rule, endpoint=f"{view.__name__}_{rule.count('<')}_{rule.count('/')}",
-                        view_func=view, methods=["GET"])
-    return bp

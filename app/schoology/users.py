@@ -1,6 +1,6 @@
 """/v1/users/me, which a client asks to learn who it is: 303 See Other to
 /v1/users/{uid} (clients re-sign before following; roster.py answers that)."""
-from flask import Blueprint, g
+from flask import g
 
 from .formats import empty
 from .realms.responses import api_base
@@ -10,9 +10,3 @@ def me():
     response = empty(303)
     response.headers["Location"] = f"{api_base()}/users/{g.identity.uid}"
     return response
-
-
-def users_blueprint():
-    bp = Blueprint("users", __name__, url_prefix="/users")
-    bp.add_url_rule("/me", view_func=me, methods=["GET"])
-    return bp

@@ -5,29 +5,27 @@ import secrets
 from urllib.parse import quote
 
 from flask import current_app, g, request
+from oauthlib.oauth1.rfc5849.utils import parse_authorization_header
 
 from ...context import store as current_store
-from ..errors import error_response
 from ...response import Response
+from ..errors import error_response
 from ..formats import SCHOOLOGY_HEADERS
-from .flow import approval_blueprint, guard, token_blueprint
+from .flow import APPROVAL, access_token, approval_blueprint, guard
 from .oauth import Identity, Refused, Verifier
 from .permissions import Forbidden, may_manage, may_view
 from .ratelimit import RateLimiter
 
-__all__ = ["Forbidden", "Identity", "Refused", "Verifier", "may_manage", "may_view", "register"]
+__all__ = ["APPROVAL", "Forbidden", "Identity", "Refused", "Verifier", "authenticate", "guard",
+           "may_manage", "may_view", "rate_limit", "register"]
 
 
-def register(app, bp):
-    """Authentication on bp (the /v1 blueprint), the token endpoints in it,
-    and the approval page, which is on Schoology's site rather than its API
-    (its CSRF tokens are keyed by a secret made here; guard sends its
-    anti-framing headers with every answer it gives, errors included)."""
-    bp.before_request(authenticate)
-    bp.register_blueprint(token_blueprint())
+def register(app):
+    """The approval page, which is on Schoology's site rather than its API
+    (its CSRF tokens are keyed by a secret made here), and the rate limiter.
+    authenticate and rate_limit are the dialect's steps of the chain (chain.py)."""
     app.extensions["schoology_csrf_key"] = secrets.token_bytes(32)
     app.register_blueprint(approval_blueprint())
-    app.after_request(guard)
     limit = app.config["RATE_LIMIT"]
     if limit:
         app.extensions["schoology_rate_limiter"] = RateLimiter(
@@ -48,13 +46,39 @@ def authenticate():
     try:
         g.identity = verifier.verify(request.method, signed_uris(), dict(request.headers),
                                      form_body(),
-                                     request_token=request.path == "/v1/oauth/access_token")
+                                     request_token=_view() is access_token)
     except Refused as e:
+        g.claimed = claimed()
         return Response(e.message, 401, SCHOOLOGY_HEADERS,
-                                 content_type="text/plain; charset=UTF-8")
+                        content_type="text/plain; charset=UTF-8")
+    return None
+
+
+def _view():
+    return current_app.view_functions.get(request.endpoint)
+
+
+def claimed():
+    """Who the request says it is from, before that is checked (for the
+    journal of a refused request): its consumer key and token; None if it
+    names neither."""
+    found = dict(request.args.items()) if "oauth_consumer_key" in request.args else {}
+    header = request.headers.get("Authorization", "")
+    if header[:6].lower() == "oauth ":
+        try:
+            found = dict(parse_authorization_header(header))
+        except (ValueError, IndexError):
+            pass
+    key, token = found.get("oauth_consumer_key") or None, found.get("oauth_token") or None
+    return None if key is None and token is None else Identity(None, key, token, False)
+
+
+def rate_limit():
+    """Schoology's limit per consumer key, counted once the key is verified."""
     limiter = current_app.extensions.get("schoology_rate_limiter")
-    if limiter is not None:
-        wait = limiter.retry_after(g.identity.consumer_key)
+    identity = g.get("identity")
+    if limiter is not None and identity is not None and identity.consumer_key is not None:
+        wait = limiter.retry_after(identity.consumer_key)
         if wait is not None:
             return error_response(429, "Too many requests: this consumer key is over its "
                                   f"limit of {limiter.limit} requests every "

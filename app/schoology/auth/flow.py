@@ -67,6 +67,7 @@ PICK = """<p><label>Approve as <select name="uid">{options}</select></label>
 
 # Sent with every answer of /oauth/authorize: the page is never framed (no
 # clickjacking), never cached (it carries a CSRF token) and loads nothing.
+APPROVAL = "/oauth/authorize"  # the approval page, on Schoology's site
 GUARD_HEADERS = {
     "X-Frame-Options": "DENY",
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
@@ -81,11 +82,10 @@ LOOPBACK_ONLY = ("with no callback registered for this application, only a loopb
 
 
 def guard(response):
-    """An app-wide after_request: the headers above on /oauth/authorize,
+    """The chain's after hook on /oauth/authorize: the headers above,
     whatever answers it (a refusal, a 405, an error)."""
-    if request.path == "/oauth/authorize":
-        for name, value in GUARD_HEADERS.items():
-            response.headers[name] = value
+    for name, value in GUARD_HEADERS.items():
+        response.headers[name] = value
     return response
 
 
@@ -240,17 +240,8 @@ def approve():
     return _text("Approved. You may return to the application.", 200)
 
 
-def token_blueprint():
-    """Nested in the /v1 blueprint."""
-    bp = Blueprint("oauth", __name__, url_prefix="/oauth")
-    bp.add_url_rule("/request_token", view_func=request_token, methods=["GET", "POST"])
-    bp.add_url_rule("/access_token", view_func=access_token, methods=["GET", "POST"])
-    return bp
-
-
 def approval_blueprint():
     bp = Blueprint("oauth_approval", __name__)
-    bp.add_url_rule("/oauth/authorize", view_func=authorize_page, methods=["GET"])
-    bp.add_url_rule("/oauth/authorize", view_func=approve, methods=["POST"],
-                    endpoint="approve")
+    bp.add_url_rule(APPROVAL, view_func=authorize_page, methods=["GET"])
+    bp.add_url_rule(APPROVAL, view_func=approve, methods=["POST"], endpoint="approve")
     return bp

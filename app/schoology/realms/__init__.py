@@ -1,3 +1,2 @@
-from .urls import register
-
-__all__ = ["register"]
+"""The enrollment views of the realms (sections, groups): one set for both,
+bound to each realm by the route table (routes.py)."""

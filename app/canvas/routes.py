@@ -1,0 +1,53 @@
+"""The Canvas route table: each row a path under /api/v1, its method, the
+view that answers it, the operation the contract describes it with
+(contract.py), and the rule notes.py adds for what Canvas passes over in it.
+The blueprint, the OpenAPI document and the notes are all filled from here."""
+from dataclasses import replace
+
+from ..contract import Route, operations
+from . import bulk, contract as c, enrollments as e, lookups, notes as n, pairings, temporary
+
+PAIRINGS = "/accounts/<account_id>/temporary_enrollment_pairings"
+
+ROUTES = (
+    Route("/courses/<course_id>/enrollments", ("GET",), e.course_enrollments,
+          c.COURSE_ENROLLMENTS, n.filters),
+    Route("/sections/<section_id>/enrollments", ("GET",), e.section_enrollments,
+          c.SECTION_ENROLLMENTS, n.filters),
+    Route("/users/<user_id>/enrollments", ("GET",), e.user_enrollments, c.USER_ENROLLMENTS,
+          n.filters),
+    Route("/accounts/<account_id>/enrollments/<enrollment_id>", ("GET",), e.show, c.SHOW),
+    Route("/courses/<course_id>/enrollments", ("POST",), e.course_create, c.COURSE_CREATE,
+          n.create),
+    Route("/sections/<section_id>/enrollments", ("POST",), e.section_create, c.SECTION_CREATE,
+          n.section_create),
+    Route("/courses/<course_id>/enrollments/<enrollment_id>", ("DELETE",), e.destroy,
+          c.DESTROY, n.task),
+    Route("/courses/<course_id>/enrollments/<enrollment_id>/accept", ("POST",), e.accept,
+          c.ACCEPT),
+    Route("/courses/<course_id>/enrollments/<enrollment_id>/reject", ("POST",), e.reject,
+          c.REJECT),
+    Route("/courses/<course_id>/enrollments/<enrollment_id>/reactivate", ("PUT",),
+          e.reactivate, c.REACTIVATE),
+    Route("/courses/<course_id>/users/<user_id>/last_attended", ("PUT",), e.last_attended,
+          c.LAST_ATTENDED, n.last_attended),
+    Route("/accounts/<account_id>/bulk_enrollment", ("POST",), bulk.bulk_enrollment,
+          c.BULK_ENROLLMENT),
+    Route("/progress/<progress_id>", ("GET",), bulk.show_progress, c.PROGRESS),
+    Route("/users/<user_id>/temporary_enrollment_status", ("GET",), temporary.user_status,
+          c.USER_STATUS),
+    Route("/temporary_enrollment_status", ("GET",), temporary.bulk_status, c.BULK_STATUS,
+          n.limit),
+    Route(PAIRINGS, ("GET",), pairings.index, c.PAIRING_INDEX),
+    Route(PAIRINGS, ("POST",), pairings.create, c.PAIRING_CREATE, n.pairing),
+    Route(f"{PAIRINGS}/new", ("GET",), pairings.new, c.PAIRING_NEW),
+    Route(f"{PAIRINGS}/<pairing_id>", ("GET",), pairings.show, c.PAIRING_SHOW),
+    Route(f"{PAIRINGS}/<pairing_id>", ("DELETE",), pairings.destroy, c.PAIRING_DESTROY),
+    Route("/courses/<course_id>", ("GET",), lookups.course, c.COURSE),
+    Route("/sections/<section_id>", ("GET",), lookups.section, c.SECTION_LOOKUP),
+    Route("/users/<user_id>", ("GET",), lookups.user, c.USER),
+    Route("/accounts/<account_id>", ("GET",), lookups.account, c.ACCOUNT),
+)
+
+PREFIX = "/api/v1"
+DESCRIPTION = replace(c.DESCRIPTION, operations=operations(PREFIX, ROUTES))
