@@ -17,6 +17,7 @@ import threading
 
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from . import journal
 from .httpserver import MiB, HTTPServer
 from .settings import DEFAULTS
 from .snapshot import SnapshotKeeper
@@ -133,4 +134,4 @@ def _too_large_app(app):
             response = app.finalize_request(rv)
             return response(environ, start_response)
 
-    return answer
+    return journal.around(app, answer)

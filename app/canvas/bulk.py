@@ -9,7 +9,8 @@ from ..store import NotFound
 from ..store.records import STATUS_OF_STATE, TYPES
 from .auth import caller, rights
 from .errors import CanvasError, forbidden, not_found
-from .jsonfmt import json_response
+from . import schemas as s
+from .jsonfmt import answer
 from .params import params, scalars, strings
 from .render import TYPE_OF_ROLE_ID, host
 from .school import find_account, find_course, number, parse_id
@@ -79,7 +80,7 @@ def bulk_enrollment(account_id):
     progress = school.create_progress("bulk_enrollment", account.id, caller().uid)
     state = STATUS_OF_STATE["active" if kind == "ObserverEnrollment" else "invited"]
     jobs.submit(lambda: school.bulk_enroll(progress.id, uids, courses, kind, state))
-    return json_response(progress_json(progress))
+    return answer(s.Progress, progress_json(progress))
 
 
 def progress_json(progress):
@@ -104,4 +105,4 @@ def show_progress(progress_id):
         raise not_found() from None
     if not (caller().administrator or caller().uid == progress.user_id):
         raise forbidden()
-    return json_response(progress_json(progress))
+    return answer(s.Progress, progress_json(progress))

@@ -4,12 +4,14 @@ from functools import lru_cache
 
 from flask import request
 
+from ..answers import write
 from ..context import store
 from ..store import NotFound
 from ..store.records import STATUS_OF_STATE, TYPES
 from .auth import caller, rights
+from . import schemas as s
 from .errors import CanvasError, bad_request, forbidden, not_found
-from .jsonfmt import dumps, json_response
+from .jsonfmt import answer as written, dumps, json_response
 from .kept import Kept
 from .paging import paginate, per_page
 from .params import boolean, params, scalars, strings
@@ -245,7 +247,7 @@ def list_enrollments(course=None, section=None, user=None):
             observed = _observed(e, me, includes)
             if observed is not None:
                 row["observed_user"] = observed
-            texts.append(dumps(row))
+            texts.append(dumps(write(s.Enrollment, row)))
         else:
             texts.append(row_text(e, u, view, viewer.school))
     return json_response("[" + ",".join(texts) + "]", headers={"Link": links})
@@ -303,7 +305,8 @@ def user_enrollments(user_id):
 # --- one enrollment -------------------------------------------------------------
 def answer(enrollment):
     me = caller()
-    return json_response(enrollment_json(enrollment, **_keywords(Viewer(me, ())(enrollment))))
+    return written(s.Enrollment,
+                  enrollment_json(enrollment, **_keywords(Viewer(me, ())(enrollment))))
 
 
 def show(account_id, enrollment_id):
@@ -475,7 +478,7 @@ def accept(course_id, enrollment_id):
         return {"gone": None, "status": 1}  # a rejected invitation is invited again, and taken
 
     store().change_enrollment(enrollment.id, decide)
-    return json_response({"success": True})
+    return written(s.Success, {"success": True})
 
 
 def reject(course_id, enrollment_id):
@@ -491,7 +494,7 @@ def reject(course_id, enrollment_id):
         return {"gone": "rejected"}
 
     store().change_enrollment(enrollment.id, decide)
-    return json_response({"success": True})
+    return written(s.Success, {"success": True})
 
 
 def reactivate(course_id, enrollment_id):
@@ -518,4 +521,4 @@ def last_attended(course_id, user_id):
     if number(user_id) is not None:
         store().set_last_attended(store().sections_of_course.get(course.id, ()),
                                   number(user_id), when)
-    return json_response({"date": when})
+    return written(s.LastAttended, {"date": when})

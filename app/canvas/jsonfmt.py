@@ -1,7 +1,9 @@
-"""JSON as Rails writes it: compact, UTF-8, with <, >, & and the line
-separators U+2028/U+2029 escaped (ActiveSupport's JSON escaping)."""
+"""JSON as Rails writes it, each answer through its schema (answer): compact,
+UTF-8, with <, >, & and the line separators U+2028/U+2029 escaped
+(ActiveSupport's JSON escaping)."""
 import json
 
+from ..answers import write
 from ..response import Response
 
 CONTENT_TYPE = "application/json; charset=utf-8"
@@ -23,3 +25,9 @@ def json_response(data, status=200, headers=None):
     text = data if isinstance(data, str) else dumps(data)
     return Response(text.encode("utf-8"), status, {**HEADERS, **headers} if headers else HEADERS,
                     content_type=CONTENT_TYPE)
+
+
+def answer(schema, data, status=200, headers=None):
+    """data written through schema, the one the OpenAPI document publishes
+    for it (answers.py), as an answer."""
+    return json_response(write(schema, data), status, headers)

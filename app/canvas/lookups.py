@@ -3,7 +3,8 @@ was given, by any id form Canvas takes."""
 from ..context import store
 from .auth import caller, rights, shows_user, teaches
 from .errors import forbidden
-from .jsonfmt import json_response
+from . import schemas as s
+from .jsonfmt import answer
 from .render import account_json, course_json, profile_json, section_json
 from .school import find_account, find_course, find_section, find_user
 
@@ -13,7 +14,7 @@ def course(course_id):
     r = rights(found.id)
     if not r.member:
         raise forbidden()
-    return json_response(course_json(found, store().canvas_account().id, r.read_sis,
+    return answer(s.Course, course_json(found, store().canvas_account().id, r.read_sis,
                                      [e for e in r.enrollments if e.uid == caller().uid]))
 
 
@@ -22,7 +23,7 @@ def section(section_id):
     r = rights(found.course_id)
     if not r.member:
         raise forbidden()
-    return json_response(section_json(found, r.read_sis))
+    return answer(s.Section, section_json(found, r.read_sis))
 
 
 def user(user_id):
@@ -31,7 +32,7 @@ def user(user_id):
     found, me = find_user(user_id), caller()
     if not shows_user(found):
         raise forbidden()
-    return json_response(profile_json(found, sis=me.administrator or teaches(found),
+    return answer(s.Profile, profile_json(found, sis=me.administrator or teaches(found),
                                       admin=me.administrator, own=found.uid == me.uid))
 
 
@@ -39,4 +40,4 @@ def account(account_id):
     found = find_account(account_id)
     if not caller().administrator:
         raise forbidden()
-    return json_response(account_json(found))
+    return answer(s.Account, account_json(found))

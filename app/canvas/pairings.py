@@ -7,8 +7,9 @@ only: they hold the account's temporary enrollment permissions."""
 from ..context import store
 from ..response import Response
 from .auth import caller
+from . import schemas as s
 from .errors import CanvasError, forbidden, not_found
-from .jsonfmt import json_response
+from .jsonfmt import answer, json_response
 from .params import params, scalars
 from .school import find_account, number
 
@@ -46,12 +47,12 @@ def index(account_id):
 
 
 def new(account_id):
-    return json_response(_pairing_json(None, _account(account_id).id))
+    return answer(s.Pairing, _pairing_json(None, _account(account_id).id))
 
 
 def show(account_id, pairing_id):
     account = _account(account_id)
-    return json_response(_pairing_json(_pairing(pairing_id), account.id))
+    return answer(s.Pairing, _pairing_json(_pairing(pairing_id), account.id))
 
 
 def create(account_id):
@@ -65,7 +66,7 @@ def create(account_id):
     pairing = store().create_pairing(workflow_state,
                                      ending if ending in ENDING_STATES else "deleted",
                                      caller().uid)
-    return json_response(_pairing_json(pairing, account.id), 201)
+    return answer(s.Pairing, _pairing_json(pairing, account.id), 201)
 
 
 def destroy(account_id, pairing_id):

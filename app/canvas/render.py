@@ -9,7 +9,9 @@ from functools import lru_cache
 from flask import g, request
 
 from ..context import store
+from ..answers import write
 from .jsonfmt import dumps
+from .schemas import Enrollment
 from .school import first_name, short_name, sortable_name, uuid_of
 
 # When records hold no time of their own: the day the demo school's term was set up.
@@ -134,7 +136,7 @@ def _kept(enrollment, user, section, course_code, view):
     """One list row's text: a version of the enrollment and its user (and of
     the names it shows) seen one way: view is enrollment_json's keywords, in
     the order of VIEW."""
-    return dumps(enrollment_json(enrollment, user, **dict(zip(VIEW, view))))
+    return dumps(write(Enrollment, enrollment_json(enrollment, user, **dict(zip(VIEW, view)))))
 
 
 def row_text(enrollment, user, view, school):

@@ -1,10 +1,12 @@
 """Temporary enrollment status (EnrollmentsApiController#show_temporary_enrollment_status
 and #bulk_temporary_enrollment_status): whether a user provides temporary
 enrollments, receives them, and could provide them."""
+from ..answers import write
 from ..context import store
+from . import schemas as s
 from .auth import shows_user
 from .errors import CanvasError, forbidden
-from .jsonfmt import json_response
+from .jsonfmt import answer, json_response
 from .paging import PER_PAGE, MAX_PER_PAGE
 from .params import params, strings, to_i
 from .school import find_account, find_user, number
@@ -26,7 +28,7 @@ def user_status(user_id):
     _account()
     if not shows_user(user):
         raise forbidden()
-    return json_response(_status(user.uid))
+    return answer(s.TemporaryStatus, _status(user.uid))
 
 
 def users_limit(value):
@@ -52,4 +54,4 @@ def bulk_status():
         user = store().users.get(uid)
         if user is not None and shows_user(user):
             out[str(uid)] = _status(uid)
-    return json_response(out)
+    return json_response({uid: write(s.TemporaryStatus, status) for uid, status in out.items()})
