@@ -24,6 +24,7 @@ COERCED = "coerced"
 CAPPED = "capped"
 IGNORED = "ignored"
 KINDS = (UNKNOWN_PARAMETER, UNKNOWN_FIELD, COERCED, CAPPED, IGNORED)
+ORDER = {kind: n for n, kind in enumerate(KINDS)}
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,27 @@ def note(kind, message):
     notes.append(text)
     if current_app.config.get("STRICT"):
         raise StrictRefusal(text)
+
+
+def report(found):
+    """Note each (kind, message) of found, in the order of KINDS: with STRICT
+    on, the first is the one refused."""
+    for kind, message in sorted(found, key=lambda f: ORDER[f[0]]):
+        note(kind, message)
+
+
+def once(work):
+    """work(operation, *more), worked out once per operation: a dialect's
+    notes read its contract the same way on every request, and the contract
+    never changes while the app runs."""
+    kept = {}
+
+    def get(operation, *more):
+        found = kept.get(operation)
+        if found is None:
+            found = kept[operation] = work(operation, *more)
+        return found
+    return get
 
 
 def refuse(e):

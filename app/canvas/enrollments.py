@@ -435,9 +435,6 @@ def section_create(section_id):
 
 
 # --- changes -------------------------------------------------------------------------
-TASKS = {"delete": {"gone": "deleted"}, "deactivate": {"gone": None, "status": 2},
-         "inactivate": {"gone": None, "status": 2}}
-CONCLUDE = {"gone": None, "status": 5}
 
 
 def destroy(course_id, enrollment_id):
@@ -445,7 +442,7 @@ def destroy(course_id, enrollment_id):
     enrollment = _enrollment_by_id(enrollment_id, course, deleted=False)
     task = scalars({"task": params().get("task")})["task"]
     # Canvas concludes for any task it does not know, as for none.
-    changes = TASKS.get(task, CONCLUDE)
+    changes = s.TASKS.get(task, s.TASKS["conclude"])
     if not rights(course.id).may_remove(enrollment):
         raise forbidden()
 

@@ -15,16 +15,16 @@ import json
 from flask import request
 from marshmallow import fields
 
-from ..contract import CAPPED, COERCED, IGNORED, KINDS, UNKNOWN_FIELD, UNKNOWN_PARAMETER, note
+from ..contract import CAPPED, COERCED, IGNORED, UNKNOWN_FIELD, UNKNOWN_PARAMETER, once, report
 from .paging import from_bookmark, numbered, per_page
 from .params import FALSE, TRUE, ParamError, json_body, params
-from .schemas import ENDING_STATES, INCLUDES, TASKS
+from ..store.records import ENDING_STATES
+from .schemas import INCLUDES, TASKS
 from .school import number
 from .temporary import users_limit
 
 # Never a note: the token may travel as a parameter of any request.
 ALWAYS = frozenset(("access_token",))
-ORDER = {kind: n for n, kind in enumerate(KINDS)}
 BOOLEANS = TRUE | FALSE  # Canvas's spellings of a boolean
 
 
@@ -47,9 +47,7 @@ def check(route):
         _paging(given, found)
     if rules.extra is not None:
         rules.extra(given, found)
-    # In the order of KINDS: with STRICT on, the first is the one refused.
-    for kind, message in sorted(found, key=lambda f: ORDER[f[0]]):
-        note(kind, message)
+    report(found)
 
 
 # --- what the document declares -------------------------------------------------------
@@ -82,14 +80,7 @@ def _kind(field):
     return "id"  # a number or a string: nothing to coerce
 
 
-_RULES = {}
-
-
-def _rules(operation, extra):
-    rules = _RULES.get(operation)
-    if rules is None:
-        rules = _RULES[operation] = Rules(operation, extra)
-    return rules
+_rules = once(Rules)
 
 
 def _declared(rules, given, typed, found):

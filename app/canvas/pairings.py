@@ -5,6 +5,7 @@ create answers 201, delete 204 with no body, and the index answers null (the
 controller renders the singular, unset instance variable). Administrators
 only: they hold the account's temporary enrollment permissions."""
 from ..context import store
+from ..store.records import ENDING_STATES, PAIRING_STATES
 from ..response import Response
 from .auth import caller
 from . import schemas as s
@@ -13,8 +14,6 @@ from .jsonfmt import answer, json_response
 from .params import params, scalars
 from .school import find_account, number
 
-ENDING_STATES = ("completed", "inactive")  # anything else given becomes "deleted"
-WORKFLOW_STATES = ("active", "deleted")
 
 
 def _pairing_json(pairing, account_id):
@@ -60,11 +59,11 @@ def create(account_id):
     given = scalars({name: params().get(name)
                      for name in ("workflow_state", "ending_enrollment_state")})
     workflow_state = given["workflow_state"] or "active"
-    if workflow_state not in WORKFLOW_STATES:
+    if workflow_state not in PAIRING_STATES:
         raise CanvasError(422, {"success": False, "errors": ["Workflow state is invalid"]})
     ending = given["ending_enrollment_state"]
     pairing = store().create_pairing(workflow_state,
-                                     ending if ending in ENDING_STATES else "deleted",
+                                     ending if ending in ENDING_STATES else "deleted",  # any other
                                      caller().uid)
     return answer(s.Pairing, _pairing_json(pairing, account.id), 201)
 

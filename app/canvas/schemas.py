@@ -10,14 +10,15 @@ parameters with Rails' brackets (enrollment[user_id]=1, user_ids[]=1), as
 the query does."""
 from marshmallow import Schema, fields, validate
 
-TYPES = ("StudentEnrollment", "TeacherEnrollment", "TaEnrollment", "DesignerEnrollment",
-         "ObserverEnrollment")
+from ..store.records import ENDING_STATES, PAIRING_STATES, PROGRESS_STATES, TYPES
+
 STATES = ("active", "invited", "creation_pending", "inactive", "completed", "rejected", "deleted")
 INCLUDES = ("avatar_url", "group_ids", "locked", "observed_users", "can_be_removed", "uuid",
             "current_points", "temporary_enrollment_providers")
-TASKS = ("conclude", "delete", "inactivate", "deactivate")
-ENDING_STATES = ("deleted", "completed", "inactive")
-PROGRESS_STATES = ("queued", "running", "completed", "failed")
+# What each task of DELETE /courses/:id/enrollments/:id does to the enrollment
+# (gone: the state it leaves for, status: Schoology's status it takes).
+TASKS = {"conclude": {"gone": None, "status": 5}, "delete": {"gone": "deleted"},
+         "inactivate": {"gone": None, "status": 2}, "deactivate": {"gone": None, "status": 2}}
 
 S, I, B, N = fields.String, fields.Integer, fields.Boolean, fields.Float
 TIME = {"description": "UTC, e.g. 2026-08-24T15:00:00Z"}
@@ -253,7 +254,7 @@ class Progress(Schema):
 class PairingFields(Schema):
     id = null(I(metadata={"description": "null on an unsaved pairing (new)"}))
     root_account_id = req(I())
-    workflow_state = req(S(validate=validate.OneOf(("active", "deleted"))))
+    workflow_state = req(S(validate=validate.OneOf(PAIRING_STATES)))
     created_at = null(time())
     updated_at = null(time())
     created_by_id = null(I())
@@ -417,7 +418,7 @@ class CreateBody(Schema):
 class TaskQuery(Schema):
     task = described("conclude (the default, and what an unknown task does), delete, "
                      "inactivate or deactivate; in the query or the body",
-                     S(validate=validate.OneOf(TASKS)))
+                     S(validate=validate.OneOf(tuple(TASKS))))
 
 
 class TaskBody(TaskQuery):

@@ -7,14 +7,12 @@ the text of an element is taken trimmed, as pretty-printed XML needs."""
 from flask import request
 from marshmallow import fields
 
-from ..contract import (CAPPED, COERCED, IGNORED, KINDS, UNKNOWN_FIELD, UNKNOWN_PARAMETER,
-                        note)
+from ..contract import (CAPPED, COERCED, IGNORED, UNKNOWN_FIELD, UNKNOWN_PARAMETER, once,
+                        report)
 from ..fields import Code, Whole, whole
 from .formats import BodyError, parse_body
 from .realms.responses import query_pairs
 from .schemas.inputs import MAX_LIMIT
-
-ORDER = {kind: n for n, kind in enumerate(KINDS)}
 
 
 def check(operation):
@@ -30,35 +28,26 @@ def check(operation):
         if data is not None:
             _fields(_schema_for(operation, data), data, "", request.mimetype.endswith("json"),
                     found)
-    # In the order of KINDS: with STRICT on, the first is the one refused.
-    for kind, message in sorted(found, key=lambda f: ORDER[f[0]]):
-        note(kind, message)
+    report(found)
 
 
 # --- worked out once per operation ----------------------------------------------------
-_KNOWN, _BODIES = {}, {}
-
-
+@once
 def _known(operation):
     """The query parameters the operation takes."""
-    names = _KNOWN.get(operation)
-    if names is None:
-        names = set(operation.known_query)
-        if operation.query is not None:
-            names.update(f.data_key or name for name, f in _fields_of(operation.query).items())
-        names = _KNOWN[operation] = frozenset(names)
-    return names
+    names = set(operation.known_query)
+    if operation.query is not None:
+        names.update(f.data_key or name for name, f in _fields_of(operation.query).items())
+    return frozenset(names)
 
 
+@once
 def _bodies(operation):
     """The body's schemas (of a oneOf, each), as instances, in the order the
     view tries them."""
-    schemas = _BODIES.get(operation)
-    if schemas is None:
-        given = operation.body
-        choices = given["oneOf"] if isinstance(given, dict) else [given]
-        schemas = _BODIES[operation] = [_instance(s) for s in choices]
-    return schemas
+    given = operation.body
+    choices = given["oneOf"] if isinstance(given, dict) else [given]
+    return [_instance(s) for s in choices]
 
 
 def _instance(schema):

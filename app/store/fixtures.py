@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
 from ..fields import Count, Flag, Id, Status
-from .records import (CANVAS_STATE, GONE_STATES, REALMS, TYPES, AccessCode, CanvasAccount,
-                      Building, CanvasToken, Consumer, Course, Enrollment, GradingPeriod, Group,
-                      NO_EXTRAS, Pairing, Role, Section, Token, User, admin_of, default_type,
-                      display_name, time_text)
+from .records import (CANVAS_STATE, ENDING_STATES, GONE_STATES, NO_EXTRAS, PAIRING_STATES,
+                      REALMS, TYPES, AccessCode, Building, CanvasAccount, CanvasToken, Consumer,
+                      Course, Enrollment, GradingPeriod, Group, Pairing, Role, Section, Token,
+                      User, admin_of, default_type, display_name, time_text)
 
 REALM_NAMES = {name: name for name in REALMS}
 # Characters XML 1.0 cannot carry: a fixture holding one could never be served as XML.
@@ -324,9 +324,8 @@ class CanvasTokenSchema(_RecordSchema):
 class PairingSchema(_RecordSchema):
     record_class = Pairing
     id = Id(required=True)
-    workflow_state = Text(validate=validate.OneOf(("active", "deleted")))
-    ending_enrollment_state = Text(allow_none=True,
-                                   validate=validate.OneOf(("completed", "inactive", "deleted")))
+    workflow_state = Text(validate=validate.OneOf(PAIRING_STATES))
+    ending_enrollment_state = Text(allow_none=True, validate=validate.OneOf(ENDING_STATES))
     created_by_id = Id(allow_none=True)
     deleted_by_id = Id(allow_none=True)
     created_at = Time(allow_none=True)

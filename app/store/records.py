@@ -323,6 +323,12 @@ class CanvasToken:
     uid: int
 
 
+# A pairing's states, and the states its temporary enrollments end in.
+PAIRING_STATES = ("active", "deleted")
+ENDING_STATES = ("deleted", "completed", "inactive")
+PROGRESS_STATES = ("queued", "running", "completed", "failed")
+
+
 @dataclass(slots=True)
 class Pairing:
     """A Canvas temporary enrollment pairing."""
@@ -343,7 +349,7 @@ class Progress:
     context_id: int
     user_id: int
     tag: str
-    workflow_state: str = "queued"  # queued, running, completed, failed
+    workflow_state: str = "queued"  # one of PROGRESS_STATES
     completion: Optional[float] = None
     message: Optional[str] = None
     results: Optional[dict] = None
