@@ -7,7 +7,7 @@ server with one line naming it, and exit status 4, which gunicorn reads as
 import sys
 
 from schoology_mock import FixtureError, SettingError, create_app, settings
-from schoology_mock.snapshot import write_snapshot_at_exit
+from schoology_mock.toolkit.snapshot import write_snapshot_at_exit
 
 APP_LOAD_ERROR = 4
 

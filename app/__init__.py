@@ -5,13 +5,14 @@ from importlib import resources
 
 from flask import Flask
 
-from . import (canvas, chain, context, contract, control, dashboard, dialects, jobs, openapi,
-               schoology, settings)
-from .clock import Clock
-from .response import Response
+from . import canvas, chain, dashboard, schoology, settings
+from .api import context, contract, dialects
+from .api.response import Response
 from .settings import SettingError
-from .snapshot import starting_records
 from .store import FixtureError, parse, store_of
+from .toolkit import control, jobs, openapi
+from .toolkit.clock import Clock
+from .toolkit.snapshot import starting_records
 
 # The demo school, read through importlib.resources so that it is found from a
 # wheel, an sdist, an editable install or a zip alike.

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 
 from flask import current_app, request
 
-from . import dialects, faults, journal
-from .context import settle
+from .api import dialects
+from .api.context import settle
+from .toolkit import faults, journal
 
 WSGI, APP, DIALECT, VIEW, AFTER = "wsgi", "app", "dialect", "view", "after"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import Flask, Response, request
 
-from schoology_mock.server import MockServer
+from schoology_mock.serving import MockServer
 
 
 def make_app(answers):

@@ -6,7 +6,7 @@ import pytest
 from environments import Client, environment
 from helpers import Api, Canvas, demo_document
 from schoology_mock import DEMO_FIXTURES, create_app
-from schoology_mock.server import MockServer
+from schoology_mock.serving import MockServer
 from schoology_mock.store import build_store, load_file
 
 pytest_plugins = ["pytester"]

@@ -53,7 +53,7 @@ def main():
     from playwright.sync_api import sync_playwright
 
     from schoology_mock import create_app
-    from schoology_mock.server import MockServer
+    from schoology_mock.serving import MockServer
     server = MockServer(create_app({"AUTH": "off", "RATE_LIMIT": None})).start()
     try:
         with sync_playwright() as p:

@@ -19,8 +19,9 @@ from referencing.jsonschema import DRAFT202012
 
 from helpers import (ALGEBRA, CANVAS_ADMIN, CANVAS_OBSERVER, CANVAS_STUDENT, CANVAS_TA,
                      CANVAS_TEACHER, DYLAN, DYLAN_P1, ENGLISH, SECTION)
-from schoology_mock import create_app, openapi
-from schoology_mock.canvas import ROUTES
+from schoology_mock import create_app
+from schoology_mock.toolkit import openapi
+from schoology_mock.canvas.routes import ROUTES
 from schoology_mock.canvas.schemas import INCLUDES
 
 NEWCOMER = 45552145  # in no section of the demo school

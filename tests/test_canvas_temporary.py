@@ -463,7 +463,7 @@ def test_a_list_missed_by_many_at_once_is_worked_out_once():
     the first works it out, the others wait for its answer."""
     import threading
     import time as clock
-    from schoology_mock.canvas.kept import Kept
+    from schoology_mock.store.kept import Kept
 
     class School:
         generation = 7

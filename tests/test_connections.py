@@ -12,7 +12,7 @@ import requests
 
 from helpers import SECTION, served_url, start_cli
 from schoology_mock import create_app
-from schoology_mock.server import MockServer
+from schoology_mock.serving import MockServer
 
 LIST = f"/v1/sections/{SECTION}/enrollments"
 GROUP = 1530027713
@@ -408,7 +408,7 @@ def test_an_answer_past_stream_after_is_sent_as_it_is_made(big_store, monkeypatc
     """Past STREAM_AFTER bytes an answer is not collected: HTTP/1.1 clients
     get it chunked (and the connection goes on), HTTP/1.0 ones until the
     connection closes; the bytes are those of the answer collected whole."""
-    from schoology_mock import httpserver
+    from schoology_mock.serving.http import wsgi as httpserver
     server = MockServer(create_app({"TESTING": True, "AUTH": "off"}, store=big_store))
     server.start()
     try:
@@ -462,7 +462,7 @@ def test_a_streamed_answer_waits_for_its_client_and_stops_when_it_is_gone():
                 closed.set()
         return pieces()
 
-    from schoology_mock.httpserver import HTTPServer
+    from schoology_mock.serving.http.server import HTTPServer
     server = HTTPServer(endless, "127.0.0.1", 0, 2, request_timeout=1.0,
                         idle_timeout=1.0).bind()
     serving = threading.Thread(target=server.serve, daemon=True)
@@ -708,7 +708,7 @@ def test_malformed_and_oversized_heads_are_refused(live):
 def test_a_body_in_tiny_chunks_is_refused_and_holds_no_one_up(live):
     """Each chunk costs the event loop a parse: a body a byte a chunk is
     refused past MAX_BODY_PIECES pieces, while other clients are answered."""
-    from schoology_mock.httpserver import MAX_BODY_PIECES
+    from schoology_mock.serving.http.connection import MAX_BODY_PIECES
     body = json.dumps({"uid": 45552222, "admin": 0, "status": 1}).encode()
     body += b" " * (MAX_BODY_PIECES + 100)
     clients = []

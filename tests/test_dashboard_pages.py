@@ -8,7 +8,7 @@ import pytest
 
 from helpers import GROUP, SECTION, demo_document, free_users
 from schoology_mock import create_app
-from schoology_mock.journal import Entry
+from schoology_mock.toolkit.journal import Entry
 from schoology_mock.store import build_store
 
 

@@ -48,7 +48,7 @@ OPERATIONS = [(name, label) for name in DIALECTS for label in labels(name)]
 def fuzzed():
     """One server per module (per test worker), signing on, no rate limit:
     the fuzzer's writes pile up in it, as a long-lived sandbox's would."""
-    from schoology_mock.server import MockServer
+    from schoology_mock.serving import MockServer
     server = MockServer(create_app({"TESTING": True, "RATE_LIMIT": None})).start()
     yield server
     server.stop()

@@ -113,7 +113,7 @@ def test_a_real_client_sends_nothing_strict_mode_refuses(edfi_schoology, start_s
 
 
 def test_serve_strict_alone_is_on():
-    from schoology_mock.cli import build_parser, configure
+    from schoology_mock.serving.cli import build_parser, configure
     config, _ = configure(build_parser().parse_args(["serve", "--strict"]), {})
     assert config["STRICT"] is True
     config, _ = configure(build_parser().parse_args(["serve", "--strict", "off"]), {})

@@ -15,7 +15,8 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from schoology_mock import create_app, openapi
+from schoology_mock import create_app
+from schoology_mock.toolkit import openapi
 
 DIALECTS = ("schoology", "canvas")
 

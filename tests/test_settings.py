@@ -14,9 +14,9 @@ import requests
 
 from helpers import GROUP, ROBOTICS_CODE, SECTION, demo_document, served_url, serving, start_cli
 from schoology_mock import SettingError, create_app
-from schoology_mock.cli import build_parser, configure, main
+from schoology_mock.serving.cli import build_parser, configure, main
 from schoology_mock.settings import SETTINGS
-from schoology_mock.snapshot import SnapshotError
+from schoology_mock.toolkit.snapshot import SnapshotError
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,8 +19,8 @@ import requests
 from helpers import (SECTION, delete_when_listening, gunicorn, schoology_ids, served_url,
                      start_cli)
 from schoology_mock import create_app
-from schoology_mock.cli import main
-from schoology_mock.server import MockServer
+from schoology_mock.serving.cli import main
+from schoology_mock.serving import MockServer
 
 ENROLLMENT = 54302505  # of SECTION, in the demo school
 GROUP = 1530027713

@@ -3,8 +3,8 @@
 same school as Schoology's /v1. The Schoology rate limit does not apply here."""
 from flask import Blueprint
 
-from .. import dialects
-from ..contract import fill, holding
+from ..api import dialects
+from ..api.contract import fill, holding
 from . import auth, errors, notes
 from .routes import DESCRIPTION, PREFIX, ROUTES
 

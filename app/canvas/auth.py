@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from flask import current_app, g, request
 
-from ..context import store
+from ..api.context import store
+from ..store.kept import Kept
 from .errors import BEARER, CanvasError
-from .kept import Kept
 from .params import params
 
 MANAGES = {"TeacherEnrollment": frozenset(("StudentEnrollment", "TeacherEnrollment",

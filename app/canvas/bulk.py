@@ -2,18 +2,18 @@
 Progress API that shows its job: the answer is a queued Progress, the
 enrollments are made after it, and GET /progress/:id follows the job to
 completed, with its results."""
-from .. import jobs
-from ..context import store
-from ..contract import IGNORED, note
+from ..api.context import store
+from ..api.contract import IGNORED, note
 from ..store import NotFound
 from ..store.records import STATUS_OF_STATE, TYPES
+from ..toolkit import jobs
+from . import schemas as s
 from .auth import caller, rights
 from .errors import CanvasError, forbidden, not_found
-from . import schemas as s
+from .ids import find_account, find_course, number, parse_id
 from .jsonfmt import answer
 from .params import params, scalars, strings
 from .render import TYPE_OF_ROLE_ID, host
-from .school import find_account, find_course, number, parse_id
 
 MOST = 500  # users x courses in one request
 # The controller's refusals are a plain string under "errors".

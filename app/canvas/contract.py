@@ -4,7 +4,7 @@ writes the Canvas document from it; notes.py holds each request to it."""
 import json
 from urllib.parse import urlencode
 
-from ..contract import Body, Description, Operation, Reply, Sample
+from ..api.contract import Body, Description, Operation, Reply, Sample
 from . import schemas as s
 
 FORM = "application/x-www-form-urlencoded"

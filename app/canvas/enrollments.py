@@ -4,19 +4,20 @@ from functools import lru_cache
 
 from flask import request
 
-from ..answers import write
-from ..context import store
+from ..api.answers import write
+from ..api.context import store
 from ..store import NotFound
+from ..store.kept import Kept
 from ..store.records import STATUS_OF_STATE, TYPES
-from .auth import caller, rights
 from . import schemas as s
+from .auth import caller, rights
 from .errors import CanvasError, bad_request, forbidden, not_found
-from .jsonfmt import answer as written, dumps, json_response
-from .kept import Kept
+from .ids import find_account, find_course, find_section, find_user, number, sortable_name
+from .jsonfmt import answer as written
+from .jsonfmt import dumps, json_response
 from .paging import paginate, per_page
 from .params import boolean, params, scalars, strings
 from .render import TYPE_OF_ROLE_ID, VIEW, enrollment_json, host, row_text, user_json
-from .school import find_account, find_course, find_section, find_user, number, sortable_name
 from .times import parse_time
 
 ROLES = {name: name for name in TYPES}  # the built-in roles are named for their types

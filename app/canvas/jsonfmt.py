@@ -3,8 +3,8 @@ UTF-8, with <, >, & and the line separators U+2028/U+2029 escaped
 (ActiveSupport's JSON escaping)."""
 import json
 
-from ..answers import write
-from ..response import Response
+from ..api.answers import write
+from ..api.response import Response
 
 CONTENT_TYPE = "application/json; charset=utf-8"
 HEADERS = {"Cache-Control": "max-age=0, private, must-revalidate"}

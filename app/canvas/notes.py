@@ -15,12 +15,12 @@ import json
 from flask import request
 from marshmallow import fields
 
-from ..contract import CAPPED, COERCED, IGNORED, UNKNOWN_FIELD, UNKNOWN_PARAMETER, once, report
+from ..api.contract import CAPPED, COERCED, IGNORED, UNKNOWN_FIELD, UNKNOWN_PARAMETER, once, report
+from ..store.records import ENDING_STATES
+from .ids import number
 from .paging import from_bookmark, numbered, per_page
 from .params import FALSE, TRUE, ParamError, json_body, params
-from ..store.records import ENDING_STATES
 from .schemas import INCLUDES, TASKS
-from .school import number
 from .temporary import users_limit
 
 # Never a note: the token may travel as a parameter of any request.

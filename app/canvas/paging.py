@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 
 from flask import request
 
+from .ids import number
 from .params import query_pairs, to_i
 from .render import host
-from .school import number
 
 PER_PAGE, MAX_PER_PAGE = 10, 100
 DROPPED = ("page", "per_page", "access_token", "api_key")

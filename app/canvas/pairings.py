@@ -4,16 +4,15 @@ root-wrapped ({"temporary_enrollment_pairing": {...}}, ActiveRecord's as_json),
 create answers 201, delete 204 with no body, and the index answers null (the
 controller renders the singular, unset instance variable). Administrators
 only: they hold the account's temporary enrollment permissions."""
-from ..context import store
+from ..api.context import store
+from ..api.response import Response
 from ..store.records import ENDING_STATES, PAIRING_STATES
-from ..response import Response
-from .auth import caller
 from . import schemas as s
+from .auth import caller
 from .errors import CanvasError, forbidden, not_found
+from .ids import find_account, number
 from .jsonfmt import answer, json_response
 from .params import params, scalars
-from .school import find_account, number
-
 
 
 def _pairing_json(pairing, account_id):

@@ -8,11 +8,11 @@ from functools import lru_cache
 
 from flask import g, request
 
-from ..context import store
-from ..answers import write
+from ..api.answers import write
+from ..api.context import store
+from .ids import first_name, short_name, sortable_name, uuid_of
 from .jsonfmt import dumps
 from .schemas import Enrollment
-from .school import first_name, short_name, sortable_name, uuid_of
 
 # When records hold no time of their own: the day the demo school's term was set up.
 DEFAULT_TIME = "2026-08-17T16:00:00Z"

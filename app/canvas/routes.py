@@ -4,8 +4,11 @@ view that answers it, the operation the contract describes it with
 The blueprint, the OpenAPI document and the notes are all filled from here."""
 from dataclasses import replace
 
-from ..contract import Route, operations
-from . import bulk, contract as c, enrollments as e, lookups, notes as n, pairings, temporary
+from ..api.contract import Route, operations
+from . import bulk, pairings, roster, temporary
+from . import contract as c
+from . import enrollments as e
+from . import notes as n
 
 PAIRINGS = "/accounts/<account_id>/temporary_enrollment_pairings"
 
@@ -43,10 +46,10 @@ ROUTES = (
     Route(f"{PAIRINGS}/new", ("GET",), pairings.new, c.PAIRING_NEW),
     Route(f"{PAIRINGS}/<pairing_id>", ("GET",), pairings.show, c.PAIRING_SHOW),
     Route(f"{PAIRINGS}/<pairing_id>", ("DELETE",), pairings.destroy, c.PAIRING_DESTROY),
-    Route("/courses/<course_id>", ("GET",), lookups.course, c.COURSE),
-    Route("/sections/<section_id>", ("GET",), lookups.section, c.SECTION_LOOKUP),
-    Route("/users/<user_id>", ("GET",), lookups.user, c.USER),
-    Route("/accounts/<account_id>", ("GET",), lookups.account, c.ACCOUNT),
+    Route("/courses/<course_id>", ("GET",), roster.course, c.COURSE),
+    Route("/sections/<section_id>", ("GET",), roster.section, c.SECTION_LOOKUP),
+    Route("/users/<user_id>", ("GET",), roster.user, c.USER),
+    Route("/accounts/<account_id>", ("GET",), roster.account, c.ACCOUNT),
 )
 
 PREFIX = "/api/v1"

@@ -1,15 +1,15 @@
 """Temporary enrollment status (EnrollmentsApiController#show_temporary_enrollment_status
 and #bulk_temporary_enrollment_status): whether a user provides temporary
 enrollments, receives them, and could provide them."""
-from ..answers import write
-from ..context import store
+from ..api.answers import write
+from ..api.context import store
 from . import schemas as s
 from .auth import shows_user
 from .errors import CanvasError, forbidden
+from .ids import find_account, find_user, number
 from .jsonfmt import answer, json_response
-from .paging import PER_PAGE, MAX_PER_PAGE
+from .paging import MAX_PER_PAGE, PER_PAGE
 from .params import params, strings, to_i
-from .school import find_account, find_user, number
 
 
 def _status(uid):

@@ -8,7 +8,7 @@ from operator import itemgetter
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from ..context import store
+from ..api.context import store
 from . import access, controls
 from .pages import caller, fragment_or_page, page_of, paged, pages_of, pretty, when
 

@@ -9,7 +9,7 @@ import hmac
 
 from flask import current_app, redirect, render_template, request, url_for
 
-from ..control import SESSION_COOKIE, admitted, cross_site, refusal, session_value
+from ..toolkit.control import SESSION_COOKIE, admitted, cross_site, refusal, session_value
 
 
 def gate():

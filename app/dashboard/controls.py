@@ -6,11 +6,11 @@ from urllib.parse import urlencode
 
 from flask import current_app, redirect, request, url_for
 
-from ..clock import seconds
-from ..control import MAX_LOAD_BYTES, reset_state
-from ..context import install
-from ..faults import RuleError
+from ..api.context import install
 from ..store import FixtureError, read_open, store_of
+from ..toolkit.clock import seconds
+from ..toolkit.control import MAX_LOAD_BYTES, reset_state
+from ..toolkit.faults import RuleError
 from .pages import fragment_or_page
 
 

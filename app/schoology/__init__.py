@@ -4,11 +4,12 @@ JSON or XML as the client asks. Each realm's rows go to a blueprint of its
 own (sections, groups), nested in /v1."""
 from flask import Blueprint, request
 
-from .. import chain, dialects
-from ..contract import fill, holding
-from ..fields import IdConverter
+from .. import chain
+from ..api import dialects
+from ..api.contract import fill, holding
+from ..api.fields import IdConverter
 from . import auth, cors, errors, notes
-from .realms.responses import REALMS
+from .realms import REALMS
 from .routes import DESCRIPTION, PREFIX, ROUTES
 
 

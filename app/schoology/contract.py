@@ -3,7 +3,7 @@ answers, from the schemas the views load and dump with. openapi.py writes
 the Schoology document from it; notes.py holds each request to it."""
 import json
 
-from ..contract import Description, Operation, Reply, Sample
+from ..api.contract import Description, Operation, Reply, Sample
 from .formats import xmlfmt
 from .schemas import documents as d
 from .schemas import inputs

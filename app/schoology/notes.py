@@ -7,11 +7,10 @@ the text of an element is taken trimmed, as pretty-printed XML needs."""
 from flask import request
 from marshmallow import fields
 
-from ..contract import (CAPPED, COERCED, IGNORED, UNKNOWN_FIELD, UNKNOWN_PARAMETER, once,
-                        report)
-from ..fields import Code, Whole, whole
+from ..api.contract import CAPPED, COERCED, IGNORED, UNKNOWN_FIELD, UNKNOWN_PARAMETER, once, report
+from ..api.fields import Code, Whole, whole
 from .formats import BodyError, parse_body
-from .realms.responses import query_pairs
+from .reading import query_pairs
 from .schemas.inputs import MAX_LIMIT
 
 

@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 
 from flask import g
 
-from ..context import store
-from ..fields import whole
+from ..api.context import store
+from ..api.fields import whole
 from .errors import APIError, error_response
 from .formats import Prepared, empty, render
-from .realms.responses import api_base, load, page_links, query_pairs
+from .links import api_base, page_links
+from .reading import load, query_pairs
 from .schemas import MAX_LIMIT, Loader, PageQuery
 from .schemas.roster import CourseOut, GroupOut, RoleOut, SectionOut, UserOut, dumper
 
@@ -51,6 +52,14 @@ def _page(key, items, total, start, limit, url, pairs, total_type=str):
     """Schoology's list: the items, total, and links."""
     return render({key: items, "total": total_type(total),
                    "links": page_links(url, pairs, start, limit, total)})
+
+
+def me():
+    """/v1/users/me, which a client asks to learn who it is: 303 See Other to
+    /v1/users/{uid} (clients re-sign before following)."""
+    response = empty(303)
+    response.headers["Location"] = f"{api_base()}/users/{g.identity.uid}"
+    return response
 
 
 def _my_realms():

@@ -6,11 +6,12 @@ blueprints, the OpenAPI document and the notes are all filled from here."""
 from dataclasses import replace
 from functools import partial
 
-from ..contract import Route, operations
-from . import contract as c, roster, users
+from ..api.contract import Route, operations
+from . import bulk, roster
+from . import contract as c
+from . import enrollments as r
 from .auth import flow
-from .realms import bulk, responses as r
-from .realms.responses import REALMS
+from .realms import REALMS
 
 PREFIX = "/v1"
 GET, ALL = ("GET",), ("GET", "POST", "PUT", "DELETE", "PATCH")
@@ -52,7 +53,7 @@ ROUTES = (
     Route("/enrollments/import/course", ("POST",), bulk.import_by_section_school_code,
           c.IMPORT_BY_SCHOOL_CODE),
     Route("/users", GET, roster.users, c.USERS),
-    Route("/users/me", GET, users.me, c.ME),
+    Route("/users/me", GET, roster.me, c.ME),
     Route("/users/<id:uid>", GET, roster.user, c.USER),
     Route("/users/ext/<school_uid>", GET, roster.by_school_uid, c.BY_SCHOOL_UID),
     Route("/users/<id:uid>/sections", GET, roster.user_sections, c.USER_SECTIONS),

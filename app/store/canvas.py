@@ -6,7 +6,7 @@ import hmac
 from dataclasses import replace
 
 from .errors import NotFound, StoreError
-from .records import Enrollment, CanvasAccount, Progress, admin_of
+from .records import CanvasAccount, Enrollment, Progress, admin_of
 
 DEFAULT_ACCOUNT = CanvasAccount(1, "Default Account")
 

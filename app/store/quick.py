@@ -5,12 +5,13 @@ plain forms (ints, digit strings, text, null where allowed) and, for any
 other field, calls the field itself. A record it is not sure of goes to the
 schema's load, which makes the record or names what is wrong: so the quick
 path never decides anything differently from the schema."""
-from dataclasses import MISSING, fields as dataclass_fields
+from dataclasses import MISSING
+from dataclasses import fields as dataclass_fields
 
 from marshmallow import ValidationError, validate
 from marshmallow.fields import List
 
-from ..fields import Whole, whole
+from ..api.fields import Whole, whole
 
 
 class Unsure(Exception):

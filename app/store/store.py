@@ -12,8 +12,8 @@ deleted enrollment leaves Schoology's view but Canvas can still read it.
 """
 import threading
 import time
-from dataclasses import fields, replace
 from bisect import bisect_left
+from dataclasses import fields, replace
 from operator import attrgetter
 
 from . import export

@@ -7,8 +7,8 @@ from urllib.parse import quote
 from flask import current_app, g, request
 from oauthlib.oauth1.rfc5849.utils import parse_authorization_header
 
-from ...context import store as current_store
-from ...response import Response
+from ...api.context import store as current_store
+from ...api.response import Response
 from ..errors import error_response
 from ..formats import SCHOOLOGY_HEADERS
 from .flow import APPROVAL, access_token, approval_blueprint, guard

@@ -19,11 +19,11 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from flask import Blueprint, Response, current_app, g, redirect, request
 from markupsafe import escape
 
-from ...context import store
-from ..formats import SCHOOLOGY_HEADERS
+from ...api.context import store
 from ...store import Invalid, NotFound
 from ...store.errors import TooManyTries
 from ...store.oauth import REQUEST_TOKEN_TTL
+from ..formats import SCHOOLOGY_HEADERS
 
 FORM = "application/x-www-form-urlencoded"
 

@@ -5,7 +5,7 @@ nothing else of the realm (403); a realm the caller is not in is not visible
 to them at all (404, as if it did not exist)."""
 from flask import g
 
-from ...context import store
+from ...api.context import store
 from ...store import NotFound
 
 

@@ -7,7 +7,7 @@ from flask import g, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from ...response import Response
+from ...api.response import Response
 from . import jsonfmt, xmlfmt
 from .prepared import Prepared
 

@@ -1,7 +1,7 @@
 """What the enrollment endpoints take in."""
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ...fields import Code, CommaList, Count, Flag, Id, Status
+from ...api.fields import Code, CommaList, Count, Flag, Id, Status
 
 PICTURE_SIZES = ("big", "reg", "sm", "tiny")
 MAX_BULK = 50  # Schoology's limit for every bulk endpoint

@@ -6,18 +6,34 @@ changes nothing. Each item is applied atomically, so concurrent bulk
 requests never enroll a user twice."""
 from marshmallow import ValidationError
 
-from ..auth import Forbidden, may_manage
-from ..errors import APIError
-from ..formats import render
-from ..schemas import (MAX_BULK, AccessCodeBody, BulkCreateRow, BulkUpdateItem, CourseImportItem,
-                       CourseImportRow, DeleteRow, Dumper, EnrollmentCreate, Loader,
-                       MultiRealmItem, MultiRealmQuery, MultiRealmRow, SchoolCodeImportItem,
-                       SchoolCodeImportRow, UpdateRow, render_enrollment)
-from ...store import Invalid, NotFound, StoreError
-from ...context import store
-from ...fields import whole
-from .responses import (acting_uid, body, create_enrollment, enrollment_url, first_error, load,
-                        query_fields)
+from ..api.context import store
+from ..api.fields import whole
+from ..store import Invalid, NotFound, StoreError
+from .auth import Forbidden, may_manage
+from .enrollments import create_enrollment
+from .errors import APIError
+from .formats import render
+from .links import enrollment_url
+from .reading import acting_uid, body, first_error, load, query_fields
+from .schemas import (
+    MAX_BULK,
+    AccessCodeBody,
+    BulkCreateRow,
+    BulkUpdateItem,
+    CourseImportItem,
+    CourseImportRow,
+    DeleteRow,
+    Dumper,
+    EnrollmentCreate,
+    Loader,
+    MultiRealmItem,
+    MultiRealmQuery,
+    MultiRealmRow,
+    SchoolCodeImportItem,
+    SchoolCodeImportRow,
+    UpdateRow,
+    render_enrollment,
+)
 
 _create_item = Loader(EnrollmentCreate)
 _update_item = Loader(BulkUpdateItem)

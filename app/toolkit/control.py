@@ -23,12 +23,19 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, jsonify, request
 
+from ..api.context import install, store
+from ..store import (
+    FixtureError,
+    NotFixtures,
+    build_store,
+    json_pieces,
+    read_file,
+    read_open,
+    store_of,
+)
+from ..store.fixtures import KINDS
 from .clock import seconds
-from .context import install, store
 from .faults import RuleError
-from .store import (FixtureError, NotFixtures, build_store, json_pieces, read_file,
-                    read_open, store_of)
-from .store.fixtures import KINDS
 
 MAX_LOAD_BYTES = 512 * 1024 * 1024  # a fixture file larger than this is a mistake
 
@@ -158,7 +165,7 @@ def reset():
         reset_state(current_app)
         source = current_app.extensions["schoology_source"]
     elif to == "fixtures":
-        from . import DEMO_FIXTURES  # the app package, imported by now
+        from .. import DEMO_FIXTURES  # the app package, imported by now
         fixtures = current_app.config["FIXTURES"]
         records = read_file(DEMO_FIXTURES if fixtures is None else fixtures)
         install(current_app, store_of(records, seed=current_app.config["SEED"]))

@@ -17,8 +17,8 @@ with one line naming the option.
 """
 import pytest
 
-from . import settings
-from .control import reset_state
+from .. import settings
+from ..toolkit.control import reset_state
 from .server import MockServer
 
 _CONFIG = pytest.StashKey()
@@ -139,9 +139,9 @@ class SchoologyMock:
 def schoology_mock_server(pytestconfig):
     """The session's server. Each refusal is one line, and pytest.fail is called
     outside the except block so no chained traceback comes with it."""
-    from . import FixtureError, create_app
+    from .. import FixtureError, create_app
+    from ..toolkit.snapshot import SnapshotError
     from .server import BindError
-    from .snapshot import SnapshotError
 
     server = refusal = None
     try:

@@ -22,7 +22,7 @@ import time
 
 from flask import request
 
-from . import dialects
+from ..api import dialects
 
 FAULT = "schoology_mock.fault"  # the environ key of the rule that took the request
 

@@ -6,8 +6,8 @@ import signal
 import sys
 import time
 
-from . import settings
-from .settings import SETTINGS, SettingError
+from .. import settings
+from ..settings import SETTINGS, SettingError
 
 PROG = "schoology-mock"
 
@@ -66,7 +66,8 @@ def configure(args, environ):
 def run_openapi(args):
     """The document of the demo school's mock: the routes and the contract are
     the same whatever school a server loads."""
-    from . import create_app, openapi
+    from .. import create_app
+    from ..toolkit import openapi
     document = openapi.build(create_app({"JOURNAL_SIZE": 0}), args.dialect, args.server)
     write = openapi.as_json if args.format == "json" else openapi.as_yaml
     sys.stdout.write(write(document))
@@ -74,10 +75,10 @@ def run_openapi(args):
 
 
 def run_serve(args):
-    from . import create_app
+    from .. import create_app
+    from ..store import FixtureError
+    from ..toolkit.snapshot import SnapshotError
     from .server import BindError, MockServer
-    from .snapshot import SnapshotError
-    from .store import FixtureError
 
     given_by = {}
     try:

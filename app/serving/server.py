@@ -17,10 +17,10 @@ import threading
 
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import journal
-from .httpserver import MiB, HTTPServer
-from .settings import DEFAULTS
-from .snapshot import SnapshotKeeper
+from ..settings import DEFAULTS
+from ..toolkit import journal
+from ..toolkit.snapshot import SnapshotKeeper
+from .http.server import HTTPServer, MiB
 
 
 class BindError(Exception):

@@ -18,8 +18,8 @@ import threading
 import time
 import weakref
 
-from . import settings
-from .store import json_pieces, read_file
+from .. import settings
+from ..store import json_pieces, read_file
 
 KEEP_EVERY = 0.25  # seconds between looks at the store's generation
 

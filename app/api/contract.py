@@ -10,8 +10,8 @@ the first one is refused with a 400 in the dialect's shape instead, before
 the request changes anything."""
 import re
 from dataclasses import dataclass, field, replace
-from typing import Callable
 from functools import lru_cache
+from typing import Callable
 
 from flask import current_app, g, request
 

@@ -4,7 +4,6 @@ import threading
 import time
 from datetime import datetime, timezone
 
-
 LATEST = 253402300799  # 9999-12-31T23:59:59Z: times are written with four-digit years
 
 

@@ -6,8 +6,8 @@ section_school_code. An id that names nothing is a 404."""
 import hashlib
 import re
 
-from ..context import store
-from ..fields import whole
+from ..api.context import store
+from ..api.fields import whole
 from .auth import caller
 from .errors import not_found
 

@@ -1,12 +1,12 @@
 """What a Canvas client asks first: the course, section, user or account it
 was given, by any id form Canvas takes."""
-from ..context import store
+from ..api.context import store
+from . import schemas as s
 from .auth import caller, rights, shows_user, teaches
 from .errors import forbidden
-from . import schemas as s
+from .ids import find_account, find_course, find_section, find_user
 from .jsonfmt import answer
 from .render import account_json, course_json, profile_json, section_json
-from .school import find_account, find_course, find_section, find_user
 
 
 def course(course_id):

@@ -9,7 +9,7 @@ from collections import deque
 from flask import g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .dialects import dialect_of
+from ..api.dialects import dialect_of
 from .faults import FAULT
 
 BODY_LIMIT = 4096

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from flask_swagger_ui import get_swaggerui_blueprint
 from marshmallow import Schema
 
-from . import contract
+from ..api import contract
 from .control import reset_state
 
 METHODS = ("get", "put", "post", "delete", "patch")
