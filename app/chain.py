@@ -21,6 +21,7 @@ blueprint's routes; a path under its prefix that no route takes goes to the
 dialect's routing_error, which runs what it needs of them (Schoology
 authenticates it, as the real API does)."""
 from dataclasses import dataclass
+from functools import partial
 
 from flask import current_app, request
 
@@ -85,8 +86,10 @@ def install(app):
     for layer in layers:
         if layer.where == APP:
             app.before_request(layer.step)
+    admitting = app.extensions["schoology_admit"] = {}
     for dialect in dialects.of(app).values():
-        dialect.blueprint.before_request(lambda dialect=dialect: admit(dialect))
+        admitting[dialect.name] = partial(admit, dialect)
+        dialect.blueprint.before_request(admitting[dialect.name])
         app.register_blueprint(dialect.blueprint)
     after = tuple(x.step for x in layers if x.where == AFTER)
 

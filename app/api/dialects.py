@@ -54,6 +54,14 @@ def of(app):
     return app.extensions.get("schoology_dialects", {})
 
 
+def admit():
+    """The request's dialect steps before its view (authentication, rate
+    limit, notes), run as the chain (app/chain.py) runs them: for a path
+    under the dialect's prefix that no route takes, from its routing_error.
+    None, or the first step's answer."""
+    return current_app.extensions["schoology_admit"][dialect_of(request.path)]()
+
+
 def current():
     """The Dialect of the request being served, or None."""
     name = dialect_of(request.path)

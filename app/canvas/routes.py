@@ -5,10 +5,7 @@ The blueprint, the OpenAPI document and the notes are all filled from here."""
 from dataclasses import replace
 
 from ..api.contract import Route, operations
-from . import bulk, pairings, roster, temporary
-from . import contract as c
-from . import enrollments as e
-from . import notes as n
+from . import bulk, contract as c, enrollments as e, notes as n, pairings, roster, temporary
 
 PAIRINGS = "/accounts/<account_id>/temporary_enrollment_pairings"
 

@@ -4,7 +4,6 @@ JSON or XML as the client asks. Each realm's rows go to a blueprint of its
 own (sections, groups), nested in /v1."""
 from flask import Blueprint, request
 
-from .. import chain
 from ..api import dialects
 from ..api.contract import fill, holding
 from ..api.fields import IdConverter
@@ -16,8 +15,8 @@ from .routes import DESCRIPTION, PREFIX, ROUTES
 def routing_error(e):
     """A /v1 request no view takes is still authenticated first, as Schoology
     checks the signature of every request before it looks at the path."""
-    refused = chain.admit(dialects.current()) if e.code in (404, 405) \
-        and request.method != "OPTIONS" else None
+    refused = dialects.admit() if e.code in (404, 405) and request.method != "OPTIONS" \
+        else None
     return refused if refused is not None else errors.http_error(e)
 
 

@@ -7,9 +7,7 @@ from dataclasses import replace
 from functools import partial
 
 from ..api.contract import Route, operations
-from . import bulk, roster
-from . import contract as c
-from . import enrollments as r
+from . import bulk, contract as c, enrollments as r, roster
 from .auth import flow
 from .realms import REALMS
 

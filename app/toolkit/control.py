@@ -165,9 +165,9 @@ def reset():
         reset_state(current_app)
         source = current_app.extensions["schoology_source"]
     elif to == "fixtures":
-        from .. import DEMO_FIXTURES  # the app package, imported by now
         fixtures = current_app.config["FIXTURES"]
-        records = read_file(DEMO_FIXTURES if fixtures is None else fixtures)
+        records = read_file(current_app.extensions["schoology_demo_fixtures"]
+                            if fixtures is None else fixtures)
         install(current_app, store_of(records, seed=current_app.config["SEED"]))
         source = "the demo school" if fixtures is None else str(fixtures)
     else:
