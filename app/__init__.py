@@ -60,7 +60,8 @@ def create_app(config=None, store=None):
     if acting is not None and acting not in store.users:
         raise SettingError(settings.BY_KEY["ACTING_UID"], acting, f"no such user in {source}")
     app.extensions["schoology_source"] = source
-    app.extensions["schoology_demo_fixtures"] = DEMO_FIXTURES  # what POST /_mock/reset may go back to
+    # what POST /_mock/reset {"to": "fixtures"} goes back to, without FIXTURES
+    app.extensions["schoology_demo_fixtures"] = DEMO_FIXTURES
     app.extensions["schoology_factory"] = create_app  # openapi.py makes a scratch mock with it
     app.extensions["schoology_clock"] = Clock()
     context.install(app, store)

@@ -5,6 +5,7 @@ live in conftest.py, which no test imports."""
 import json
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -227,3 +228,40 @@ def delete_when_listening(server, path, seen):
             return requests.delete(base + path, timeout=10)
         except requests.ConnectionError:
             assert time.monotonic() < deadline, "".join(seen)
+
+
+# --- Canvas lists, as the Flask test client reads them ----------------------------------
+NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
+P3 = 3719541  # Algebra I: Period 3
+ENGLISH_P4 = 3719603
+LEVI, OWEN, THEO, GRACE = 45552522, 45552553, 45552530, 45552538  # statuses 2, 5, 3, 4 in P1
+HUDSON_REJECTED, JACK_DELETED, OBSERVER_ENROLLMENT = 54303315, 54303322, 54303301
+
+
+def links(response):
+    found = dict((rel, url) for url, rel in
+                 re.findall(r'<([^>]+)>; rel="(\w+)"', response.headers["Link"]))
+    assert set(found) >= {"current", "first", "last"}
+    return found
+
+
+def walk(canvas, path, **kw):
+    """Every page of a list, following rel="next": (rows, pages)."""
+    rows, pages, url = [], 0, path
+    while url:
+        response = canvas.get(url, **kw)
+        assert response.status_code == 200, response.data
+        assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+        rows += response.json
+        pages += 1
+        url = links(response).get("next", "").replace("http://localhost/api/v1/", "")
+    return rows, pages
+
+
+def states(rows):
+    return {row["user_id"]: row["enrollment_state"] for row in rows}
+
+
+def post(canvas, path, token=None, **form):
+    return canvas.call("POST", path, token=token,
+                       data={f"enrollment[{k}]": v for k, v in form.items()})

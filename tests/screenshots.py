@@ -4,7 +4,7 @@
 
 Starts a mock of the demo school, sends it a few requests (one with a
 contract note, one failing on an armed fault), and saves each page as
-Chromium shows it. tests/test_dashboard.py takes them the same way."""
+Chromium shows it. tests/dashboard/test_dashboard.py takes them the same way."""
 import os
 import shutil
 import sys

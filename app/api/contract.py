@@ -55,7 +55,9 @@ class Operation:
     parameters; body: a marshmallow schema of the request body. replies:
     status -> Reply; the dialect adds its common ones (401, 429, ...).
     known_query: query parameters read elsewhere (auth, paging) that the
-    schema leaves out; they are never an unknown parameter."""
+    schema leaves out; they are never an unknown parameter. parameters:
+    path parameter name -> (description, JSON Schema or None), for those
+    the dialect's Description does not describe."""
     summary: str
     tag: str
     replies: dict
@@ -66,6 +68,7 @@ class Operation:
     known_query: tuple = ()
     sample: object = None  # a Sample: the request whose answer is the example
     bodies: dict = field(default_factory=dict)  # media type -> Body, where not body's
+    parameters: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,19 @@
-"""What a Canvas client asks first: the course, section, user or account it
-was given, by any id form Canvas takes."""
+"""The roster around enrollments: the course, section, user or account a
+client was given, by any id form Canvas takes, and a course's sections
+(GET /courses/:course_id/sections, whose answer and contract are here too)."""
+from marshmallow import Schema, fields, validate
+
+from ..api.answers import write
 from ..api.context import store
-from . import schemas as s
+from ..api.contract import Operation, Reply, Sample
+from . import contract as c, schemas as s
 from .auth import caller, rights, shows_user, teaches
-from .errors import forbidden
-from .ids import find_account, find_course, find_section, find_user
-from .jsonfmt import answer
-from .render import account_json, course_json, profile_json, section_json
+from .errors import CanvasError, forbidden
+from .ids import find_account, find_course, find_section, find_user, number
+from .jsonfmt import answer, dumps, json_response
+from .paging import link_header, numbered, per_page
+from .params import params, scalars, strings
+from .render import account_json, course_json, profile_json, section_json, user_json
 
 
 def course(course_id):
@@ -41,3 +48,104 @@ def account(account_id):
     if not caller().administrator:
         raise forbidden()
     return answer(s.Account, account_json(found))
+
+
+# --- a course's sections ------------------------------------------------------------------
+class ListedSection(s.Section):
+    """A section as the list gives it, with what include[] adds."""
+    total_students = s.described("include[]=total_students: its active and invited "
+                                 "students", fields.Integer())
+    students = s.described("include[]=students: its students (null when none), to those "
+                           "who read the roster", fields.List(fields.Nested(s.User),
+                                                              allow_none=True))
+
+
+SECTION_INCLUDES = ("students", "avatar_url", "enrollments", "total_students",
+                    "passback_status", "permissions")
+
+
+class SectionsQuery(Schema):
+    include = s.listed("include", fields.String(validate=validate.OneOf(SECTION_INCLUDES)),
+                       "students, avatar_url (the students' pictures) and total_students "
+                       "are added; Canvas's enrollments, passback_status and permissions "
+                       "are not served here. Ignored for callers who do not read the roster")
+    search_term = s.described("sections whose name holds it (2 characters or more)",
+                              fields.String())
+    all = s.described("any value: every section, unpaged", fields.String())
+    page = s.described("a page number (Canvas pages this list by number)", fields.String())
+    per_page = s.described("rows per page: 10 by default; held to 1..100 (per_page.to_i)",
+                           fields.Integer(validate=validate.Range(1, 100)))
+
+
+class SearchTermError(Schema):
+    errors = fields.List(fields.Dict(), required=True, metadata={
+        "description": '[{"field": "search_term", "code": "invalid", "message": "2 or more '
+                       'characters is required"}]'})
+
+
+MIN_SEARCH_TERM = 2
+TOO_SHORT = {"errors": [{"field": "search_term", "code": "invalid",
+                         "message": f"{MIN_SEARCH_TERM} or more characters is required"}]}
+SECTIONS = Operation(
+    "List a course's sections", "Lookups", query=SectionsQuery,
+    replies={200: Reply("A page of the course's sections, by name then id",
+                        {"type": "array", "items": ListedSection}, headers=c.LINK),
+             400: c.bad("a search_term under 2 characters", SearchTermError),
+             403: c.FORBIDDEN},
+    description="For the course's members and account admins. Pages are numbered "
+                "(page=2), as Api.paginate numbers a plain list.",
+    sample=Sample({"course_id": c.ALGEBRA}, "include[]=total_students"))
+
+
+def course_sections(course_id):
+    course = find_course(course_id)
+    r = rights(course.id)
+    if not r.member:
+        raise forbidden()
+    given = params()
+    term = scalars({"search_term": given.get("search_term")})["search_term"]
+    if term and len(term) < MIN_SEARCH_TERM:
+        raise CanvasError(400, TOO_SHORT)
+    includes = set(strings(given.get("include"))) if r.read_roster else set()
+    sections = sorted((store().sections[sid] for sid in store().sections_of_course[course.id]),
+                      key=lambda x: (x.title.casefold(), x.id))
+    if term:
+        sections = [x for x in sections if term.casefold() in x.title.casefold()]
+    headers = None
+    if given.get("all") in (None, ""):
+        size = per_page(given.get("per_page"))
+        sections, links = _numbered(sections, given.get("page"), size)
+        headers = {"Link": links}
+    rows = [dumps(write(ListedSection, _listed(x, r, includes))) for x in sections]
+    return json_response("[" + ",".join(rows) + "]", headers=headers)
+
+
+def _listed(section, r, includes):
+    out = section_json(section, r.read_sis)
+    if includes & {"students", "total_students"}:
+        students = [(e, u) for e, u in store().section_enrollments([section.id])
+                    if e.type == "StudentEnrollment" and e.visible]
+        if "total_students" in includes:
+            out["total_students"] = sum(1 for e, _ in students
+                                        if e.state in ("active", "invited"))
+        if "students" in includes:
+            out["students"] = [user_json(u, r.read_sis, caller().administrator,
+                                         ("avatar_url",) if "avatar_url" in includes else ())
+                               for _, u in students] or None
+    return out
+
+
+def _numbered(rows, page, size):
+    """Api.paginate's numbered pages: (this page's rows, the Link header with
+    current, next, prev, first and last)."""
+    last = max(1, -(-len(rows) // size))
+    at = number(page) if isinstance(page, str) and numbered(page) else 1
+    at = last + 1 if at is None else at  # more digits than a number holds: past the end
+    links = {"current": at}
+    if at < last:
+        links["next"] = at + 1
+    if at > 1:
+        links["prev"] = at - 1
+    links.update(first=1, last=last)
+    return rows[(at - 1) * size:at * size], link_header(
+        {rel: str(n) for rel, n in links.items()}, size)

@@ -44,6 +44,7 @@ ROUTES = (
     Route(f"{PAIRINGS}/<pairing_id>", ("GET",), pairings.show, c.PAIRING_SHOW),
     Route(f"{PAIRINGS}/<pairing_id>", ("DELETE",), pairings.destroy, c.PAIRING_DESTROY),
     Route("/courses/<course_id>", ("GET",), roster.course, c.COURSE),
+    Route("/courses/<course_id>/sections", ("GET",), roster.course_sections, roster.SECTIONS),
     Route("/sections/<section_id>", ("GET",), roster.section, c.SECTION_LOOKUP),
     Route("/users/<user_id>", ("GET",), roster.user, c.USER),
     Route("/accounts/<account_id>", ("GET",), roster.account, c.ACCOUNT),

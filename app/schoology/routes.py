@@ -7,7 +7,7 @@ from dataclasses import replace
 from functools import partial
 
 from ..api.contract import Route, operations
-from . import bulk, contract as c, enrollments as r, roster
+from . import bulk, contract as c, enrollments as r, gradingperiods, roster
 from .auth import flow
 from .realms import REALMS
 
@@ -61,6 +61,9 @@ ROUTES = (
     Route("/courses/<id:course_id>", GET, roster.course, c.COURSE),
     Route("/courses/<id:course_id>/sections", GET, roster.course_sections, c.COURSE_SECTIONS),
     Route("/groups", GET, roster.groups, c.GROUPS),
+    Route("/gradingperiods", GET, gradingperiods.grading_periods, gradingperiods.LIST),
+    Route("/gradingperiods/<id:grading_period_id>", GET, gradingperiods.grading_period,
+          gradingperiods.VIEW),
     Route("/oauth/request_token", ("GET", "POST"), flow.request_token, c.REQUEST_TOKEN),
     Route("/oauth/access_token", ("GET", "POST"), flow.access_token, c.ACCESS_TOKEN),
 )

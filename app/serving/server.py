@@ -40,10 +40,11 @@ class MockServer:
         self.app = app
         self.host = setting(host, "HOST")
         self.threads = setting(threads, "THREADS")
-        self._server = HTTPServer(app, self.host, setting(port, "PORT"), self.threads,
-                                  max_body=app.config.get("MAX_CONTENT_LENGTH") or MiB,
-                                  request_timeout=request_timeout, idle_timeout=idle_timeout,
-                                  grace=grace, too_large_app=_too_large_app(app))
+        # the HTTP/1.1 server (serving/http/): its connections, limits and socket
+        self.http = HTTPServer(app, self.host, setting(port, "PORT"), self.threads,
+                               max_body=app.config.get("MAX_CONTENT_LENGTH") or MiB,
+                               request_timeout=request_timeout, idle_timeout=idle_timeout,
+                               grace=grace, too_large_app=_too_large_app(app))
         self._thread = None
         self._base_url = setting(base_url, "BASE_URL")
         self.snapshot_written = None
@@ -52,7 +53,7 @@ class MockServer:
 
     @property
     def port(self):
-        return self._server.port
+        return self.http.port
 
     @property
     def url(self):
@@ -66,26 +67,26 @@ class MockServer:
     def bind(self):
         """Open the listening socket (port 0 picks a free one); BindError if it cannot."""
         try:
-            self._server.bind()
+            self.http.bind()
         except (OSError, ValueError) as e:  # ValueError: a name getaddrinfo cannot encode
-            raise BindError(f"cannot listen on {self.host} port {self._server.port}: "
+            raise BindError(f"cannot listen on {self.host} port {self.http.port}: "
                             f"{getattr(e, 'strerror', None) or e}") from None
         # Where links lead clients that sent Host: api.schoology.com.
         self.app.extensions["schoology_server_url"] = self.url
         return self
 
     def serve_forever(self):
-        if not self._server.bound:
+        if not self.http.bound:
             self.bind()
         self._keeper.start()
-        self._server.serve()
+        self.http.serve()
 
     def start(self):
         """Serve from a background thread; returns once the port is open."""
-        if not self._server.bound:
+        if not self.http.bound:
             self.bind()
         self._keeper.start()
-        self._thread = threading.Thread(target=self._server.serve, name="schoology-mock",
+        self._thread = threading.Thread(target=self.http.serve, name="schoology-mock",
                                         daemon=True)
         self._thread.start()
         return self
@@ -101,9 +102,9 @@ class MockServer:
         if self._stopped:
             return
         self._stopped = True
-        self._server.stop()
+        self.http.stop()
         if self._thread is not None:
-            self._thread.join(timeout=self._server.grace + 2)
+            self._thread.join(timeout=self.http.grace + 2)
         if "schoology_store" in self.app.extensions:  # not for a plain Flask app
             self.snapshot_written = self._keeper.stop()
 

@@ -99,7 +99,7 @@ class Builder:
         return out
 
     def operation(self, method, path, rule, op, examples):
-        params = path_parameters(rule, self.d.parameters)
+        params = path_parameters(rule, {**self.d.parameters, **op.parameters})
         if op.query is not None:
             params += self.plugin.converter.schema2parameters(op.query, location="query")
         if op.sample is not None:
