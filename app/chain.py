@@ -41,12 +41,12 @@ class Layer:
 
 
 def _dialect_after(response):
+    """Each dialect's after hooks, on its own paths only."""
     path = request.path
-    for dialect in dialects.of(current_app).values():
-        for where, hooks in dialect.after.items():
-            if path == where or where.endswith("/") and path.startswith(where):
-                for hook in hooks:
-                    response = hook(response)
+    for where, hooks in current_app.extensions["schoology_after"]:
+        if path == where or where.endswith("/") and path.startswith(where):
+            for hook in hooks:
+                response = hook(response)
     return response
 
 
@@ -64,18 +64,19 @@ LAYERS = (
 )
 
 
-def admit(dialect):
-    """The dialect's steps before the view, in order: None, or the first answer."""
-    for name in STEPS:
-        step = getattr(dialect, name)
-        if step is not None:
-            answer = step()
-            if answer is not None:
-                return answer
+def steps_of(dialect):
+    """The dialect's steps before the view, in the order LAYERS gives them."""
+    named = (getattr(dialect, layer.step) for layer in LAYERS if layer.where == DIALECT)
+    return tuple(step for step in named if step is not None)
+
+
+def admit(steps):
+    """Run steps in order: None, or the first answer one gives."""
+    for step in steps:
+        answer = step()
+        if answer is not None:
+            return answer
     return None
-
-
-STEPS = tuple(layer.step for layer in LAYERS if layer.where == DIALECT)
 
 
 def install(app):
@@ -86,9 +87,12 @@ def install(app):
     for layer in layers:
         if layer.where == APP:
             app.before_request(layer.step)
+    app.extensions["schoology_after"] = tuple(
+        (where, hooks) for dialect in dialects.of(app).values()
+        for where, hooks in dialect.after.items())
     admitting = app.extensions["schoology_admit"] = {}
     for dialect in dialects.of(app).values():
-        admitting[dialect.name] = partial(admit, dialect)
+        admitting[dialect.name] = partial(admit, steps_of(dialect))
         dialect.blueprint.before_request(admitting[dialect.name])
         app.register_blueprint(dialect.blueprint)
     after = tuple(x.step for x in layers if x.where == AFTER)

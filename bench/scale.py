@@ -84,15 +84,17 @@ def user(n):
 
 
 class Server:
-    def __init__(self, fixture, port, **settings):
-        """settings: SCHOOLOGY_MOCK_ variables besides those set here."""
+    def __init__(self, fixture, port, python=sys.executable, **settings):
+        """settings: SCHOOLOGY_MOCK_ variables besides those set here; python:
+        the interpreter whose schoology_mock serves (bench/builds.py sets
+        another checkout's)."""
         self.port = port
         env = dict(os.environ, SCHOOLOGY_MOCK_AUTH="off", SCHOOLOGY_MOCK_RATE_LIMIT="off",
                    SCHOOLOGY_MOCK_JOURNAL_SIZE="0", SCHOOLOGY_MOCK_DATA_DIR=str(fixture.parent))
         env.update({"SCHOOLOGY_MOCK_" + k: v for k, v in settings.items()})
         started = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "schoology_mock", "serve", "--fixtures", str(fixture),
+            [python, "-m", "schoology_mock", "serve", "--fixtures", str(fixture),
              "--port", str(port)], env=env, stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + 600
         while True:

@@ -15,25 +15,10 @@ from .errors import APIError
 from .formats import render
 from .links import enrollment_url
 from .reading import acting_uid, body, first_error, load, query_fields
-from .schemas import (
-    MAX_BULK,
-    AccessCodeBody,
-    BulkCreateRow,
-    BulkUpdateItem,
-    CourseImportItem,
-    CourseImportRow,
-    DeleteRow,
-    Dumper,
-    EnrollmentCreate,
-    Loader,
-    MultiRealmItem,
-    MultiRealmQuery,
-    MultiRealmRow,
-    SchoolCodeImportItem,
-    SchoolCodeImportRow,
-    UpdateRow,
-    render_enrollment,
-)
+from .schemas import (MAX_BULK, AccessCodeBody, BulkCreateRow, BulkUpdateItem, CourseImportItem,
+                      CourseImportRow, DeleteRow, Dumper, EnrollmentCreate, Loader, MultiRealmItem,
+                      MultiRealmQuery, MultiRealmRow, SchoolCodeImportItem, SchoolCodeImportRow,
+                      UpdateRow, render_enrollment)
 
 _create_item = Loader(EnrollmentCreate)
 _update_item = Loader(BulkUpdateItem)

@@ -7,16 +7,8 @@ from .errors import APIError
 from .formats import empty, render
 from .links import enrollment_url, enrollments_url, page_links
 from .reading import body, load, query_fields, query_pairs
-from .schemas import (
-    MAX_LIMIT,
-    EnrollmentCreate,
-    EnrollmentQuery,
-    EnrollmentUpdate,
-    ListQuery,
-    Loader,
-    render_created,
-    render_enrollment,
-)
+from .schemas import (MAX_LIMIT, EnrollmentCreate, EnrollmentQuery, EnrollmentUpdate, ListQuery,
+                      Loader, render_created, render_enrollment)
 
 _list_query = Loader(ListQuery)
 _one_query = Loader(EnrollmentQuery)

@@ -8,33 +8,10 @@ from urllib.parse import urlsplit
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
 from ..api.fields import Count, Flag, Id, Status
-from .records import (
-    CANVAS_STATE,
-    ENDING_STATES,
-    GONE_STATES,
-    NO_EXTRAS,
-    PAIRING_STATES,
-    REALMS,
-    TYPES,
-    AccessCode,
-    Building,
-    CanvasAccount,
-    CanvasToken,
-    Consumer,
-    Course,
-    Enrollment,
-    GradingPeriod,
-    Group,
-    Pairing,
-    Role,
-    Section,
-    Token,
-    User,
-    admin_of,
-    default_type,
-    display_name,
-    time_text,
-)
+from .records import (CANVAS_STATE, ENDING_STATES, GONE_STATES, NO_EXTRAS, PAIRING_STATES, REALMS,
+                      TYPES, AccessCode, Building, CanvasAccount, CanvasToken, Consumer, Course,
+                      Enrollment, GradingPeriod, Group, Pairing, Role, Section, Token, User,
+                      admin_of, default_type, display_name, time_text)
 
 REALM_NAMES = {name: name for name in REALMS}
 # Characters XML 1.0 cannot carry: a fixture holding one could never be served as XML.

@@ -24,15 +24,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, jsonify, request
 
 from ..api.context import install, store
-from ..store import (
-    FixtureError,
-    NotFixtures,
-    build_store,
-    json_pieces,
-    read_file,
-    read_open,
-    store_of,
-)
+from ..store import (FixtureError, NotFixtures, build_store, json_pieces, read_file, read_open,
+                     store_of)
 from ..store.fixtures import KINDS
 from .clock import seconds
 from .faults import RuleError

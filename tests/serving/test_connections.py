@@ -108,26 +108,12 @@ def closed_by_server(sock, deadline):
     return False
 
 
-def unanswered(sock):
-    """Nothing from the server yet, and the connection open (peeked: nothing
-    is read)."""
+def still_open(sock, unanswered=False):
+    """The server has not closed it (nothing to read, no EOF). unanswered:
+    nor sent anything yet (peeked: nothing is read)."""
     sock.setblocking(False)
     try:
-        sock.recv(1, socket.MSG_PEEK)
-        return False  # an answer, or the end of the connection
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    finally:
-        sock.setblocking(True)
-
-
-def still_open(sock):
-    """The server has not closed it (nothing to read, no EOF)."""
-    sock.setblocking(False)
-    try:
-        return sock.recv(1) != b""
+        return sock.recv(1, socket.MSG_PEEK if unanswered else 0) != b"" and not unanswered
     except BlockingIOError:
         return True
     except OSError:
@@ -316,7 +302,7 @@ def test_a_body_declared_but_never_sent_holds_no_worker(quick):
     with requests.Session() as s:  # while it waits
         r = s.get(f"{server.url}{LIST}", timeout=5)
         assert r.status_code == 200
-    assert unanswered(client.sock)  # the GET did not wait for its deadline
+    assert still_open(client.sock, unanswered=True)  # the GET did not wait for its deadline
     answer = client.answer(started + 40 * QUICK)
     assert answer is not None and answer[0] == 408
     assert time.monotonic() - started > 0.9 * 4 * QUICK

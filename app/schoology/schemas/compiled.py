@@ -8,12 +8,8 @@ from marshmallow import ValidationError, fields, missing
 
 from ..formats import Prepared
 from .inputs import PICTURE_SIZES
-from .outputs import (
-    EnrollmentCreatedOut,
-    EnrollmentOut,
-    SectionEnrollmentCreatedOut,
-    SectionEnrollmentOut,
-)
+from .outputs import (EnrollmentCreatedOut, EnrollmentOut, SectionEnrollmentCreatedOut,
+                      SectionEnrollmentOut)
 
 
 class Loader:
