@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Callable
 
-from flask import current_app, g, request
+from flask import current_app, g, request, url_for
 
 from . import dialects
 
@@ -110,7 +110,6 @@ class Description:
     title: str
     version: str
     summary: str
-    prefix: str
     security: dict
     media: tuple  # the media types of the answers
     encoders: dict  # request media type -> function writing a sample's body in it
@@ -120,6 +119,7 @@ class Description:
     tags: tuple = ()
     servers: list = field(default_factory=list)
     operations: dict = field(default_factory=dict)
+    prefix: str = ""  # where the dialect serves, with its slash: /v1/; from its route table
 
 
 RULE_PARAMETER = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
@@ -137,17 +137,29 @@ def endpoint(route, number):
     return f"{view.__name__}_{number}"
 
 
-def fill(bp, routes, nested=None):
+def fill(app, bp, routes, nested=None):
     """Add each route of the table to bp, or to the blueprint of nested
-    (name -> Blueprint) its row names. Returns {endpoint: route}."""
+    (name -> Blueprint) its row names, and tell link() where each view is
+    served. Returns {endpoint: route}."""
     found = {}
+    links = app.extensions.setdefault("schoology_links", {})
     for number, route in enumerate(routes):
         name = endpoint(route, number)
         target = bp if route.nest is None else nested[route.nest]
         target.add_url_rule(route.path, endpoint=name, view_func=route.view,
                             methods=list(route.methods))
         found[name] = route
+        view = getattr(route.view, "func", route.view)  # a realm's rows bind one view
+        links.setdefault((view, route.nest), ".".join(filter(None, (bp.name, route.nest, name))))
     return found
+
+
+def link(view, nest=None, **values):
+    """The path of view's route (its first row, where it has several; nest:
+    the nested blueprint of the row, for a view several serve) with values:
+    where an answer points, spelled by the route table rather than typed
+    again. A value no path parameter takes becomes a query parameter."""
+    return url_for(current_app.extensions["schoology_links"][(view, nest)], **values)
 
 
 def operations(prefix, routes):

@@ -1,6 +1,7 @@
 """The APIs this server speaks, each a parent blueprint with its own auth,
-errors and serializer. The app itself is neutral: it asks dialect_of(path)
-which API a request belongs to, so that the journal, the faults and the
+errors and serializer. The app itself is neutral: it asks
+dialect_of(app, path) which API a request belongs to (by the prefixes the
+dialects serve under), so that the journal, the faults and the
 answers to requests no view takes (404, 405, 413) follow that API.
 
 A dialect registers a Dialect here; error(status, message, headers) answers
@@ -13,13 +14,11 @@ from typing import Callable
 from flask import current_app, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-# Longest prefix first: /api/v1/ is Canvas's, /v1/ Schoology's.
-PREFIXES = (("/api/v1/", "canvas"), ("/v1/", "schoology"))
 
-
-def dialect_of(path):
-    """"canvas", "schoology", or None for the control API and everything else."""
-    for prefix, name in PREFIXES:
+def dialect_of(app, path):
+    """The name of the dialect path belongs to ("canvas", "schoology"), or
+    None for the control API and everything else."""
+    for prefix, name in app.extensions["schoology_prefixes"]:
         if path.startswith(prefix):
             return name
     return None
@@ -35,6 +34,7 @@ class Dialect:
     there, and on no other."""
     name: str
     blueprint: object  # the parent Blueprint, filled from the dialect's route table
+    prefix: str  # where it serves: /v1, /api/v1
     error: Callable  # (status, message=None, headers=None) -> Response
     routing_error: Callable  # (HTTPException) -> Response
     unexpected: Callable  # () -> Response, a 500
@@ -47,6 +47,10 @@ class Dialect:
 
 def add(app, dialect):
     app.extensions.setdefault("schoology_dialects", {})[dialect.name] = dialect
+    # Longest prefix first: /api/v1/ is Canvas's, though it begins as no /v1/ does.
+    app.extensions["schoology_prefixes"] = tuple(sorted(
+        ((d.prefix + "/", d.name) for d in app.extensions["schoology_dialects"].values()),
+        key=lambda pair: -len(pair[0])))
 
 
 def of(app):
@@ -59,12 +63,12 @@ def admit():
     limit, notes), run as the chain (app/chain.py) runs them: for a path
     under the dialect's prefix that no route takes, from its routing_error.
     None, or the first step's answer."""
-    return current_app.extensions["schoology_admit"][dialect_of(request.path)]()
+    return current_app.extensions["schoology_admit"][dialect_of(current_app, request.path)]()
 
 
 def current():
     """The Dialect of the request being served, or None."""
-    name = dialect_of(request.path)
+    name = dialect_of(current_app, request.path)
     return None if name is None else current_app.extensions["schoology_dialects"].get(name)
 
 

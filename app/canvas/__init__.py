@@ -12,8 +12,8 @@ from .routes import DESCRIPTION, PREFIX, ROUTES
 def register(app):
     bp = Blueprint("canvas", __name__, url_prefix=PREFIX)
     errors.register(bp)
-    routes = fill(bp, ROUTES)
+    routes = fill(app, bp, ROUTES)
     dialects.add(app, dialects.Dialect(
-        "canvas", bp, errors.error, errors.routing_error, errors.unexpected,
+        "canvas", bp, PREFIX, errors.error, errors.routing_error, errors.unexpected,
         authenticate=auth.authenticate, notes=holding(routes, notes.check),
         contract=DESCRIPTION))

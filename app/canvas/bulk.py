@@ -3,7 +3,7 @@ Progress API that shows its job: the answer is a queued Progress, the
 enrollments are made after it, and GET /progress/:id follows the job to
 completed, with its results."""
 from ..api.context import store
-from ..api.contract import IGNORED, note
+from ..api.contract import IGNORED, link, note
 from ..store import NotFound
 from ..store.records import STATUS_OF_STATE, TYPES
 from ..toolkit import jobs
@@ -88,7 +88,7 @@ def progress_json(progress):
            "user_id": progress.user_id, "tag": progress.tag, "completion": progress.completion,
            "workflow_state": progress.workflow_state, "created_at": progress.created_at,
            "updated_at": progress.updated_at, "message": progress.message,
-           "url": f"{host()}/api/v1/progress/{progress.id}"}
+           "url": host() + link(show_progress, progress_id=progress.id)}
     if progress.workflow_state not in ("queued", "running") and progress.results is not None:
         out["results"] = progress.results
     return out

@@ -266,7 +266,6 @@ DESCRIPTION = Description(
         "type[] beside role[]), the mock does too, and notes it in its journal "
         "(`GET /_mock/requests?notes=1`); `serve --strict` refuses such a request with a "
         "400 instead, before it changes anything."),
-    prefix="/api/v1",
     security={
         "bearer": {"type": "http", "scheme": "bearer",
                    "description": "A Canvas access token: `Authorization: Bearer <token>`. "

@@ -51,4 +51,5 @@ ROUTES = (
 )
 
 PREFIX = "/api/v1"
-DESCRIPTION = replace(c.DESCRIPTION, operations=operations(PREFIX, ROUTES))
+DESCRIPTION = replace(c.DESCRIPTION, prefix=PREFIX + "/",
+                      operations=operations(PREFIX, ROUTES))

@@ -26,11 +26,11 @@ def register(app):
     auth.register(app)
     errors.register(bp)
     realms = {realm.plural: Blueprint(realm.plural, __name__) for realm in REALMS}
-    routes = fill(bp, ROUTES, realms)
+    routes = fill(app, bp, ROUTES, realms)
     for nested in realms.values():
         bp.register_blueprint(nested)
     dialects.add(app, dialects.Dialect(
-        "schoology", bp, errors.error_response, routing_error, errors.unexpected,
+        "schoology", bp, PREFIX, errors.error_response, routing_error, errors.unexpected,
         authenticate=auth.authenticate, rate_limit=auth.rate_limit,
         notes=holding(routes, lambda route: notes.check(route.operation)),
         # The approval page is Schoology's site, not its API: its guard headers

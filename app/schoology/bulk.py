@@ -10,10 +10,9 @@ from ..api.context import store
 from ..api.fields import whole
 from ..store import Invalid, NotFound, StoreError
 from .auth import Forbidden, may_manage
-from .enrollments import create_enrollment
+from .enrollments import create_enrollment, enrollment_url
 from .errors import APIError
 from .formats import render
-from .links import enrollment_url
 from .reading import acting_uid, body, first_error, load, query_fields
 from .schemas import (MAX_BULK, AccessCodeBody, BulkCreateRow, BulkUpdateItem, CourseImportItem,
                       CourseImportRow, DeleteRow, Dumper, EnrollmentCreate, Loader, MultiRealmItem,

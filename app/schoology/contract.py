@@ -207,7 +207,6 @@ DESCRIPTION = Description(
         "numeric string where an integer goes, limit over 200), the mock does too, and "
         "notes it in its journal (`GET /_mock/requests?notes=1`); `serve --strict` "
         "refuses such a request with a 400 instead."),
-    prefix="/v1/",
     security={"OAuth1": {
         "type": "apiKey", "in": "header", "name": "Authorization",
         "description": (

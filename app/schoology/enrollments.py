@@ -5,7 +5,8 @@ from ..api.context import store
 from .auth import may_manage, may_view
 from .errors import APIError
 from .formats import empty, render
-from .links import enrollment_url, enrollments_url, page_links
+from .links import link, page_links
+from .realms import REALM
 from .reading import body, load, query_fields, query_pairs
 from .schemas import (MAX_LIMIT, EnrollmentCreate, EnrollmentQuery, EnrollmentUpdate, ListQuery,
                       Loader, render_created, render_enrollment)
@@ -14,6 +15,12 @@ _list_query = Loader(ListQuery)
 _one_query = Loader(EnrollmentQuery)
 _create = Loader(EnrollmentCreate)
 _update = Loader(EnrollmentUpdate)
+
+
+def enrollment_url(realm, realm_id, enrollment_id):
+    """An enrollment's URL; realm: a Realm, or its name ("section")."""
+    realm = REALM.get(realm, realm)
+    return link(get_enrollment, realm.plural, realm_id=realm_id, enrollment_id=enrollment_id)
 
 
 def list_enrollments(realm, realm_id):
@@ -27,7 +34,7 @@ def list_enrollments(realm, realm_id):
         realm.name, realm_id, start=start, limit=limit, uids=query.get("uid"),
         statuses=query.get("enrollment_status"), admins=admins)
     size = (query.get("picture_size") or [None])[0]
-    url = enrollments_url(realm, realm_id)
+    url = link(list_enrollments, realm.plural, realm_id=realm_id)
     renderer = render_enrollment(realm.name)
     items = [renderer.prepared(e, user, size, url) for e, user in rows]
     return render({"enrollment": items, "total": str(total),
@@ -45,8 +52,8 @@ def create_enrollment(realm, realm_id, data):
     may_manage(realm.name, realm_id)
     fields = load(_create, data)
     enrollment, user = store().create_enrollment(realm.name, realm_id, **fields)
-    link = enrollment_url(realm, realm_id, enrollment.id)
-    return render(render_created(realm.name)(enrollment, user, link=link), 201)
+    self_link = enrollment_url(realm, realm_id, enrollment.id)
+    return render(render_created(realm.name)(enrollment, user, link=self_link), 201)
 
 
 def update_enrollment(realm, realm_id, enrollment_id):

@@ -17,7 +17,7 @@ from ..api.context import store
 from ..api.contract import Operation, Reply, Sample
 from ..api.fields import Flag
 from .formats import empty, render
-from .links import api_base, page_links
+from .links import link, page_links
 from .reading import load, query_pairs
 from .roster import TZ
 from .schemas import MAX_LIMIT, Loader, PageQuery
@@ -71,7 +71,7 @@ def _today():
 def _json(period, today):
     return _dump({"id": period.id, "title": period.title, "start": period.start,
                   "end": period.end, "active": "1" if period.start <= today <= period.end
-                  else "0", "links": {"self": f"{api_base()}/gradingperiods/{period.id}"}})
+                  else "0", "links": {"self": link(grading_period, grading_period_id=period.id)}})
 
 
 def grading_periods():
@@ -86,7 +86,7 @@ def grading_periods():
         found = [p for p in found if (p.title.startswith(title) if query.get("startswith")
                                       else p.title == title)]
     today = _today()
-    url = f"{api_base()}/gradingperiods"
+    url = link(grading_periods)
     return render({"gradingperiods": [_json(p, today) for p in found[start:start + limit]],
                    "total": str(len(found)),
                    "links": page_links(url, pairs, start, limit, len(found))})

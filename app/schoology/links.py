@@ -1,30 +1,28 @@
-"""Where an answer's links point: the API's base, as the client reached it,
-and the URLs Schoology writes in its answers (an enrollment's, a list page's)."""
+"""Where an answer's links point: the server as the client reached it, and
+the path of a view's route (the route table spells it: contract.link), with
+a list page's links after it."""
 from urllib.parse import urlencode
 
 from flask import current_app, request
 
-from .realms import REALM
+from ..api import contract
 
 
-def api_base():
+def site():
     """Where links point: the scheme and Host the request came in on. Clients
     that send Host: api.schoology.com to reach the mock (schoolopy, the Ed-Fi
     extractor) get the server's own address instead, so the links they follow
     come back here rather than going to Schoology."""
     base = current_app.config["BASE_URL"] or current_app.extensions.get("schoology_server_url")
     if base and request.host.split(":")[0].endswith("schoology.com"):
-        return base.rstrip("/") + "/v1"
-    return f"{request.scheme}://{request.host}/v1"
+        return base.rstrip("/")
+    return f"{request.scheme}://{request.host}"
 
 
-def enrollments_url(realm, realm_id):
-    return f"{api_base()}/{realm.plural}/{realm_id}/enrollments"
-
-
-def enrollment_url(realm, realm_id, enrollment_id):
-    """realm: a Realm, or its name ("section")."""
-    return f"{enrollments_url(REALM.get(realm, realm), realm_id)}/{enrollment_id}"
+def link(view, nest=None, **values):
+    """The URL of view's route with values (nest: the realm's blueprint, for
+    the views every realm shares), on the server as the client reached it."""
+    return site() + contract.link(view, nest, **values)
 
 
 def page_links(url, pairs, start, limit, total):

@@ -15,7 +15,7 @@ from ..api.context import store
 from ..api.fields import whole
 from .errors import APIError, error_response
 from .formats import Prepared, empty, render
-from .links import api_base, page_links
+from .links import link, page_links
 from .reading import load, query_pairs
 from .schemas import MAX_LIMIT, Loader, PageQuery
 from .schemas.roster import CourseOut, GroupOut, RoleOut, SectionOut, UserOut, dumper
@@ -58,7 +58,7 @@ def me():
     """/v1/users/me, which a client asks to learn who it is: 303 See Other to
     /v1/users/{uid} (clients re-sign before following)."""
     response = empty(303)
-    response.headers["Location"] = f"{api_base()}/users/{g.identity.uid}"
+    response.headers["Location"] = link(user, uid=g.identity.uid)
     return response
 
 
@@ -145,7 +145,7 @@ def users():
                                       among=_visible_uids())
     offset = _tz_offset()  # once a page: it reads the clock and the time zone
     return _page("user", [user_json(u, tz_offset=offset) for u in found], total, start, limit,
-                 f"{api_base()}/users", pairs)
+                 link(users), pairs)
 
 
 def user(uid):
@@ -163,7 +163,7 @@ def by_school_uid(school_uid):
     if uid is None:
         return empty(404)
     response = empty(303)
-    response.headers["Location"] = f"{api_base()}/users/{uid}"
+    response.headers["Location"] = link(user, uid=uid)
     return response
 
 
@@ -177,11 +177,11 @@ def user_sections(uid):
 
 
 # --- roles -----------------------------------------------------------------------------
-def role_json(role, listed=False):
-    out = {"id": role.id, "title": role.title, "faculty": role.faculty,
-           "role_type": role.role_type}
+def role_json(found, listed=False):
+    out = {"id": found.id, "title": found.title, "faculty": found.faculty,
+           "role_type": found.role_type}
     if listed:
-        out["links"] = {"self": f"{api_base()}/roles/{role.id}"}
+        out["links"] = {"self": link(role, role_id=found.id)}
     return _role.dump(out)
 
 
@@ -218,7 +218,7 @@ def courses():
     given, start, limit = _paging(pairs)
     total, found = store().courses_page(start, limit, _building(given))
     return _page("course", [course_json(c) for c in found], total, start, limit,
-                 f"{api_base()}/courses", pairs)
+                 link(courses), pairs)
 
 
 def _find_course(course_id):
@@ -235,28 +235,28 @@ def course(course_id):
     return render(course_json(_find_course(course_id)))
 
 
-def section_json(section, listed=False):
-    course = store().courses[section.course_id]
+def section_json(found, listed=False):
+    course = store().courses[found.course_id]
     building = store().buildings.get(course.building_id)
     out = {
-        "id": section.id, "course_title": course.title, "course_code": course.course_code,
-        "course_id": section.course_id, "school_id": building.school_id if building else "",
+        "id": found.id, "course_title": course.title, "course_code": course.course_code,
+        "course_id": found.course_id, "school_id": building.school_id if building else "",
         "building_id": course.building_id or "",
-        "access_code": store().access_code_of("section", section.id),
-        "section_title": section.title, "section_code": section.section_code,
-        "section_school_code": section.section_school_code, "synced": "0",
-        "active": section.active, "description": section.description}
+        "access_code": store().access_code_of("section", found.id),
+        "section_title": found.title, "section_code": found.section_code,
+        "section_school_code": found.section_school_code, "synced": "0",
+        "active": found.active, "description": found.description}
     if not listed:
         out.update(subject_area=str(course.subject_area),
                    grade_level_range_start=str(course.grade_level_range_start),
                    grade_level_range_end=str(course.grade_level_range_end))
-    out.update(parent_id=None, grading_periods=list(section.grading_periods),
-               profile_url=COURSE_PICTURE, location=section.location, meeting_days=[""],
+    out.update(parent_id=None, grading_periods=list(found.grading_periods),
+               profile_url=COURSE_PICTURE, location=found.location, meeting_days=[""],
                start_time="", end_time="", class_periods="", weight="0",
                options=SECTION_OPTIONS)
     if listed:
-        own = store().enrollment_of("section", section.id, g.identity.uid)
-        out["links"] = {"self": f"{api_base()}/sections/{section.id}"}
+        own = store().enrollment_of("section", found.id, g.identity.uid)
+        out["links"] = {"self": link(section, "sections", realm_id=found.id)}
         out["admin"] = 1 if g.identity.administrator or (own and own.admin) else 0
     return _section.dump(out)
 
@@ -270,7 +270,7 @@ def course_sections(course_id):
            if realms is None or ("section", s) in realms]
     page = [section_json(store().sections[s], listed=True) for s in ids[start:start + limit]]
     return _page("section", page, len(ids), start, limit,
-                 f"{api_base()}/courses/{found.id}/sections", pairs)
+                 link(course_sections, course_id=found.id), pairs)
 
 
 def _find_realm(kind, realm_id):
@@ -289,16 +289,16 @@ def section(realm_id, rest=None):
 
 
 # --- groups ------------------------------------------------------------------------------
-def group_json(group, listed=False):
-    building = store().buildings.get(group.building_id)
-    out = {"id": group.id, "title": group.title, "description": group.description,
-           "website": group.website, "access_code": store().access_code_of("group", group.id),
-           "category": group.category, "options": GROUP_OPTIONS, "group_code": group.group_code,
+def group_json(found, listed=False):
+    building = store().buildings.get(found.building_id)
+    out = {"id": found.id, "title": found.title, "description": found.description,
+           "website": found.website, "access_code": store().access_code_of("group", found.id),
+           "category": found.category, "options": GROUP_OPTIONS, "group_code": found.group_code,
            "privacy_level": "everyone", "picture_url": GROUP_PICTURE,
            "school_id": building.school_id if building else "",
-           "building_id": group.building_id or ""}
+           "building_id": found.building_id or ""}
     if listed:
-        out["links"] = {"self": f"{api_base()}/groups/{group.id}"}
+        out["links"] = {"self": link(group, "groups", realm_id=found.id)}
     return _group.dump(out)
 
 
@@ -310,7 +310,7 @@ def groups():
     total, found = store().groups_page(start, limit, among, _building(given))
     # Schoology types this list's total as an integer, unlike the others.
     return _page("group", [group_json(x, True) for x in found], total, start, limit,
-                 f"{api_base()}/groups", pairs, total_type=int)
+                 link(groups), pairs, total_type=int)
 
 
 def group(realm_id, rest=None):

@@ -78,6 +78,6 @@ def rest_pattern(routes):
                                          r"(/[A-Za-z0-9_-]+)*$"}
 
 
-DESCRIPTION = replace(c.DESCRIPTION, operations=operations(PREFIX, ROUTES), parameters=dict(
-    c.DESCRIPTION.parameters,
-    rest=("Any path Schoology does not serve under the realm", rest_pattern(ROUTES))))
+REST = ("Any path Schoology does not serve under the realm", rest_pattern(ROUTES))
+DESCRIPTION = replace(c.DESCRIPTION, prefix=PREFIX + "/", operations=operations(PREFIX, ROUTES),
+                      parameters=dict(c.DESCRIPTION.parameters, rest=REST))

@@ -9,6 +9,17 @@ it without seeing a half-applied change.
 One model serves both dialects: an enrollment carries Schoology's admin and
 status and Canvas's type and attributes (records.py). Deleting is soft: a
 deleted enrollment leaves Schoology's view but Canvas can still read it.
+
+Store is one class built of the parts of that model (mixins, each a file):
+the Canvas-flavoured reads and writes (canvas.py: every enrollment of a
+section or user whatever its state, enrolling by type and state, Progress),
+temporary enrollments, the roster's reads, OAuth tokens and the dashboard's
+pages (browse.py). They stay inside the store, though only one dialect or
+the dashboard calls them, because each works on the realm index and the
+id indexes under the one lock, atomically with the other writers: outside,
+they would need the lock and the indexes opened up, or copies of a realm's
+rows taken per request, which is what a list page cannot afford. None of
+them knows HTTP or a dialect's shapes; the dialects map the records.
 """
 import threading
 import time

@@ -153,12 +153,12 @@ class Layer:
     inside the app."""
 
     def __init__(self, wsgi_app, app):
-        self.wsgi_app = wsgi_app
+        self.wsgi_app, self.app = wsgi_app, app
         self.faults = app.extensions["schoology_faults"] = Faults()
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
-        if self.faults.rules and dialects.dialect_of(path) is not None:
+        if self.faults.rules and dialects.dialect_of(self.app, path) is not None:
             rule = self.faults.match(environ.get("REQUEST_METHOD", "GET"), path)
             if rule is not None:
                 environ[FAULT] = rule

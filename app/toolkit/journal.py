@@ -124,7 +124,7 @@ class Layer:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
-        dialect = dialect_of(path)
+        dialect = dialect_of(self.app, path)
         if dialect is None:
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
