@@ -23,7 +23,7 @@ TOO_MANY = "Too many users to enroll at once."
 
 
 def _refuse(message):
-    return CanvasError(400, {"errors": message})
+    return CanvasError(400, {"errors": message}, schema=s.ErrorString)
 
 
 def _missing(name):

@@ -361,7 +361,8 @@ def _type_and_errors(given):
 def _invalid(field):
     """A model validation failure, as ActiveRecord's errors reach the client."""
     return CanvasError(400, {"errors": {field: [{"attribute": field, "type": "invalid",
-                                                 "message": "invalid"}]}})
+                                                 "message": "invalid"}]}},
+                       schema=s.InvalidRecord)
 
 
 def create(course=None, section=None):

@@ -2,8 +2,10 @@
 registered on the /api/v1 blueprint."""
 from werkzeug.exceptions import HTTPException
 
+from ..api.answers import write
 from ..store import NotFound, StoreError
-from .jsonfmt import json_response
+from . import schemas as s
+from .jsonfmt import answer, json_response
 from .params import ParamError
 
 BEARER = {"WWW-Authenticate": 'Bearer realm="canvas-lms"'}
@@ -19,11 +21,13 @@ STATUS_NAMES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: 
 
 
 class CanvasError(Exception):
-    """Answer status with body (a dict, in Canvas's shape for that refusal)."""
+    """Answer status with body (a dict, in Canvas's shape for that refusal),
+    written through schema, the one the OpenAPI document gives that reply
+    (schemas.py; None: an empty object)."""
 
-    def __init__(self, status, body, headers=None):
+    def __init__(self, status, body, headers=None, schema=s.Errors):
         super().__init__(body)
-        self.status, self.body, self.headers = status, body, headers
+        self.status, self.body, self.headers, self.schema = status, body, headers, schema
 
 
 def not_found():
@@ -36,9 +40,11 @@ def forbidden():
     return CanvasError(403, UNAUTHORIZED)
 
 
-def bad_request(**body):
+def bad_request(message=None, error=None):
     """The ad-hoc 400s of the enrollments controller: {"message": ...} or {"error": ...}."""
-    return CanvasError(400, body)
+    if message is not None:
+        return CanvasError(400, {"message": message}, schema=s.MessageError)
+    return CanvasError(400, {"error": error}, schema=s.ErrorText)
 
 
 def error(status, message=None, headers=None):
@@ -50,7 +56,7 @@ def error(status, message=None, headers=None):
                             "error_code": STATUS_NAMES.get(status, str(status))}]}
     else:
         body = {"errors": [{"message": message}]}
-    response = json_response(body, status)
+    response = answer(s.Errors, body, status)
     if headers:
         response.headers.update(headers)
     return response
@@ -67,7 +73,8 @@ def routing_error(e):
 def register(bp):
     @bp.errorhandler(CanvasError)
     def canvas_error(e):
-        response = json_response(e.body, e.status)
+        response = json_response(e.body if e.schema is None else write(e.schema, e.body),
+                                 e.status)
         if e.headers:
             response.headers.update(e.headers)
         return response

@@ -59,7 +59,8 @@ def create(account_id):
                      for name in ("workflow_state", "ending_enrollment_state")})
     workflow_state = given["workflow_state"] or "active"
     if workflow_state not in PAIRING_STATES:
-        raise CanvasError(422, {"success": False, "errors": ["Workflow state is invalid"]})
+        raise CanvasError(422, {"success": False, "errors": ["Workflow state is invalid"]},
+                          schema=s.PairingInvalid)
     ending = given["ending_enrollment_state"]
     pairing = store().create_pairing(workflow_state,
                                      ending if ending in ENDING_STATES else "deleted",  # any other

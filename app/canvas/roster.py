@@ -105,7 +105,7 @@ def course_sections(course_id):
     given = params()
     term = scalars({"search_term": given.get("search_term")})["search_term"]
     if term and len(term) < MIN_SEARCH_TERM:
-        raise CanvasError(400, TOO_SHORT)
+        raise CanvasError(400, TOO_SHORT, schema=SearchTermError)
     includes = set(strings(given.get("include"))) if r.read_roster else set()
     sections = sorted((store().sections[sid] for sid in store().sections_of_course[course.id]),
                       key=lambda x: (x.title.casefold(), x.id))

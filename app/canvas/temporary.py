@@ -41,7 +41,7 @@ def bulk_status():
     """By user id (as text), for the users the caller may see; others are left out."""
     given = params().get("user_ids")
     if given in (None, "", []):
-        raise CanvasError(400, {})
+        raise CanvasError(400, {}, schema=None)  # no user_ids: an empty object
     _account()
     limit = users_limit(params().get("limit"))
     uids = []
