@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Callable
+from urllib.parse import quote
 
-from flask import current_app, g, request, url_for
+from flask import current_app, g, request
 
 from . import dialects
 
@@ -150,16 +151,19 @@ def fill(app, bp, routes, nested=None):
                             methods=list(route.methods))
         found[name] = route
         view = getattr(route.view, "func", route.view)  # a realm's rows bind one view
-        links.setdefault((view, route.nest), ".".join(filter(None, (bp.name, route.nest, name))))
+        links.setdefault((view, route.nest), openapi_path((bp.url_prefix or "") + route.path))
     return found
 
 
 def link(view, nest=None, **values):
     """The path of view's route (its first row, where it has several; nest:
-    the nested blueprint of the row, for a view several serve) with values:
-    where an answer points, spelled by the route table rather than typed
-    again. A value no path parameter takes becomes a query parameter."""
-    return url_for(current_app.extensions["schoology_links"][(view, nest)], **values)
+    the nested blueprint of the row, for a view several serve) with values
+    for its parameters: where an answer points, spelled by the route table
+    rather than typed again. Formatted from the route's path, as url_for
+    would build it at a fraction of the cost (a list page asks for one)."""
+    return current_app.extensions["schoology_links"][(view, nest)].format_map(
+        {name: quote(value, safe="") if isinstance(value, str) else value
+         for name, value in values.items()})
 
 
 def operations(prefix, routes):
