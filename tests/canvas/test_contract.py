@@ -143,6 +143,25 @@ def test_refusals_hold_to_the_document(start_server, document):
         assert not errors, (path, [e.message for e in errors][:3])
 
 
+def test_an_answer_its_schema_does_not_describe_is_never_sent(start_server, monkeypatch):
+    """Answers are written through the schemas the document publishes: a
+    field the schema lacks (or a required one left out) is the mock's bug, a
+    500 in Canvas's shape, never bytes that differ from the document."""
+    from schoology_mock.canvas import enrollments, render
+    server = start_server(RATE_LIMIT=None)
+    url = f"{server.url}/api/v1/accounts/self/enrollments/{DYLAN_P1}"
+    auth = {"Authorization": f"Bearer {CANVAS_ADMIN}"}
+    assert requests.get(url, headers=auth, timeout=10).status_code == 200
+    monkeypatch.setattr(enrollments, "enrollment_json",
+                        lambda *a, **kw: dict(render.enrollment_json(*a, **kw), extra=1))
+    drifted = requests.get(url, headers=auth, timeout=10)
+    assert drifted.status_code == 500 and drifted.json() == {"errors": [
+        {"message": "An error occurred.", "error_code": "internal_server_error"}]}
+    monkeypatch.setattr(enrollments, "enrollment_json", lambda *a, **kw: {
+        k: v for k, v in render.enrollment_json(*a, **kw).items() if k != "user_id"})
+    assert requests.get(url, headers=auth, timeout=10).status_code == 500
+
+
 def test_temporary_enrollments_and_a_finished_job_hold_to_the_document(start_server,
                                                                       document):
     """The Canvas UI's temporary enrollment flow, with the fields only it
