@@ -102,3 +102,9 @@ def test_schoology_hooks_stay_on_schoologys_paths(start_server):
     page = requests.get(f"{server.url}/oauth/authorize", timeout=10)
     assert page.headers["X-Frame-Options"] == "DENY"
     assert "Access-Control-Allow-Origin" not in page.headers
+
+
+def test_a_path_is_journaled_as_the_app_reads_it(live):
+    requests.get(f"{live.url}/v1/users/ext/%C3%A9l%C3%A8ve", timeout=10)
+    assert journal(live)[-1]["path"] == "/v1/users/ext/élève"
+    assert requests.get(f"{live.url}/_mock/journal", timeout=10).status_code == 200

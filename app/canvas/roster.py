@@ -107,7 +107,8 @@ def course_sections(course_id):
     if term and len(term) < MIN_SEARCH_TERM:
         raise CanvasError(400, TOO_SHORT, schema=SearchTermError)
     includes = set(strings(given.get("include"))) if r.read_roster else set()
-    sections = sorted((store().sections[sid] for sid in store().sections_of_course[course.id]),
+    sections = sorted((store().sections[sid]
+                       for sid in store().sections_of_course.get(course.id, ())),
                       key=lambda x: (x.title.casefold(), x.id))
     if term:
         sections = [x for x in sections if term.casefold() in x.title.casefold()]
@@ -139,9 +140,10 @@ def _numbered(rows, page, size):
     """Api.paginate's numbered pages: (this page's rows, the Link header with
     current, next, prev, first and last)."""
     last = max(1, -(-len(rows) // size))
-    at = number(page) if isinstance(page, str) and numbered(page) else 1
+    given = page if isinstance(page, str) and numbered(page) else "1"
+    at = number(given)
     at = last + 1 if at is None else at  # more digits than a number holds: past the end
-    links = {"current": at}
+    links = {"current": given if number(given) is None else at}
     if at < last:
         links["next"] = at + 1
     if at > 1:

@@ -93,11 +93,11 @@ class Grades(Schema):
     current_score = N(allow_none=True)
     final_grade = S(allow_none=True)
     final_score = N(allow_none=True)
-    unposted_current_points = N(allow_none=True)
     unposted_current_score = N(allow_none=True)
     unposted_current_grade = S(allow_none=True)
     unposted_final_score = N(allow_none=True)
     unposted_final_grade = S(allow_none=True)
+    unposted_current_points = N(allow_none=True)
 
 
 class Enrollment(Schema):
@@ -288,9 +288,10 @@ class ErrorMessage(Schema):
 
 
 class Errors(Schema):
-    """api_error_json and the authentication refusals."""
-    errors = req(fields.List(fields.Nested(ErrorMessage)))
+    """api_error_json and the authentication refusals (status first, as Canvas
+    writes it)."""
     status = S(metadata={"description": "unauthenticated or unauthorized"})
+    errors = req(fields.List(fields.Nested(ErrorMessage)))
 
 
 class MessageError(Schema):

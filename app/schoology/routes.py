@@ -71,9 +71,9 @@ ROUTES = (
 
 def rest_pattern(routes):
     """What <path:rest> under a realm takes: any path but those its own rows serve."""
-    served = sorted({route.path.split("/")[3] for route in routes
-                     if route.nest and route.path.count("/") > 3 and "<" not in
-                     route.path.split("/")[3]})
+    served = dict.fromkeys(route.path.split("/")[3] for route in routes  # in table order
+                           if route.nest and route.path.count("/") >= 3
+                           and "<" not in route.path.split("/")[3])
     return {"type": "string", "pattern": rf"^(?!({'|'.join(served)})(/|$))[A-Za-z0-9_-]+"
                                          r"(/[A-Za-z0-9_-]+)*$"}
 

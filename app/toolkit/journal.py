@@ -7,7 +7,7 @@ import time
 from collections import deque
 
 from flask import g, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
 from ..api.dialects import dialect_of
 from .faults import FAULT
@@ -91,6 +91,8 @@ def _request_body(environ):
         return _kept(request.get_data(cache=True))
     except RequestEntityTooLarge:
         return f"({request.content_length} bytes: over the limit, not read)"
+    except ClientDisconnected:
+        return f"(the body ended before its {request.content_length} bytes)"
 
 
 def capture(response):
@@ -131,20 +133,19 @@ class Layer:
         environ[ANSWER] = UNANSWERED
         try:
             return self.wsgi_app(environ, start_response)
-        except ConnectionResetError:  # a fault dropped the connection
-            environ[DROPPED] = True
-            raise
         finally:
             status, identity, sent, answer, notes = environ[ANSWER]
             rule = environ.get(FAULT)
+            dropped = rule is not None and rule.drop
+            if status is None and not dropped:
+                status = 500  # the app failed past its own error handlers: the server's 500
             self.journal.add(Entry(
                 self.app.extensions["schoology_clock"](), dialect, environ["REQUEST_METHOD"],
-                path, environ.get("QUERY_STRING", "").encode("latin-1"), identity, status,
+                # the path as the app reads it: WSGI hands it over as latin-1
+                path.encode("latin-1").decode("utf-8", "replace"),
+                environ.get("QUERY_STRING", "").encode("latin-1"), identity, status,
                 (time.perf_counter() - started) * 1000, sent, answer, notes,
-                None if rule is None else rule.id, DROPPED in environ))
-
-
-DROPPED = "schoology_mock.dropped"
+                None if rule is None else rule.id, dropped))
 
 
 def around(app, wsgi_app):

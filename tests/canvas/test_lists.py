@@ -201,3 +201,12 @@ def test_a_number_past_any_size_is_read_as_canvas_reads_it(canvas, path, body, s
     assert response.status_code == 200, response.data
     if size is not None:
         assert f"per_page={size}" in response.headers["Link"]
+
+
+def test_a_graders_grades_end_with_the_unposted_points(canvas):
+    """Canvas writes unposted_current_points last, after the unposted scores."""
+    rows = canvas.get(f"sections/{SECTION}/enrollments?type[]=StudentEnrollment"
+                      "&include[]=current_points", token=CANVAS_TEACHER).json
+    grades = [row["grades"] for row in rows]
+    assert grades and all(list(g)[:2] == ["html_url", "current_points"] for g in grades)
+    assert all(list(g)[-1] == "unposted_current_points" for g in grades)

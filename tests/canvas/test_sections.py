@@ -11,6 +11,7 @@ from canvasapi.exceptions import BadRequest
 
 from helpers import (ALGEBRA, CANVAS_ADMIN, CANVAS_OBSERVER, CANVAS_STUDENT, ENGLISH,
                      demo_document)
+from schoology_mock.store import build_store
 
 DOC = demo_document()
 
@@ -99,3 +100,23 @@ def test_who_may_list_them(server):
     missing = requests.get(f"{server.url}/api/v1/courses/1/sections",
                            headers={"Authorization": f"Bearer {CANVAS_ADMIN}"}, timeout=10)
     assert missing.status_code == 404
+
+
+def test_a_course_without_sections_lists_none(start_server):
+    document = demo_document()
+    document["courses"].append({"id": "2091839999", "course_code": "ART-1", "title": "Art"})
+    server = start_server(store=build_store(document), RATE_LIMIT=None)
+    course = Canvas(server.url, CANVAS_ADMIN).get_course(2091839999)
+    assert list(course.get_sections(include=["total_students"])) == []
+
+
+def test_refusals_keep_canvass_key_order(server):
+    """Canvas writes status first in its 401 and 403 bodies: the schema that
+    writes them keeps that order, byte for byte."""
+    url = f"{server.url}/api/v1/courses/{ENGLISH}/sections"
+    assert requests.get(url, timeout=10).text == \
+        '{"status":"unauthenticated","errors":[{"message":"user authorization required"}]}'
+    refused = requests.get(url, headers={"Authorization": f"Bearer {CANVAS_OBSERVER}"},
+                           timeout=10)
+    assert refused.text == ('{"status":"unauthorized","errors":[{"message":"user not '
+                            'authorized to perform that action"}]}')

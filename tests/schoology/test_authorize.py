@@ -583,3 +583,12 @@ def test_an_access_token_issued_is_a_change_the_snapshot_keeps(client):
     status, token = exchange(client, STUDENT, pending)
     assert status == 200 and store.generation > before
     assert token[0] in {t["token"] for t in client.get("/_mock/state").json["tokens"]}
+
+
+def test_a_method_the_token_path_does_not_take_is_405_once_signed(client):
+    """Signed with the request token, as the exchange is, a PUT to the
+    access token path is checked as that path is: then 405, as Schoology
+    answers a method a path does not take."""
+    pending = request_token(client, STUDENT)
+    answer = client.put("/v1/oauth/access_token", headers=header(*STUDENT, *pending))
+    assert answer.status_code == 405 and "GET" in answer.headers["Allow"]

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from flask import current_app, g, request
 from oauthlib.oauth1.rfc5849.utils import parse_authorization_header
+from werkzeug.exceptions import HTTPException
 
 from ...api.context import store as current_store
 from ...api.response import Response
@@ -55,7 +56,15 @@ def authenticate():
 
 
 def _view():
-    return current_app.view_functions.get(request.endpoint)
+    """The view of the request's path, whatever its method (a method the path
+    does not take is still checked as a request to that path)."""
+    if request.url_rule is not None:
+        return current_app.view_functions.get(request.endpoint)
+    try:
+        endpoint, _ = current_app.url_map.bind_to_environ(request.environ).match(method="GET")
+    except HTTPException:
+        return None
+    return current_app.view_functions.get(endpoint)
 
 
 def claimed():
