@@ -1,7 +1,10 @@
 """The contract of each dialect's endpoints, declared once: what an operation
-takes (its query and body schemas) and what it answers, status by status.
-openapi.py writes the OpenAPI documents from these declarations and the
-app's routes; the notes below hold each request to them.
+takes (its query and body schemas) and what it answers, status by status,
+and the route table's rows (Route) that pair each operation with its path
+and view. fill() serves a table, operations() names its operations as the
+document does, link() spells a view's path for an answer's links;
+toolkit/openapi.py writes the OpenAPI documents from them, and the notes
+below hold each request to them.
 
 A note is something the real API would silently ignore, coerce or cap in a
 request: an unknown field, a string where an integer goes, limit=500 served

@@ -1,6 +1,8 @@
-"""The contract of the /api/v1 endpoints (app/contract.py): what each takes
-and answers, status by status, from the schemas in schemas.py. openapi.py
-writes the Canvas document from it; notes.py holds each request to it."""
+"""The operations of the /api/v1 endpoints (api/contract.py's Operation):
+what each takes and answers, status by status, from the schemas in
+schemas.py, and the document's description of the dialect. The route table
+(routes.py) pairs each with its path; toolkit/openapi.py writes the Canvas
+document from them; notes.py holds each request to them."""
 import json
 from urllib.parse import urlencode
 

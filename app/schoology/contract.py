@@ -1,6 +1,8 @@
-"""The contract of the /v1 endpoints (contract.py): what each takes and
-answers, from the schemas the views load and dump with. openapi.py writes
-the Schoology document from it; notes.py holds each request to it."""
+"""The operations of the /v1 endpoints (api/contract.py's Operation): what
+each takes and answers, from the schemas the views load and dump with, and
+the document's description of the dialect. The route table (routes.py)
+pairs each with its path; toolkit/openapi.py writes the Schoology document
+from them; notes.py holds each request to them."""
 import json
 
 from ..api.contract import Description, Operation, Reply, Sample
