@@ -32,6 +32,18 @@ class IdConverter(BaseConverter):
         return str(value)
 
 
+class RestConverter(BaseConverter):
+    """<rest(a, b):name> in a route: any rest of a path, as <path:name>,
+    except one that begins with a or b (paths other rows serve), which is
+    then nobody's: a 404, not this route's answer."""
+    part_isolating = False
+    weight = 200
+
+    def __init__(self, url_map, *served):
+        super().__init__(url_map)
+        self.regex = rf"(?!(?:{'|'.join(map(re.escape, served))})(?:/|$))[^/].*?"
+
+
 class Whole(fields.Field):
     """A whole number given as an int or a string of digits; never a bool or
     float, which no real client sends for these fields."""

@@ -77,12 +77,13 @@ def _course_rows(course, section, p, me):
         if user.uid == me.uid:
             states = _own_states(p) or {"active", "invited"}
         elif r.read_roster or r.observing or r.grades:
-            states = set(strings(p.get("state"))) or None
+            # user_index_enrollments, with the course: active and invited ones
+            # unless state[] says otherwise, for an admin too
+            states = set(strings(p.get("state"))) or {"active", "invited"}
         else:
             raise forbidden()
         rows = [(e, u) for e, u in store().user_enrollments(user.uid) if e.realm_id in sections]
-        return [(e, u) for e, u in rows if (states is None and e.state != "deleted")
-                or (states is not None and e.state in states)]
+        return [(e, u) for e, u in rows if e.state in states]
     states = set(strings(p.get("state")))
     if r.read_roster:
         if r.sections is not None:

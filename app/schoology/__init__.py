@@ -6,7 +6,7 @@ from flask import Blueprint, request
 
 from ..api import dialects
 from ..api.contract import fill, holding
-from ..api.fields import IdConverter
+from ..api.fields import IdConverter, RestConverter
 from . import auth, cors, errors, notes
 from .realms import REALMS
 from .routes import DESCRIPTION, PREFIX, ROUTES
@@ -22,6 +22,7 @@ def routing_error(e):
 
 def register(app):
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["rest"] = RestConverter
     bp = Blueprint("schoology", __name__, url_prefix=PREFIX)
     auth.register(app)
     errors.register(bp)

@@ -23,18 +23,22 @@ def realm_routes(realm):
     base, ops, views = (f"/{realm.plural}/<id:realm_id>", c.realm_operations(realm),
                         c.REALM_VIEWS[realm.name])
     item = f"{base}/enrollments/<id:enrollment_id>"
-    return tuple(Route(path, methods, partial(view, realm), op, nest=realm.plural)
-                 for path, methods, view, op in (
-                     (f"{base}/enrollments", GET, r.list_enrollments, ops["list"]),
-                     (f"{base}/enrollments", ("POST",), bulk.post_enrollments, ops["create"]),
-                     (f"{base}/enrollments", ("PUT",), bulk.update_many, ops["update_many"]),
-                     (item, GET, r.get_enrollment, ops["view"]),
-                     (item, ("PUT",), r.update_enrollment, ops["update"]),
-                     (item, ("DELETE",), r.delete_enrollment, ops["delete"]),
-                     (f"{base}/accesscode", ("POST",), bulk.join_with_code, ops["join"]),
-                 )) + (
+    own = tuple(Route(path, methods, partial(view, realm), op, nest=realm.plural)
+                for path, methods, view, op in (
+                    (f"{base}/enrollments", GET, r.list_enrollments, ops["list"]),
+                    (f"{base}/enrollments", ("POST",), bulk.post_enrollments, ops["create"]),
+                    (f"{base}/enrollments", ("PUT",), bulk.update_many, ops["update_many"]),
+                    (item, GET, r.get_enrollment, ops["view"]),
+                    (item, ("PUT",), r.update_enrollment, ops["update"]),
+                    (item, ("DELETE",), r.delete_enrollment, ops["delete"]),
+                    (f"{base}/accesscode", ("POST",), bulk.join_with_code, ops["join"]),
+                ))
+    # Any other path under the realm answers the realm, as Schoology does; a
+    # path under one its own rows serve (enrollments/-1) is nobody's: a 404.
+    served = ", ".join(dict.fromkeys(row.path[len(base) + 1:].split("/")[0] for row in own))
+    return own + (
         Route(base, GET, REALM_VIEW[realm.name], views["view"], nest=realm.plural),
-        Route(f"{base}/<path:rest>", GET, REALM_VIEW[realm.name], views["rest"],
+        Route(f"{base}/<rest({served}):rest>", GET, REALM_VIEW[realm.name], views["rest"],
               nest=realm.plural),
     )
 

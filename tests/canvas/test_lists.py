@@ -210,3 +210,18 @@ def test_a_graders_grades_end_with_the_unposted_points(canvas):
     grades = [row["grades"] for row in rows]
     assert grades and all(list(g)[:2] == ["html_url", "current_points"] for g in grades)
     assert all(list(g)[-1] == "unposted_current_points" for g in grades)
+
+
+def test_another_users_enrollments_in_a_course_are_the_active_and_invited(canvas):
+    """user_id names someone else and no state[] is given: canvas-lms lists
+    them through user_index_enrollments with the course, which keeps only
+    the active and invited ones, for an admin too; state[] asks for others."""
+    hudson = 45552881  # his enrollment in Period 1 is rejected, his other one active
+    listed = canvas.get(f"courses/{ALGEBRA}/enrollments?user_id={hudson}").json
+    assert listed and HUDSON_REJECTED not in {r["id"] for r in listed}
+    assert {r["enrollment_state"] for r in listed} == {"active"}
+    rejected = canvas.get(f"courses/{ALGEBRA}/enrollments?user_id={hudson}"
+                          "&state[]=rejected").json
+    assert [r["id"] for r in rejected] == [HUDSON_REJECTED]
+    dylan = canvas.get(f"courses/{ALGEBRA}/enrollments?user_id={DYLAN}").json
+    assert dylan and {r["enrollment_state"] for r in dylan} <= {"active", "invited"}

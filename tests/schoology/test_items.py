@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from helpers import FORMATS, REALMS, SECTION, Api, assert_same_data, free_users, xml_to_data
+from helpers import FORMATS, GROUP, REALMS, SECTION, Api, assert_same_data, free_users, xml_to_data
 from schoology_mock import DEMO_FIXTURES, create_app
 from schoology_mock.store import load_file
 
@@ -264,3 +264,16 @@ def test_create_answer_carries_the_same_data_in_both_formats(api, store, plural,
             assert_same_data(read, created)
         else:
             assert_same_data(created, read)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("realm,realm_id", [("sections", SECTION), ("groups", GROUP)])
+@pytest.mark.parametrize("tail", ["enrollments/-1", "enrollments/abc", "enrollments/1.5",
+                                  "enrollments/1/x", "accesscode/x"])
+def test_an_enrollment_path_with_no_enrollment_id_is_a_404(api, fmt, realm, realm_id, tail):
+    """Under a realm, a path Schoology does not know answers the realm; one
+    under its enrollments or access code with no such id is a missing
+    enrollment: an empty 404, never the realm."""
+    answer = api.get(f"/v1/{realm}/{realm_id}/{tail}", fmt)
+    assert answer.status_code == 404 and answer.data == b""
+    assert api.get(f"/v1/{realm}/{realm_id}/members", fmt).status_code == 200
