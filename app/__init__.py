@@ -62,7 +62,8 @@ def create_app(config=None, store=None):
     app.extensions["schoology_source"] = source
     # what POST /_mock/reset {"to": "fixtures"} goes back to, without FIXTURES
     app.extensions["schoology_demo_fixtures"] = DEMO_FIXTURES
-    app.extensions["schoology_factory"] = create_app  # toolkit/openapi.py makes a scratch mock with it
+    # toolkit/openapi.py makes a scratch mock with it
+    app.extensions["schoology_factory"] = create_app
     app.extensions["schoology_clock"] = Clock()
     context.install(app, store)
     jobs.register(app)
