@@ -135,25 +135,19 @@ def openapi_path(rule):
     return RULE_PARAMETER.sub(lambda m: "{" + m.group(3) + "}", rule)
 
 
-def endpoint(route, number):
-    """The route's endpoint name: its view's, and its row in the table."""
-    view = getattr(route.view, "func", route.view)  # a partial's function
-    return f"{view.__name__}_{number}"
-
-
 def fill(app, bp, routes, nested=None):
     """Add each route of the table to bp, or to the blueprint of nested
     (name -> Blueprint) its row names, and tell link() where each view is
-    served. Returns {endpoint: route}."""
+    served. Returns {full endpoint name: route}."""
     found = {}
     links = app.extensions.setdefault("schoology_links", {})
     for number, route in enumerate(routes):
-        name = endpoint(route, number)
+        view = getattr(route.view, "func", route.view)  # a realm's rows bind one view
+        name = f"{view.__name__}_{number}"  # its view's, and its row in the table
         target = bp if route.nest is None else nested[route.nest]
         target.add_url_rule(route.path, endpoint=name, view_func=route.view,
                             methods=list(route.methods))
-        found[name] = route
-        view = getattr(route.view, "func", route.view)  # a realm's rows bind one view
+        found[".".join(filter(None, (bp.name, route.nest, name)))] = route
         links.setdefault((view, route.nest), openapi_path((bp.url_prefix or "") + route.path))
     return found
 
@@ -194,7 +188,7 @@ def holding(routes, check):
         rule = request.url_rule
         if rule is None or request.method == "OPTIONS":
             return
-        route = routes.get(rule.endpoint.rpartition(".")[2])
+        route = routes.get(rule.endpoint)
         if route is not None:
             check(route)
     return before

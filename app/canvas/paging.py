@@ -80,6 +80,24 @@ def paginate(rows, keys, page, size):
     return shown, link_header(links, size)
 
 
+def paginate_numbered(rows, page, size):
+    """Api.paginate's numbered pages, as Canvas pages a plain list (a
+    course's sections): (this page's rows, the Link header with current,
+    next, prev, first and last)."""
+    last = max(1, -(-len(rows) // size))
+    given = page if isinstance(page, str) and numbered(page) else "1"
+    at = number(given)
+    at = last + 1 if at is None else at  # more digits than a number holds: past the end
+    links = {"current": given if number(given) is None else at}
+    if at < last:
+        links["next"] = at + 1
+    if at > 1:
+        links["prev"] = at - 1
+    links.update(first=1, last=last)
+    return rows[(at - 1) * size:at * size], link_header(
+        {rel: str(n) for rel, n in links.items()}, size)
+
+
 def link_header(links, size):
     kept = [(k, v) for k, v in query_pairs() if k not in DROPPED]
     url = f"{host()}{request.path}?" + (urlencode(kept) + "&" if kept else "")

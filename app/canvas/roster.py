@@ -9,9 +9,9 @@ from ..api.contract import Operation, Reply, Sample
 from . import contract as c, schemas as s
 from .auth import caller, rights, shows_user, teaches
 from .errors import CanvasError, forbidden
-from .ids import find_account, find_course, find_section, find_user, number
+from .ids import find_account, find_course, find_section, find_user
 from .jsonfmt import answer, dumps, json_response
-from .paging import link_header, numbered, per_page
+from .paging import paginate_numbered, per_page
 from .params import params, scalars, strings
 from .render import account_json, course_json, profile_json, section_json, user_json
 
@@ -115,7 +115,7 @@ def course_sections(course_id):
     headers = None
     if given.get("all") in (None, ""):
         size = per_page(given.get("per_page"))
-        sections, links = _numbered(sections, given.get("page"), size)
+        sections, links = paginate_numbered(sections, given.get("page"), size)
         headers = {"Link": links}
     rows = [dumps(write(ListedSection, _listed(x, r, includes))) for x in sections]
     return json_response("[" + ",".join(rows) + "]", headers=headers)
@@ -134,20 +134,3 @@ def _listed(section, r, includes):
                                          ("avatar_url",) if "avatar_url" in includes else ())
                                for _, u in students] or None
     return out
-
-
-def _numbered(rows, page, size):
-    """Api.paginate's numbered pages: (this page's rows, the Link header with
-    current, next, prev, first and last)."""
-    last = max(1, -(-len(rows) // size))
-    given = page if isinstance(page, str) and numbered(page) else "1"
-    at = number(given)
-    at = last + 1 if at is None else at  # more digits than a number holds: past the end
-    links = {"current": given if number(given) is None else at}
-    if at < last:
-        links["next"] = at + 1
-    if at > 1:
-        links["prev"] = at - 1
-    links.update(first=1, last=last)
-    return rows[(at - 1) * size:at * size], link_header(
-        {rel: str(n) for rel, n in links.items()}, size)

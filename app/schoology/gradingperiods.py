@@ -7,9 +7,6 @@ ids and flags are text, as in the docs' example. Both are for administrators
 only (others get an empty 403, as the course list gives them). Their
 answers, their contract and their views are all here; the route table
 (routes.py) names them."""
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
-
 from flask import g
 from marshmallow import Schema, fields
 
@@ -19,7 +16,7 @@ from ..api.fields import Flag
 from .formats import empty, render
 from .links import link, page_links
 from .reading import load, query_pairs
-from .roster import TZ
+from .roster import school_now
 from .schemas import MAX_LIMIT, Loader, PageQuery
 from .schemas.documents import PageLinks, SelfLink, answer
 from .schemas.roster import dumper
@@ -64,8 +61,7 @@ _dump = dumper(GradingPeriodOut)
 
 def _today():
     """The school's date now, on the server's clock, as the periods write theirs."""
-    now = datetime.fromtimestamp(store().clock(), timezone.utc)
-    return now.astimezone(ZoneInfo(TZ)).date().isoformat()
+    return school_now().date().isoformat()
 
 
 def _json(period, today):

@@ -92,10 +92,14 @@ def _building(given):
 
 
 # --- users ---------------------------------------------------------------------------
+def school_now():
+    """The school's local time now, on the server's clock."""
+    return datetime.fromtimestamp(store().clock(), timezone.utc).astimezone(ZoneInfo(TZ))
+
+
 def _tz_offset():
     """The school's UTC offset in hours now (on the server's clock)."""
-    now = datetime.fromtimestamp(store().clock(), timezone.utc).astimezone(ZoneInfo(TZ))
-    return int(now.utcoffset().total_seconds() // 3600)
+    return int(school_now().utcoffset().total_seconds() // 3600)
 
 
 def _school_id(user):
