@@ -10,6 +10,7 @@ from flask import g, request
 
 from ..api.answers import write
 from ..api.context import store
+from ..store.records import DEFAULT_TERM
 from .ids import first_name, short_name, sortable_name, uuid_of
 from .jsonfmt import dumps
 from .schemas import Enrollment
@@ -149,10 +150,12 @@ def row_text(enrollment, user, view, school):
 def course_json(course, account_id, sis=False, mine=()):
     out = {
         "id": course.id, "name": course.title, "account_id": account_id,
-        "uuid": uuid_of("course", course.id), "start_at": None, "grading_standard_id": None,
+        "uuid": uuid_of("course", course.id), "start_at": course.start_at,
+        "grading_standard_id": None,
         "is_public": False, "created_at": DEFAULT_TIME, "course_code": course.course_code,
-        "default_view": "modules", "root_account_id": account_id, "enrollment_term_id": 1,
-        "license": "private", "grade_passback_setting": None, "end_at": None,
+        "default_view": "modules", "root_account_id": account_id,
+        "enrollment_term_id": course.enrollment_term_id or DEFAULT_TERM, "license": "private",
+        "grade_passback_setting": None, "end_at": course.end_at,
         "public_syllabus": False, "public_syllabus_to_auth": False, "storage_quota_mb": 500,
         "is_public_to_auth_users": False, "homeroom_course": False, "course_color": None,
         "friendly_name": None, "apply_assignment_group_weights": False,
@@ -167,7 +170,7 @@ def course_json(course, account_id, sis=False, mine=()):
          "role_id": ROLE_IDS[e.type], "user_id": e.uid, "enrollment_state": e.state,
          "limit_privileges_to_course_section": e.limit_privileges_to_course_section}
         for e in mine]
-    out.update(hide_final_grades=False, workflow_state="available",
+    out.update(hide_final_grades=False, workflow_state=course.workflow_state,
                restrict_enrollments_to_course_dates=False)
     return out
 

@@ -6,7 +6,7 @@ tests hold each to the general form (record, kept_set, exported)."""
 from dataclasses import fields
 from typing import Optional
 
-from .records import (CANVAS_FIELDS, NO_EXTRAS, Course, Enrollment, Group, Section, User,
+from .records import (CANVAS_FIELDS, COURSE_CANVAS, NO_EXTRAS, Course, Enrollment, Group, Section, User,
                       default_type)
 
 # The roster fields of each kind, written out only when set, so that a
@@ -125,10 +125,23 @@ def enrollment(e):
     return exported(e)
 
 
+def course(c):
+    """A course as the fixtures hold it: Canvas's fields in a canvas object,
+    only those that differ from Canvas's defaults."""
+    out = kept_set(record(c, *COURSE_CANVAS), "courses")
+    canvas = {name: getattr(c, name) for name, default in COURSE_CANVAS.items()
+              if getattr(c, name) != default}
+    if "enrollment_term_id" in canvas:
+        canvas["enrollment_term_id"] = str(canvas["enrollment_term_id"])
+    if canvas:
+        out["canvas"] = canvas
+    return out
+
+
 # The writer of each kind (record for those not named).
 WRITERS = {
     "users": user,
-    "courses": lambda c: kept_set(record(c), "courses"),
+    "courses": course,
     "sections": lambda s: kept_set(dict(record(s), grading_periods=[
         str(g) for g in s.grading_periods]), "sections"),
     "groups": lambda g: kept_set(record(g), "groups"),

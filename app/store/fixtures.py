@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
 from ..api.fields import Count, Flag, Id, Status
-from .records import (CANVAS_STATE, ENDING_STATES, GONE_STATES, NO_EXTRAS, PAIRING_STATES, REALMS,
+from .records import (CANVAS_STATE, COURSE_STATES, DEFAULT_TERM, ENDING_STATES, GONE_STATES, NO_EXTRAS, PAIRING_STATES, REALMS,
                       TYPES, AccessCode, Building, CanvasAccount, CanvasToken, Consumer, Course,
                       Enrollment, GradingPeriod, Group, Pairing, Role, Section, Token, User,
                       admin_of, default_type, display_name, time_text)
@@ -154,6 +154,18 @@ class BuildingSchema(_RecordSchema):
     phone = Text()
 
 
+class CourseCanvasSchema(Schema):
+    """What Canvas knows of a course beyond Schoology's fields; each absent
+    one takes Canvas's value for a published course of the Default Term."""
+    class Meta:
+        unknown = RAISE
+
+    workflow_state = Text(validate=validate.OneOf(COURSE_STATES))
+    start_at = Time(allow_none=True)
+    end_at = Time(allow_none=True)
+    enrollment_term_id = Id(allow_none=True)  # a grading period's id; null: the Default Term
+
+
 class CourseSchema(_RecordSchema):
     record_class = Course
     id = Id(required=True)
@@ -166,6 +178,17 @@ class CourseSchema(_RecordSchema):
     grade_level_range_start = Count()
     grade_level_range_end = Count()
     building_id = Id()
+    canvas = fields.Nested(CourseCanvasSchema)
+
+    @post_load
+    def make(self, data, **kwargs):
+        canvas = data.pop("canvas", {})
+        if canvas.get("enrollment_term_id") in (None, DEFAULT_TERM):
+            canvas["enrollment_term_id"] = 0
+        start, end = canvas.get("start_at"), canvas.get("end_at")
+        if start and end and end < start:
+            raise ValidationError("ends before it starts", "canvas.end_at")
+        return Course(**data, **canvas)
 
 
 class GradingPeriodSchema(_RecordSchema):

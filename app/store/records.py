@@ -134,6 +134,20 @@ class Course:
     grade_level_range_start: int = 0
     grade_level_range_end: int = 0
     building_id: int = 0
+    # What Canvas knows of the course beyond Schoology's fields (the fixture's
+    # canvas object): its workflow state, dates, and term (a grading period's
+    # id; 0 is Canvas's Default Term).
+    workflow_state: str = "available"
+    start_at: Optional[str] = None
+    end_at: Optional[str] = None
+    enrollment_term_id: int = 0
+
+
+# Canvas's course workflow states: created and claimed are unpublished.
+COURSE_STATES = ("created", "claimed", "available", "completed", "deleted")
+DEFAULT_TERM = 1  # Canvas's Default Term's id; the other terms are the grading periods
+COURSE_CANVAS = {"workflow_state": "available", "start_at": None, "end_at": None,
+                 "enrollment_term_id": 0}
 
 
 @dataclass(slots=True)

@@ -5,7 +5,7 @@ problem are the records walked to name the first one at fault."""
 from itertools import compress
 from operator import attrgetter, not_
 
-from .records import NO_EXTRAS
+from .records import DEFAULT_TERM, NO_EXTRAS
 
 
 def check_references(records, source, error):
@@ -53,6 +53,15 @@ def check_references(records, source, error):
     for kind in ("courses", "groups"):
         each_in(kind, in_building)
     periods = unique("grading_periods", "id")
+    if DEFAULT_TERM in periods:  # a grading period is a Canvas term of its own id
+        n = [p.id for p in records["grading_periods"]].index(DEFAULT_TERM)
+        fail("grading_periods", n, "id", f"{DEFAULT_TERM} is Canvas's Default Term")
+    if not periods.issuperset(c.enrollment_term_id for c in records["courses"]
+                              if c.enrollment_term_id):
+        for n, course in enumerate(records["courses"]):
+            if course.enrollment_term_id and course.enrollment_term_id not in periods:
+                fail("courses", n, "canvas.enrollment_term_id",
+                     f"no grading period {course.enrollment_term_id}")
     sections, groups = unique("sections", "id"), unique("groups", "id")
     unique("sections", "section_school_code", allow_empty=True)
     unique("enrollments", "id")
