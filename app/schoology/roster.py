@@ -153,10 +153,14 @@ def users():
 
 
 def user(uid):
-    found = store().get_user(uid)
-    visible = _visible_uids()
+    """A user's record. A personal key (two-legged, no access token) reads
+    only its owner's unless the owner is an administrator: Schoology answers
+    any other 401 with no body (its restriction of June 2025). A user's
+    access token reads whoever shares a realm with them, as before."""
+    found, me = store().get_user(uid), g.identity
+    personal = me.token is None and not me.administrator
+    visible = {me.uid} if personal else _visible_uids()
     if visible is not None and uid not in visible:
-        # Schoology: another user's data through a personal key, 401 and no body
         return error_response(401)
     return render(user_json(found, single=True).data)
 

@@ -8,7 +8,8 @@ import pytest
 import requests
 from requests_oauthlib import OAuth1
 
-from helpers import (ADMIN, GROUP as ROBOTICS, ROBOTICS_CODE, SECTION, STUDENT, TOKEN,
+from helpers import (ADMIN, GROUP as ROBOTICS, ROBOTICS_CODE, SECTION, STUDENT, TEACHER as TEACHER_KEY,
+                     TOKEN,
                      assert_same_data, xml_to_data)
 from schoology_mock import DEFAULTS
 from schoology_mock.schoology.auth.oauth import REPLAY
@@ -182,14 +183,19 @@ def test_following_the_303_with_the_same_header_is_a_replay(server):
 
 
 def test_reading_another_users_record_is_401_with_no_body(server):
-    """Unless the two share a section or group: Dylan reads his teacher's record,
-    not that of a teacher of a club he is not in."""
-    r = requests.get(f"{server.url}/v1/users/45552183", auth=OAuth1(*STUDENT), timeout=10)
-    assert r.status_code == 401 and r.content == b""
-    r = requests.get(f"{server.url}/v1/users/45552101", auth=OAuth1(*STUDENT), timeout=10)
+    """Through a personal key, anyone else (his teacher too); through his
+    access token, those he shares a section or group with, not a teacher of a
+    club he is not in; an administrator's key, anyone."""
+    def read(uid, *key):
+        return requests.get(f"{server.url}/v1/users/{uid}", auth=OAuth1(*key), timeout=10)
+    for uid in (45552183, 45552101):
+        r = read(uid, *STUDENT)
+        assert r.status_code == 401 and r.content == b""
+    r = read(45552101, *TEACHER_KEY, *TOKEN)
     assert r.status_code == 200 and r.json()["name_last"] == "Strickland"
-    r = requests.get(f"{server.url}/v1/users/45552183", auth=OAuth1(*ADMIN), timeout=10)
-    assert r.status_code == 200
+    r = read(45552183, *TEACHER_KEY, *TOKEN)
+    assert r.status_code == 401 and r.content == b""
+    assert read(45552183, *ADMIN).status_code == 200
 
 
 def test_a_burst_over_the_rate_limit_gets_429_then_succeeds_after_the_window(start_server):

@@ -9,7 +9,7 @@ import requests
 import schoolopy
 from requests_oauthlib import OAuth1
 
-from helpers import (ADMIN, GROUP, SECTION, STUDENT, TEACHER, assert_same_data, demo_document,
+from helpers import (ADMIN, GROUP, SECTION, STUDENT, TEACHER, TOKEN, assert_same_data, demo_document,
                      xml_to_data)
 from schoology_mock.store import FixtureError, build_store, load_file
 
@@ -337,11 +337,28 @@ def test_a_student_lists_himself_and_those_he_shares_a_realm_with(student):
     assert student.json("users", school_uids="T1001,T1004")["total"] == "1"
 
 
-def test_a_student_reads_only_those_users(student):
-    assert student.json(f"users/{KAREN}")["name_last"] == "Strickland"
+def test_a_personal_key_reads_only_its_owner(server, student):
+    """Schoology's June 2025 restriction: a personal key reading anyone else
+    is a 401 with no body, a classmate or one's teacher too, in either format."""
     assert student.json(f"users/{DYLAN}")["uid"] == str(DYLAN)
+    assert KAREN in shared_with(DYLAN)
+    for key, uid in [(STUDENT, KAREN), (STUDENT, FELDMAN), (STUDENT, ADMIN_UID),
+                     (TEACHER, DYLAN)]:
+        for fmt in ("json", "xml"):
+            r = Http(server, key).get(f"users/{uid}", fmt=fmt)
+            assert (r.status_code, r.content) == (401, b""), (key, uid, fmt)
+    assert Http(server, TEACHER).json(f"users/{KAREN}")["uid"] == str(KAREN)  # his own
+    assert Http(server, ADMIN).json(f"users/{DYLAN}")["uid"] == str(DYLAN)
+
+
+def test_a_users_access_token_reads_those_who_share_a_realm(server, student):
+    """Through an app's access token (three-legged), the user's classmates."""
+    signed = Http(server, TEACHER)
+    signed.session.auth = OAuth1(*TEACHER, *TOKEN)  # Dylan's token, of the teacher's app
+    assert signed.json(f"users/{KAREN}")["name_last"] == "Strickland"
+    assert signed.json(f"users/{DYLAN}")["uid"] == str(DYLAN)
     for uid in (FELDMAN, REJECTED, ADMIN_UID):
-        r = student.get(f"users/{uid}")
+        r = signed.get(f"users/{uid}")
         assert (r.status_code, r.content) == (401, b""), uid
     assert student.get(f"users/{KAREN}/sections").status_code == 401
     assert [int(s["id"]) for s in student.json(f"users/{DYLAN}/sections")["section"]] == \
@@ -367,7 +384,11 @@ def test_users_ext_redirects_to_the_user(request, who):
     client = request.getfixturevalue(who)
     r = client.get("users/ext/T1001")
     assert (r.status_code, r.headers["Location"]) == (303, f"{client.base}/users/{KAREN}")
-    assert client.json(r.headers["Location"][len(client.base) + 1:])["school_uid"] == "T1001"
+    followed = client.get(r.headers["Location"][len(client.base) + 1:])
+    if who == "admin":
+        assert followed.json()["school_uid"] == "T1001"
+    else:  # the redirect is given, but a personal key reads no one else
+        assert (followed.status_code, followed.content) == (401, b"")
     assert client.get("users/ext/NOBODY").status_code == 404
 
 
