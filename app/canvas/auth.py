@@ -93,6 +93,11 @@ class Rights:
     read_sis = read_as_admin
 
     @property
+    def sees_logins(self):
+        """view_user_logins and read_email_addresses: teachers, TAs and admins."""
+        return self.admin or bool(self.types & GRADES)
+
+    @property
     def grades(self):
         return self.admin or bool(self.types & GRADES)
 

@@ -239,7 +239,8 @@ DESCRIPTION = Description(
     version="1",
     summary=(
         "Canvas LMS's Enrollments API, its Temporary Enrollment Pairings API and the "
-        "lookups a Canvas client makes first (course, section, user, account), as "
+        "roster around them (the accounts, their courses, terms and users; a course's "
+        "sections and users; the caller's courses; lookups by id), as "
         "schoology-mock serves them over the same school as its Schoology API: an "
         "enrollment made through one is seen through the other at once.\n\n"
         "Requests bear an access token: `Authorization: Bearer <token>`, or `access_token` "
@@ -253,8 +254,10 @@ DESCRIPTION = Description(
         "described here as JSON; a form carries the same names in brackets, as canvasapi "
         "sends them. Booleans read `true/false`, `t/f`, `yes/no`, `y/n`, `on/off`, `1/0`.\n\n"
         "Lists are JSON arrays, paged by the `Link` header (rel current, next, first, "
-        "last): `per_page` 10 by default, 1 to 100; pages are `first`, then the "
-        "`bookmark:...` of the `Link` header (a number works too).\n\n"
+        "last): `per_page` 10 by default, 1 to 100. Enrollment lists page by bookmark "
+        "(`first`, then the `bookmark:...` of the `Link` header; a number works too); the "
+        "roster lists by number (`page=2`), with no `last` where Canvas counts no total "
+        "(an account's courses and users, a course's users).\n\n"
         "Where the real service and its docs differ, the mock does what the service does: "
         "create answers 200, not 201; `last_attended` answers `{\"date\":...}`; pairings "
         "are root-wrapped, created with 201, deleted with 204 and no body, and their index "
@@ -302,11 +305,15 @@ DESCRIPTION = Description(
         "enrollment_id": ("The enrollment's id", None),
         "progress_id": ("The Progress's id", None),
         "pairing_id": ("The pairing's id", None),
+        "id": ("The section: its id, or `sis_section_id:` and its section school code",
+               None),
     },
     tags=(("Enrollments", "Who is in a course or section, and changing it"),
           ("Bulk enrollment", "Many users into many courses, as a background job"),
           ("Temporary enrollments", "Who provides and receives temporary enrollments"),
           ("Temporary enrollment pairings", "The pairings temporary enrollments belong to"),
+          ("Accounts", "The school's account: its courses, users, terms and sub-accounts"),
+          ("Courses", "The caller's courses, and a course's users"),
           ("Lookups", "What a Canvas client asks first")),
     servers=[{"url": "https://canvas.instructure.com", "description": "a real Canvas (each "
               "school has its own host)"}],

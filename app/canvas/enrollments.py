@@ -13,7 +13,8 @@ from . import schemas as s
 from .auth import caller, rights
 from .errors import CanvasError, bad_request, forbidden, not_found
 from .ids import find_account, find_course, find_section, find_user, number, sortable_name
-from .jsonfmt import answer as written, dumps, json_response
+from .jsonfmt import answer as written
+from .jsonfmt import dumps, json_response
 from .paging import paginate, per_page
 from .params import boolean, params, scalars, strings
 from .render import TYPE_OF_ROLE_ID, VIEW, enrollment_json, host, row_text, user_json

@@ -80,11 +80,23 @@ def paginate(rows, keys, page, size):
     return shown, link_header(links, size)
 
 
-def paginate_numbered(rows, page, size):
+def paginate_numbered(rows, page, size, last=True):
     """Api.paginate's numbered pages, as Canvas pages a plain list (a
     course's sections): (this page's rows, the Link header with current,
-    next, prev, first and last)."""
-    last = max(1, -(-len(rows) // size))
+    next, prev, first and last). last=False: a list Canvas pages with no
+    total (total_entries: nil), so with no last link."""
+    count = len(rows)
+    last_page = max(1, -(-count // size))
+    pages = paginate_pages(page, last_page)
+    at = pages["current"] if isinstance(pages["current"], int) else last_page + 1
+    if not last:
+        del pages["last"]
+    return rows[(at - 1) * size:at * size], link_header(
+        {rel: str(n) for rel, n in pages.items()}, size)
+
+
+def paginate_pages(page, last):
+    """The numbered links of page (as given) of a list of last pages."""
     given = page if isinstance(page, str) and numbered(page) else "1"
     at = number(given)
     at = last + 1 if at is None else at  # more digits than a number holds: past the end
@@ -94,8 +106,7 @@ def paginate_numbered(rows, page, size):
     if at > 1:
         links["prev"] = at - 1
     links.update(first=1, last=last)
-    return rows[(at - 1) * size:at * size], link_header(
-        {rel: str(n) for rel, n in links.items()}, size)
+    return links
 
 
 def link_header(links, size):

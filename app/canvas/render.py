@@ -17,6 +17,7 @@ from .schemas import Enrollment
 
 # When records hold no time of their own: the day the demo school's term was set up.
 DEFAULT_TIME = "2026-08-17T16:00:00Z"
+TIME_ZONE = "America/Los_Angeles"  # the school's (Schoology gives its users the same)
 ROLE_IDS = {"StudentEnrollment": 3, "TeacherEnrollment": 4, "TaEnrollment": 5,
             "DesignerEnrollment": 6, "ObserverEnrollment": 7}
 TYPE_OF_ROLE_ID = {v: k for k, v in ROLE_IDS.items()}
@@ -44,6 +45,31 @@ def user_json(user, sis=False, admin=False, includes=()):
         out["avatar_url"] = user.picture_url
     if "group_ids" in includes:
         out["group_ids"] = []  # Canvas groups are not Schoology's; none here
+    if "uuid" in includes:
+        out["uuid"] = uuid_of("user", user.uid)
+    return out
+
+
+def login_id(user):
+    """The user's Canvas login: their Schoology username, else their email."""
+    return user.username or user.primary_email or None
+
+
+def roster_user_json(user, *, sis=False, admin=False, logins=False, emails=False,
+                     includes=()):
+    """A user as the roster lists show one: SIS ids to those who read them,
+    the login and email to those who see them (teachers, TAs and admins)."""
+    out = user_json(user, sis, admin)
+    if logins:
+        out["login_id"] = login_id(user)
+    if "avatar_url" in includes:
+        out["avatar_url"] = user.picture_url
+    if emails:
+        out["email"] = user.primary_email or None
+    if "last_login" in includes:
+        out["last_login"] = None  # no sign-ins are recorded here
+    if "time_zone" in includes:
+        out["time_zone"] = "Pacific Time (US & Canada)"  # Rails' name of TIME_ZONE
     if "uuid" in includes:
         out["uuid"] = uuid_of("user", user.uid)
     return out
@@ -147,7 +173,9 @@ def row_text(enrollment, user, view, school):
     return _kept(enrollment, user, section.section_school_code, course_code, view)
 
 
-def course_json(course, account_id, sis=False, mine=()):
+def course_json(course, account_id, sis=False, mine=None):
+    """mine: the caller's enrollments in it, listed in it; None: no such list
+    (the account's course list has none)."""
     out = {
         "id": course.id, "name": course.title, "account_id": account_id,
         "uuid": uuid_of("course", course.id), "start_at": course.start_at,
@@ -160,19 +188,26 @@ def course_json(course, account_id, sis=False, mine=()):
         "is_public_to_auth_users": False, "homeroom_course": False, "course_color": None,
         "friendly_name": None, "apply_assignment_group_weights": False,
         "calendar": {"ics": f"{host()}/feeds/calendars/course_{uuid_of('course', course.id)}.ics"},
-        "time_zone": "America/Los_Angeles", "blueprint": False, "template": False,
+        "time_zone": TIME_ZONE, "blueprint": False, "template": False,
     }
     if sis:
         out.update(sis_course_id=course.course_code or None, integration_id=None,
                    sis_import_id=None)
-    out["enrollments"] = [
-        {"type": e.type.replace("Enrollment", "").lower(), "role": e.type,
-         "role_id": ROLE_IDS[e.type], "user_id": e.uid, "enrollment_state": e.state,
-         "limit_privileges_to_course_section": e.limit_privileges_to_course_section}
-        for e in mine]
-    out.update(hide_final_grades=False, workflow_state=course.workflow_state,
+    if mine is not None:
+        out["enrollments"] = [
+            {"type": e.type.replace("Enrollment", "").lower(), "role": e.type,
+             "role_id": ROLE_IDS[e.type], "user_id": e.uid, "enrollment_state": e.state,
+             "limit_privileges_to_course_section": e.limit_privileges_to_course_section}
+            for e in mine]
+    out.update(hide_final_grades=False, workflow_state=api_state(course),
                restrict_enrollments_to_course_dates=False)
     return out
+
+
+def api_state(course):
+    """Canvas's course.api_state: created and claimed courses are unpublished."""
+    return "unpublished" if course.workflow_state in ("created", "claimed") else \
+        course.workflow_state
 
 
 def section_json(section, sis=False):
@@ -191,5 +226,5 @@ def account_json(account):
             "parent_account_id": None, "root_account_id": None,
             "uuid": uuid_of("account", account.id), "default_storage_quota_mb": 500,
             "default_user_storage_quota_mb": 50, "default_group_storage_quota_mb": 50,
-            "default_time_zone": "America/Los_Angeles", "sis_account_id": None,
+            "default_time_zone": TIME_ZONE, "sis_account_id": None,
             "integration_id": None, "sis_import_id": None}

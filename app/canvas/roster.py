@@ -6,14 +6,16 @@ from marshmallow import Schema, fields, validate
 from ..api.answers import write
 from ..api.context import store
 from ..api.contract import Operation, Reply, Sample
-from . import contract as c, schemas as s
+from . import contract as c
+from . import schemas as s
 from .auth import caller, rights, shows_user, teaches
-from .errors import CanvasError, forbidden
+from .errors import forbidden
 from .ids import find_account, find_course, find_section, find_user
 from .jsonfmt import answer, dumps, json_response
 from .paging import paginate_numbered, per_page
-from .params import params, scalars, strings
+from .params import params, strings
 from .render import account_json, course_json, profile_json, section_json, user_json
+from .search import SearchTermError, search_term
 
 
 def course(course_id):
@@ -77,15 +79,7 @@ class SectionsQuery(Schema):
                            fields.Integer(validate=validate.Range(1, 100)))
 
 
-class SearchTermError(Schema):
-    errors = fields.List(fields.Dict(), required=True, metadata={
-        "description": '[{"field": "search_term", "code": "invalid", "message": "2 or more '
-                       'characters is required"}]'})
-
-
-MIN_SEARCH_TERM = 2
-TOO_SHORT = {"errors": [{"field": "search_term", "code": "invalid",
-                         "message": f"{MIN_SEARCH_TERM} or more characters is required"}]}
+MIN_SECTION_TERM = 2  # SectionsController takes 2 characters
 SECTIONS = Operation(
     "List a course's sections", "Lookups", query=SectionsQuery,
     replies={200: Reply("A page of the course's sections, by name then id",
@@ -103,9 +97,7 @@ def course_sections(course_id):
     if not r.member:
         raise forbidden()
     given = params()
-    term = scalars({"search_term": given.get("search_term")})["search_term"]
-    if term and len(term) < MIN_SEARCH_TERM:
-        raise CanvasError(400, TOO_SHORT, schema=SearchTermError)
+    term = search_term(given.get("search_term"), MIN_SECTION_TERM)
     includes = set(strings(given.get("include"))) if r.read_roster else set()
     sections = sorted((store().sections[sid]
                        for sid in store().sections_of_course.get(course.id, ())),
@@ -134,3 +126,29 @@ def _listed(section, r, includes):
                                          ("avatar_url",) if "avatar_url" in includes else ())
                                for _, u in students] or None
     return out
+
+
+# --- one of a course's sections -----------------------------------------------------------
+class SectionQuery(Schema):
+    include = SectionsQuery._declared_fields["include"]
+
+
+COURSE_SECTION = Operation(
+    "Get one of a course's sections", "Lookups", query=SectionQuery,
+    replies={200: Reply("The section, with what include[] adds", ListedSection),
+             403: c.FORBIDDEN},
+    description="By id or sis_section_id; a section of another course is a 404. Teachers, "
+                "TAs, designers and admins read any of the course's sections; students and "
+                "observers their own.",
+    sample=Sample({"course_id": c.ALGEBRA, "id": c.SECTION}, "include[]=total_students"))
+
+
+def course_section(course_id, id):  # noqa: A002 (Canvas's name for the path's id)
+    course = find_course(course_id)
+    found = find_section(id, course)
+    r = rights(course.id)
+    mine = {e.realm_id for e in r.enrollments}
+    if not (r.read_as_admin or found.id in mine):
+        raise forbidden()
+    includes = set(strings(params().get("include"))) if r.read_roster else set()
+    return answer(ListedSection, _listed(found, r, includes))

@@ -5,7 +5,10 @@ The blueprint, the OpenAPI document and the notes are all filled from here."""
 from dataclasses import replace
 
 from ..api.contract import Route, operations
-from . import bulk, contract as c, enrollments as e, notes as n, pairings, roster, temporary
+from . import accounts, bulk, courses, pairings, roster, temporary, terms, users
+from . import contract as c
+from . import enrollments as e
+from . import notes as n
 
 PAIRINGS = "/accounts/<account_id>/temporary_enrollment_pairings"
 
@@ -45,6 +48,21 @@ ROUTES = (
     Route(f"{PAIRINGS}/<pairing_id>", ("DELETE",), pairings.destroy, c.PAIRING_DESTROY),
     Route("/courses/<course_id>", ("GET",), roster.course, c.COURSE),
     Route("/courses/<course_id>/sections", ("GET",), roster.course_sections, roster.SECTIONS),
+    Route("/courses/<course_id>/sections/<id>", ("GET",), roster.course_section,
+          roster.COURSE_SECTION),
+    Route("/courses", ("GET",), courses.my_courses, courses.MY_COURSES),
+    Route("/courses/<course_id>/users", ("GET",), users.course_users, users.COURSE_USERS),
+    Route("/courses/<course_id>/search_users", ("GET",), users.course_users,
+          users.COURSE_USERS),
+    Route("/courses/<course_id>/students", ("GET",), users.course_students,
+          users.COURSE_STUDENTS),
+    Route("/accounts", ("GET",), accounts.index, accounts.INDEX),
+    Route("/accounts/<account_id>/sub_accounts", ("GET",), accounts.sub_accounts,
+          accounts.SUB_ACCOUNTS),
+    Route("/accounts/<account_id>/courses", ("GET",), courses.account_courses,
+          courses.ACCOUNT_COURSES),
+    Route("/accounts/<account_id>/users", ("GET",), users.account_users, users.ACCOUNT_USERS),
+    Route("/accounts/<account_id>/terms", ("GET",), terms.index, terms.TERMS),
     Route("/sections/<section_id>", ("GET",), roster.section, c.SECTION_LOOKUP),
     Route("/users/<user_id>", ("GET",), roster.user, c.USER),
     Route("/accounts/<account_id>", ("GET",), roster.account, c.ACCOUNT),

@@ -67,6 +67,27 @@ class User(Schema):
     uuid = S()
 
 
+class RosterUser(Schema):
+    """A user as the roster lists show one (courses/:id/users, accounts/:id/users)."""
+    id = req(I())
+    name = req(S())
+    created_at = req(time())
+    sortable_name = req(S())
+    short_name = req(S())
+    # to those who read SIS ids
+    sis_user_id = S(allow_none=True)
+    integration_id = S(allow_none=True)
+    sis_import_id = I(allow_none=True)  # to account admins
+    login_id = S(metadata={"description": "to those who see logins (teachers, TAs, admins)"})
+    # include[]
+    avatar_url = S()
+    enrollments = fields.List(fields.Nested(lambda: Enrollment()))
+    email = S(allow_none=True, metadata={"description": "to those who read email addresses"})
+    last_login = time(allow_none=True)
+    time_zone = S()
+    uuid = S()
+
+
 class Permissions(Schema):
     can_update_name = req(B())
     can_update_avatar = req(B())
@@ -157,6 +178,37 @@ class CourseEnrollment(Schema):
     limit_privileges_to_course_section = req(B())
 
 
+class EnrollmentTerm(Schema):
+    id = req(I())
+    name = req(S())
+    start_at = null(time())
+    end_at = null(time())
+    created_at = req(time())
+    workflow_state = req(S())
+    grading_period_group_id = null(I())
+    sis_term_id = S(allow_none=True)  # to those who read SIS ids
+    course_count = I()  # include[]=course_count
+
+
+class Teacher(Schema):
+    """include[]=teachers: a teacher as user_display_json shows one."""
+    id = req(I())
+    anonymous_id = req(S(metadata={"description": "the id in base 36"}))
+    display_name = req(S())
+    avatar_image_url = req(S())
+    html_url = req(S())
+    pronouns = null(S())
+
+
+class CourseSection(Schema):
+    """include[]=sections: a section of the caller's, with the role they hold there."""
+    id = req(I())
+    name = req(S())
+    start_at = null(time())
+    end_at = null(time())
+    enrollment_role = S()
+
+
 class Calendar(Schema):
     ics = req(S())
 
@@ -193,10 +245,19 @@ class Course(Schema):
     sis_course_id = S(allow_none=True)
     integration_id = S(allow_none=True)
     sis_import_id = I(allow_none=True)
-    enrollments = req(fields.List(fields.Nested(CourseEnrollment)))
+    enrollments = fields.List(fields.Nested(CourseEnrollment), metadata={
+        "description": "the caller's enrollments in it (not in the account's list)"})
     hide_final_grades = req(B())
-    workflow_state = req(S())
+    workflow_state = req(S(validate=validate.OneOf(("unpublished", "available", "completed",
+                                                    "deleted"))))
     restrict_enrollments_to_course_dates = req(B())
+    # include[]
+    total_students = I(metadata={"description": "its active, invited and pending students"})
+    teachers = fields.List(fields.Nested(Teacher))
+    term = fields.Nested(EnrollmentTerm)
+    sections = fields.List(fields.Nested(CourseSection))
+    account_name = S()
+    concluded = B()
 
 
 class Section(Schema):
