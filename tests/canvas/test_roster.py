@@ -100,7 +100,8 @@ def test_account_get_courses_walks_every_course_but_the_deleted(server):
     account = root_account(server)
     listed = list(account.get_courses(per_page=1, include=["total_students", "term"]))
     expected = sorted((c for c in state["courses"]
-                       if canvas_part(c)["workflow_state"] != "deleted"), key=lambda c: int(c["id"]))
+                       if canvas_part(c)["workflow_state"] != "deleted"),
+                      key=lambda c: int(c["id"]))
     assert len(expected) >= 3
     assert [(c.id, c.name, c.course_code) for c in listed] == \
         [(int(c["id"]), c["title"], c["course_code"]) for c in expected]
