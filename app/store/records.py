@@ -291,6 +291,13 @@ class Enrollment:
         return ""
 
     @property
+    def enrollment_source(self):
+        """Schoology's undocumented enrollment_source: a number (the one public
+        client model that declares it reads an int); no public source gives its
+        values, so every enrollment here says 0."""
+        return 0
+
+    @property
     def visible(self):
         """Schoology sees every enrollment Canvas has not rejected or deleted."""
         return self.gone is None

@@ -426,7 +426,7 @@ def test_access_code_enrolls_the_calling_user(store, fmt):
     assert list(joined) == ["id", "uid", "school_uid", "name_title", "name_title_show",
                             "name_first", "name_first_preferred", "use_preferred_first_name",
                             "name_middle", "name_middle_show", "name_last", "name_display",
-                            "admin", "status", "picture_url"]
+                            "admin", "status", "picture_url", "enrollment_source"]
     assert joined["uid"] == "45552222"
     if fmt == "json":
         assert joined["admin"] == 0 and joined["status"] == "1"

@@ -10,10 +10,10 @@ from schoology_mock.store import load_file
 TEACHER, STUDENT, ENROLLMENT = 45552101, 45552222, 54302505
 NOT_ENROLLED = 45552101  # the Period 1 teacher is in no group
 # The docs' sample, and what real enrollments carry beyond it: the user's
-# use_preferred_first_name; a section's, its cross-listing code.
+# use_preferred_first_name, enrollment_source; a section's, its cross-listing code.
 SINGLE = ["id", "uid", "school_uid", "name_title", "name_title_show", "name_first",
           "name_first_preferred", "use_preferred_first_name", "name_middle", "name_middle_show",
-          "name_last", "name_display", "admin", "status", "picture_url"]
+          "name_last", "name_display", "admin", "status", "picture_url", "enrollment_source"]
 SECTION_EXTRA = ["cross_listed_section_school_code"]
 
 
@@ -35,6 +35,7 @@ def test_view_matches_the_list_item_without_links(api, plural, realm_id, realm):
     assert list(as_json) == single(realm)
     assert as_json == {k: v for k, v in listed.items() if k != "links"}
     assert isinstance(as_json["admin"], int) and isinstance(as_json["status"], str)
+    assert as_json["enrollment_source"] == 0  # a number, in XML <enrollment_source>0</...>
     assert_same_data(as_json, api.data(api.get(url, "xml"), "xml"))
 
 

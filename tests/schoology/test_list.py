@@ -13,7 +13,8 @@ LIST_ITEM = [("id", str), ("uid", str), ("school_uid", str), ("name_title", str)
              ("name_title_show", str), ("name_first", str), ("name_first_preferred", str),
              ("use_preferred_first_name", str), ("name_middle", str),
              ("name_middle_show", str), ("name_last", str), ("name_display", str),
-             ("admin", int), ("status", str), ("picture_url", str), ("links", dict)]
+             ("admin", int), ("status", str), ("picture_url", str), ("enrollment_source", int),
+             ("links", dict)]
 
 
 def list_item(realm):

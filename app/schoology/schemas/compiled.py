@@ -67,7 +67,8 @@ class Dumper:
         return {name: cast(values[name]) for name, cast in self.spec if name in values}
 
 
-ENROLLMENT_ATTRS = frozenset(("id", "uid", "admin", "status", "cross_listed_section_school_code"))
+ENROLLMENT_ATTRS = frozenset(("id", "uid", "admin", "status", "enrollment_source",
+                              "cross_listed_section_school_code"))
 
 
 def picture_at(url, size):

@@ -21,6 +21,8 @@ def user_fields():
 EnrollmentOut = Schema.from_dict({
     "id": fields.String(), "uid": fields.String(), **user_fields(),
     "admin": fields.Integer(), "status": fields.String(), "picture_url": fields.String(),
+    # beyond the docs' samples: declared by client models, an integer (0 here)
+    "enrollment_source": fields.Integer(),
 }, name="EnrollmentOut")
 
 
