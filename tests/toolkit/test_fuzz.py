@@ -3,9 +3,9 @@ every operation of the served document it sends generated requests (a
 bounded number, from a fixed seed, first the examples the document gives,
 then requests drawn from the schemas). Requests the document allows find no
 5xx, no status it does not declare, and no answer that breaks it; requests
-it does not allow find no 5xx. (A request it does not allow may be another
-operation's: an enrollment id of -1 makes /v1/groups/1/enrollments/-1 a
-path under the group, which Schoology answers with the group.)
+it does not allow find no 5xx. Apart from the fuzzer, every path with an id
+is swept with ids that are none (negative, zero, not a number, too long):
+each is a 4xx the document declares, and changes nothing.
 
 Each operation is its own test, driven through schemathesis's Hypothesis
 strategies (`APIOperation.as_strategy`), not its pytest integration, which
@@ -105,3 +105,61 @@ def test_every_operation_is_fuzzed():
     leave the fuzzer with nothing to send."""
     counts = {name: sum(1 for n, _ in OPERATIONS if n == name) for name in DIALECTS}
     assert counts["schoology"] >= 40 and counts["canvas"] >= 10, counts
+
+
+# --- ids that are no ids, on every path -------------------------------------------------------
+# Negative, zero, not a number, a number too long to be one, digits of other
+# scripts, a fraction, an exponent, padded, empty after a sign.
+BAD_IDS = ["-1", "0", "abc", "1.5", "1e3", " 7", "+7", "9" * 40, "\u00b2", "\u0663", "-"]
+NOT_IDS = {"realm", "rest", "school_uid"}  # a realm's name, a path's rest, a text uid
+
+
+def id_parameters(operation):
+    return [p for p in operation.path_parameters if p.name not in NOT_IDS]
+
+
+def with_bad_ids():
+    """(dialect, label) of each operation with an id in its path."""
+    found = []
+    for name in DIALECTS:
+        client = create_app({"TESTING": True}).test_client()
+        loaded = schemathesis.openapi.from_dict(client.get(f"/_mock/openapi/{name}.json").json)
+        found += [(name, result.ok().label) for result in loaded.get_all_operations()
+                  if id_parameters(result.ok())]
+    return found
+
+
+def example_of(parameter):
+    """The document's example of a path parameter, or the first of its enum
+    (a realm's name), or an id of nothing."""
+    definition = parameter.definition
+    schema = definition.get("schema", {})
+    if "example" in definition:
+        return definition["example"]
+    return schema.get("enum", ["99"])[0]
+
+
+def test_every_path_with_an_id_is_swept():
+    assert len(BAD_ID_OPERATIONS) >= 40, BAD_ID_OPERATIONS
+
+
+BAD_ID_OPERATIONS = with_bad_ids()
+
+
+@pytest.mark.parametrize("name, label", BAD_ID_OPERATIONS)
+def test_an_id_that_is_no_id_is_refused_as_the_document_says(fuzzed, documents, signed, name,
+                                                            label):
+    """Each id of the path in turn, the others as the document's example: a
+    4xx the document declares, in the shape it declares, and nothing changed."""
+    operation = documents[name].find_operation_by_label(label)
+    before = requests.get(f"{fuzzed.url}/_mock/state", timeout=30).json()
+    examples = {p.name: example_of(p) for p in operation.path_parameters}
+    for parameter in id_parameters(operation):
+        for bad in BAD_IDS:
+            case = operation.Case(path_parameters={**examples, parameter.name: bad})
+            signing = {"session": signed} if name == "schoology" else {"headers": CANVAS_HEADERS}
+            response = case.call(timeout=10, **signing)
+            case.validate_response(response, checks=CHECKS)
+            assert 400 <= response.status_code < 500, (parameter.name, bad, response.status_code,
+                                                       response.text[:200])
+    assert requests.get(f"{fuzzed.url}/_mock/state", timeout=30).json() == before
