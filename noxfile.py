@@ -128,6 +128,6 @@ def lock(session):
     compile_ = [find_uv_bin(), "pip", "compile", "--quiet", "--universal", "--python-version",
                 "3.10", "--custom-compile-command", "nox -s lock", *session.posargs]
     session.run(*compile_, "--extra", "test", "setup.cfg", "-o", LOCK, external=True)
-    for name in ("nox", "edfi-schoology"):
+    for name in ("nox", "edfi-schoology", "edfi-canvas"):
         session.run(*compile_, f"tests/requirements/{name}.in",
                     "-o", f"tests/requirements/{name}.txt", external=True)

@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from environments import Client, environment
+from environments import Client, Command, NoInterpreter, environment
 from helpers import Api, Canvas, demo_document
 from schoology_mock import DEMO_FIXTURES, create_app
 from schoology_mock.serving import MockServer
@@ -95,17 +95,38 @@ def big_store():
     return build_store(doc)
 
 
+def client_environment(request, tmp_path_factory, name, supported):
+    """The Python of a real client's own environment, from its lock in
+    tests/requirements/ (its .in, the newest releases, under
+    --clients-unlocked, built anew each run), with an interpreter in supported."""
+    unlocked = request.config.getoption("clients_unlocked")
+    cached = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
+    if unlocked:
+        cache = tmp_path_factory.mktemp("environments")
+    else:
+        cache = cached.mkdir("environments") if cached else tmp_path_factory.getbasetemp()
+    return environment(f"{name}.in" if unlocked else f"{name}.txt", supported, cache)
+
+
 @pytest.fixture(scope="session")
 def edfi_schoology(request, tmp_path_factory):
     """The Ed-Fi Schoology extractor in its own environment (its pins need
     Python 3.11 at most, whichever Python runs the suite): edfi_schoology(
     server, key, scenario, **args) runs a scenario of
     tests/clients/edfi_schoology.py against a live server and returns its JSON."""
-    unlocked = request.config.getoption("clients_unlocked")
-    cached = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
-    if unlocked:  # the newest releases: built anew each run
-        cache = tmp_path_factory.mktemp("environments")
-    else:
-        cache = cached.mkdir("environments") if cached else tmp_path_factory.getbasetemp()
-    requirements = "edfi-schoology.in" if unlocked else "edfi-schoology.txt"
-    return Client(environment(requirements, ">=3.9.2,<3.12", cache), "edfi_schoology.py")
+    python = client_environment(request, tmp_path_factory, "edfi-schoology", ">=3.9.2,<3.12")
+    return Client(python, "edfi_schoology.py")
+
+
+@pytest.fixture(scope="session")
+def edfi_canvas(request, tmp_path_factory):
+    """The Ed-Fi Canvas extractor 1.2 in its own environment (its lock needs
+    Python 3.10, whichever Python runs the suite; where this machine has none,
+    its tests are skipped, saying what to install): edfi_canvas(*arguments,
+    timeout=..., cwd=...) runs `python -m edfi_canvas_extractor` and returns
+    the finished process."""
+    try:
+        python = client_environment(request, tmp_path_factory, "edfi-canvas", ">=3.10,<3.11")
+    except NoInterpreter as missing:
+        pytest.skip(str(missing))
+    return Command(python, "edfi_canvas_extractor")

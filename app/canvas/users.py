@@ -24,6 +24,7 @@ COURSE_INCLUDES = ("enrollments", "email", "avatar_url", "test_student", "locked
                    "bio", "custom_links", "current_grading_period_scores", "group_ids")
 ACCOUNT_INCLUDES = ("avatar_url", "email", "last_login", "time_zone", "uuid")
 SEEN_BY_STUDENTS = frozenset(("StudentEnrollment", "TeacherEnrollment", "TaEnrollment"))
+PENDING = frozenset(("invited", "creation_pending", "rejected"))
 
 
 class BadRequest(Schema):
@@ -142,12 +143,18 @@ def _respond(rows, headers=None):
 
 # --- a course's users ---------------------------------------------------------------------
 def _visible(course, r, states, types=None):
-    """{uid: (user, [enrollments])}: the course's enrollments in states that the
-    caller may see (students see no observers or designers; section-limited
-    callers their sections), of types when given, by section name."""
+    """({uid: (user, [enrollments])}, settled): the course's enrollments in
+    states that the caller may see (students see no observers or designers;
+    section-limited callers their sections), of types when given, by section
+    name; and the uids with an enrollment there that is not only an
+    invitation (invited, pending or rejected): Canvas shows the others no
+    login or email (its users action excludes their pseudonym and personal
+    info)."""
     sections = store().sections_of_course.get(course.id, ())
-    out = {}
+    out, settled = {}, set()
     for e, u in store().section_enrollments(sections):
+        if e.state not in PENDING:
+            settled.add(u.uid)
         if e.state not in states or (types and e.type not in types):
             continue
         if not r.read_as_admin and e.type not in SEEN_BY_STUDENTS:
@@ -157,7 +164,7 @@ def _visible(course, r, states, types=None):
         out.setdefault(u.uid, (u, []))[1].append(e)
     for _, held in out.values():
         held.sort(key=lambda e: (store().sections[e.realm_id].title.casefold(), e.id))
-    return out
+    return out, settled
 
 
 def course_users(course_id):
@@ -173,7 +180,7 @@ def course_users(course_id):
     if boolean(one["include_inactive"]) and r.read_as_admin:
         states.add("inactive")
     states.discard("deleted")
-    held = _visible(course, r, states, types)
+    held, settled = _visible(course, r, states, types)
     users = [u for u, _ in held.values()]
     if given.get("user_ids") is not None:
         wanted = _user_ids(given.get("user_ids"))
@@ -185,8 +192,9 @@ def course_users(course_id):
     view = Viewer(caller(), ())
     rows = []
     for u in shown:
-        out = roster_user_json(u, sis=r.read_sis, admin=caller().administrator,
-                               logins=r.sees_logins, emails=r.sees_logins, includes=includes)
+        personal = r.sees_logins and u.uid in settled
+        out = roster_user_json(u, sis=r.read_sis, admin=caller().administrator and personal,
+                               logins=personal, emails=personal, includes=includes)
         if "enrollments" in includes:
             out["enrollments"] = [enrollment_json(e, **dict(zip(VIEW, view(e))))
                                   for e in held[u.uid][1]]
@@ -199,7 +207,7 @@ def course_students(course_id):
     r = rights(course.id)
     if not r.read_roster:
         raise forbidden()
-    held = _visible(course, r, set(LIVE), {"StudentEnrollment"})
+    held, _ = _visible(course, r, set(LIVE), {"StudentEnrollment"})
     users = _order([u for u, _ in held.values()], None)
     return _respond([roster_user_json(u, sis=r.read_sis, admin=caller().administrator,
                                       logins=r.sees_logins) for u in users])

@@ -6,8 +6,8 @@ tests hold each to the general form (record, kept_set, exported)."""
 from dataclasses import fields
 from typing import Optional
 
-from .records import (CANVAS_FIELDS, COURSE_CANVAS, NO_EXTRAS, Course, Enrollment, Group, Section, User,
-                      default_type)
+from .records import (CANVAS_FIELDS, COURSE_CANVAS, NO_EXTRAS, Course, Enrollment, Group,
+                      Section, User, default_type)
 
 # The roster fields of each kind, written out only when set, so that a
 # document without them exports as it was loaded.

@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
 from ..api.fields import Count, Flag, Id, Status
-from .records import (CANVAS_STATE, COURSE_STATES, DEFAULT_TERM, ENDING_STATES, GONE_STATES, NO_EXTRAS, PAIRING_STATES, REALMS,
-                      TYPES, AccessCode, Building, CanvasAccount, CanvasToken, Consumer, Course,
+from .records import (CANVAS_STATE, COURSE_STATES, DEFAULT_TERM, ENDING_STATES, GONE_STATES,
+                      NO_EXTRAS, PAIRING_STATES, REALMS, TYPES, AccessCode, Building,
+                      CanvasAccount, CanvasToken, Consumer, Course,
                       Enrollment, GradingPeriod, Group, Pairing, Role, Section, Token, User,
                       admin_of, default_type, display_name, time_text)
 
