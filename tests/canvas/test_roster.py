@@ -3,7 +3,6 @@ course's users and sections, the caller's courses; canvasapi 3.x walking
 each to the end; filters, rights and refusals; and the one school the two
 dialects share (a change through Schoology is seen here at once)."""
 import re
-import warnings
 
 import pytest
 import requests
@@ -15,18 +14,6 @@ from helpers import (ADMIN, ALGEBRA, CANVAS_ADMIN, CANVAS_OBSERVER, CANVAS_STUDE
                      CANVAS_TEACHER, DYLAN, ENGLISH, SECTION)
 
 LIVE = ("active", "invited", "creation_pending")
-
-
-@pytest.fixture(autouse=True)
-def plain_http_is_fine():
-    with warnings.catch_warnings():  # canvasapi warns that http:// is insecure
-        warnings.simplefilter("ignore", UserWarning)
-        yield
-
-
-@pytest.fixture
-def server(start_server):
-    return start_server(RATE_LIMIT=None)
 
 
 def school(server):

@@ -2,7 +2,6 @@
 unchanged, walking the Link pages; the order, the includes, search_term and
 who may list them."""
 import re
-import warnings
 
 import pytest
 import requests
@@ -14,18 +13,6 @@ from helpers import (ALGEBRA, CANVAS_ADMIN, CANVAS_OBSERVER, CANVAS_STUDENT, ENG
 from schoology_mock.store import build_store
 
 DOC = demo_document()
-
-
-@pytest.fixture(autouse=True)
-def plain_http_is_fine():
-    with warnings.catch_warnings():  # canvasapi warns that http:// is insecure
-        warnings.simplefilter("ignore", UserWarning)
-        yield
-
-
-@pytest.fixture
-def server(start_server):
-    return start_server(RATE_LIMIT=None)
 
 
 def sections_of(course_id):
