@@ -226,5 +226,4 @@ def account_json(account):
             "parent_account_id": None, "root_account_id": None,
             "uuid": uuid_of("account", account.id), "default_storage_quota_mb": 500,
             "default_user_storage_quota_mb": 50, "default_group_storage_quota_mb": 50,
-            "default_time_zone": TIME_ZONE, "sis_account_id": None,
-            "integration_id": None, "sis_import_id": None}
+            "default_time_zone": TIME_ZONE}  # a root account shows no SIS ids

@@ -287,9 +287,10 @@ class Account(Schema):
     default_user_storage_quota_mb = req(I())
     default_group_storage_quota_mb = req(I())
     default_time_zone = req(S())
-    sis_account_id = null(S())
-    integration_id = null(S())
-    sis_import_id = null(I())
+    # a sub-account's, to those who read SIS ids; never the root account's
+    sis_account_id = S(allow_none=True)
+    integration_id = S(allow_none=True)
+    sis_import_id = I(allow_none=True)
 
 
 class ProgressResults(Schema):
