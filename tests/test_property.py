@@ -90,7 +90,10 @@ CANVAS_FORM = st.dictionaries(
                      "task", "date", "user_ids[]", "course_ids[]", "enrollment_type",
                      "enrollment_role_id", "workflow_state", "ending_enrollment_state",
                      "state[]", "type[]", "role[]", "include[]", "page", "per_page",
-                     "user_id", "a[b][c]", "x"]),
+                     "user_id", "a[b][c]", "x", "search_term", "starts_before", "ends_after",
+                     "enrollment_term_id", "enrollment_type[]", "enrollment_state[]",
+                     "enrollment_state", "user_ids", "sort", "order", "published",
+                     "with_enrollments", "completed", "workflow_state[]"]),
     st.one_of(st.sampled_from(ODD), st.sampled_from([str(v) for v in USERS + SECTIONS]),
               st.sampled_from(["StudentEnrollment", "TeacherEnrollment", "active", "invited",
                                "conclude", "delete", "2026-12-01", "completed", "first"]),
@@ -118,6 +121,12 @@ def canvas_requests(draw):
         ("GET", f"/api/v1/courses/{course}/enrollments"),
         ("GET", f"/api/v1/sections/{section}/enrollments"),
         ("GET", f"/api/v1/users/{user}/enrollments"),
+        ("GET", "/api/v1/accounts/self/courses"),
+        ("GET", "/api/v1/accounts/self/users"),
+        ("GET", "/api/v1/accounts/self/terms"),
+        ("GET", "/api/v1/courses"),
+        ("GET", f"/api/v1/courses/{course}/users"),
+        ("GET", f"/api/v1/courses/{course}/sections/{section}"),
     ]))
     form = draw(CANVAS_FORM)
     how = draw(st.sampled_from(["form", "json", "query"]))

@@ -157,7 +157,12 @@ def to_i(value):
         return int(value) if abs(value) < 1e300 else (10 ** 300 if value > 0 else -10 ** 300)
     if isinstance(value, str):
         match = _LEADING.match(value)
-        return int(match.group(1).replace("_", "")) if match else 0
+        if not match:
+            return 0
+        digits = match.group(1).replace("_", "")
+        if len(digits) > 300:  # past what Python reads (4,300 digits) and any use: as large
+            return -10 ** 300 if digits.startswith("-") else 10 ** 300
+        return int(digits)
     return 0
 
 

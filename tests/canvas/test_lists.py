@@ -228,3 +228,13 @@ def test_another_users_enrollments_in_a_course_are_the_active_and_invited(canvas
     assert [r["id"] for r in rejected] == [HUDSON_REJECTED]
     dylan = canvas.get(f"courses/{ALGEBRA}/enrollments?user_id={DYLAN}").json
     assert dylan and {r["enrollment_state"] for r in dylan} <= {"active", "invited"}
+
+
+@pytest.mark.parametrize("path", [f"sections/{SECTION}/enrollments", f"courses/{ALGEBRA}/users",
+                                  "accounts/self/courses"])
+def test_a_per_page_of_thousands_of_digits_is_the_most_there_is(canvas, path):
+    """More digits than Python's int() reads (4,300): Ruby reads them, and
+    Canvas holds the page to 100."""
+    r = canvas.get(f"{path}?per_page={'9' * 5000}")
+    assert r.status_code == 200, r.data[:200]
+    assert "per_page=100>" in r.headers["Link"]
