@@ -15,7 +15,7 @@ from .ids import find_account, number, short_name, sortable_name
 from .jsonfmt import dumps, json_response
 from .paging import paginate_numbered, per_page
 from .params import boolean, params, scalars, strings
-from .render import course_json, host, section_json
+from .render import account_json, course_json, host, section_json
 from .search import MIN_SEARCH_TERM, SearchTermError, search_term
 from .terms import find_term, term_json, term_of
 from .times import parse_time
@@ -146,8 +146,10 @@ def _with_includes(out, course, includes, mine=()):
     if "sections" in includes:
         out["sections"] = [dict(_section_ref(store().sections[e.realm_id]),
                                 enrollment_role=e.type) for e in mine]
-    if "account_name" in includes or "account" in includes:
+    if "account_name" in includes:
         out["account_name"] = store().canvas_account().name
+    if "account" in includes:
+        out["account"] = account_json(store().canvas_account())
     if "concluded" in includes:
         out["concluded"] = concluded(course, store().now())
     return out

@@ -257,6 +257,7 @@ class Course(Schema):
     term = fields.Nested(EnrollmentTerm)
     sections = fields.List(fields.Nested(CourseSection))
     account_name = S()
+    account = fields.Nested(lambda: Account())
     concluded = B()
 
 

@@ -186,8 +186,8 @@ def test_canvas_get_courses_lists_the_callers_courses_by_name(server, token, uid
     mine = {int(sections[e["realm_id"]]) for e in state["enrollments"]
             if e["uid"] == str(uid) and e["realm"] == "section"
             and enrollment_state(e) in ("active", "invited")}
-    listed = list(Canvas(server.url, token).get_courses(per_page=1, include=["term",
-                                                                             "sections"]))
+    listed = list(Canvas(server.url, token).get_courses(per_page=1, include=[
+        "term", "sections", "account"]))
     assert {c.id for c in listed} == mine and mine
     assert [c.name for c in listed] == sorted((c.name for c in listed), key=str.casefold)
     for course in listed:
@@ -195,6 +195,7 @@ def test_canvas_get_courses_lists_the_callers_courses_by_name(server, token, uid
         assert {s["id"] for s in course.sections} <= {int(k) for k, v in sections.items()
                                                       if int(v) == course.id}
         assert course.term["name"]
+        assert course.account["id"] == int(state["canvas_accounts"][0]["id"])
     assert list(Canvas(server.url, CANVAS_ADMIN).get_courses()) == []  # enrolled in none
 
 
