@@ -7,7 +7,7 @@ from dataclasses import replace
 from functools import partial
 
 from ..api.contract import Route, operations
-from . import bulk, contract as c, enrollments as r, gradingperiods, roster
+from . import bulk, contract as c, enrollments as r, gradingperiods, roster, rostering
 from .auth import flow
 from .realms import REALMS
 
@@ -36,7 +36,9 @@ def realm_routes(realm):
     # Any other path under the realm answers the realm, as Schoology does; a
     # path under one its own rows serve (enrollments/-1) is nobody's: a 404.
     served = ", ".join(dict.fromkeys(row.path[len(base) + 1:].split("/")[0] for row in own))
-    return own + (
+    changed = (Route(base, ("PUT",), rostering.update_section, rostering.UPDATE_SECTION,
+                     nest=realm.plural),) if realm.name == "section" else ()
+    return own + changed + (
         Route(base, GET, REALM_VIEW[realm.name], views["view"], nest=realm.plural),
         Route(f"{base}/<rest({served}):rest>", GET, REALM_VIEW[realm.name], views["rest"],
               nest=realm.plural),
@@ -57,13 +59,18 @@ ROUTES = (
     Route("/users", GET, roster.users, c.USERS),
     Route("/users/me", GET, roster.me, c.ME),
     Route("/users/<id:uid>", GET, roster.user, c.USER),
+    Route("/users/<id:uid>", ("PUT",), rostering.update_user, rostering.UPDATE_USER),
     Route("/users/ext/<school_uid>", GET, roster.by_school_uid, c.BY_SCHOOL_UID),
     Route("/users/<id:uid>/sections", GET, roster.user_sections, c.USER_SECTIONS),
     Route("/roles", GET, roster.roles, c.ROLES),
     Route("/roles/<id:role_id>", GET, roster.role, c.ROLE),
     Route("/courses", GET, roster.courses, c.COURSES),
+    Route("/courses", ("POST",), rostering.create_course, rostering.CREATE_COURSE),
     Route("/courses/<id:course_id>", GET, roster.course, c.COURSE),
+    Route("/courses/<id:course_id>", ("PUT",), rostering.update_course, rostering.UPDATE_COURSE),
     Route("/courses/<id:course_id>/sections", GET, roster.course_sections, c.COURSE_SECTIONS),
+    Route("/courses/<id:course_id>/sections", ("POST",), rostering.create_section,
+          rostering.CREATE_SECTION),
     Route("/groups", GET, roster.groups, c.GROUPS),
     Route("/gradingperiods", GET, gradingperiods.grading_periods, gradingperiods.LIST),
     Route("/gradingperiods/<id:grading_period_id>", GET, gradingperiods.grading_period,

@@ -1,6 +1,14 @@
 """What the roster endpoints read: users in uid order a page at a time, who
-shares a realm with whom, and each realm's access code. Mixed into Store;
-knows nothing of HTTP."""
+shares a realm with whom, and each realm's access code; and the courses and
+sections made or changed after loading. Mixed into Store; knows nothing of
+HTTP."""
+from dataclasses import replace
+
+from .errors import Conflict, Invalid, NotFound
+from .index import RealmIndex
+from .records import Course, Section
+
+
 class RosterReads:
     def _user_order(self):
         """Every uid, ascending (users are added only with the fixtures)."""
@@ -59,3 +67,91 @@ class RosterReads:
             ids = sorted(g for g in self.groups if (among is None or g in among)
                          and (building_id is None or self.groups[g].building_id == building_id))
             return len(ids), [self.groups[g] for g in ids[start:start + limit]]
+
+
+class RosterWrites:
+    """Courses and sections made and changed after loading (Schoology's
+    roster writes); each is one step under the lock, and every index that
+    names the record follows it. Mixed into Store."""
+
+    def create_course(self, **given):
+        with self.lock:
+            course = Course(self.ids.issue("course"), **given)
+            self._check_course(course, None)
+            self.courses[course.id] = course
+            self.generation += 1
+            return course
+
+    def update_course(self, course_id, **changes):
+        with self.lock:
+            old = self.courses.get(course_id)
+            if old is None:
+                raise NotFound(f"course {course_id} does not exist")
+            new = replace(old, **changes)
+            self._check_course(new, old)
+            self.courses[course_id] = new
+            if new.course_code != old.course_code:
+                for sid in self.sections_of_course.get(course_id, ()):
+                    section = self.sections[sid]
+                    self._drop_code(old.course_code, section)
+                    self.sections_by_code.setdefault((new.course_code, section.section_code),
+                                                     []).append(sid)
+            self.generation += 1
+            return new
+
+    def _check_course(self, course, old):
+        if course.building_id and course.building_id not in self.buildings:
+            raise Invalid(f"no building {course.building_id}")
+        if course.enrollment_term_id and course.enrollment_term_id not in self.grading_periods:
+            raise Invalid(f"no grading period {course.enrollment_term_id}")
+
+    def create_section(self, course_id, **given):
+        with self.lock:
+            if course_id not in self.courses:
+                raise NotFound(f"course {course_id} does not exist")
+            section = Section(self.ids.issue("section"), course_id, **given)
+            self._check_section(section)
+            self.sections[section.id] = section
+            self.realms[("section", section.id)] = RealmIndex(self.by_user, self.enrollments)
+            self.every[("section", section.id)] = []
+            self._index_section(section)
+            self.sections_of_course.setdefault(course_id, []).append(section.id)
+            self.sections_of_course[course_id].sort()
+            self.generation += 1
+            return section
+
+    def update_section(self, section_id, **changes):
+        with self.lock:
+            old = self.sections.get(section_id)
+            if old is None:
+                raise NotFound(f"section {section_id} does not exist")
+            new = replace(old, **changes)
+            self._check_section(new, old)
+            if old.section_school_code:
+                del self.section_by_school_code[old.section_school_code]
+            self._drop_code(self.courses[old.course_id].course_code, old)
+            self.sections[section_id] = new
+            self._index_section(new)
+            self.generation += 1
+            return new
+
+    def _check_section(self, section, old=None):
+        code = section.section_school_code
+        holder = self.section_by_school_code.get(code)
+        if code and holder not in (None, section.id):
+            raise Conflict(f"section_school_code {code!r} belongs to section {holder}")
+        missing = [p for p in section.grading_periods if p not in self.grading_periods]
+        if missing:
+            raise Invalid(f"no grading period {missing[0]}")
+
+    def _index_section(self, section):
+        if section.section_school_code:
+            self.section_by_school_code[section.section_school_code] = section.id
+        course_code = self.courses[section.course_id].course_code
+        self.sections_by_code.setdefault((course_code, section.section_code),
+                                         []).append(section.id)
+
+    def _drop_code(self, course_code, section):
+        held = self.sections_by_code.get((course_code, section.section_code), [])
+        if section.id in held:
+            held.remove(section.id)

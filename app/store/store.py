@@ -35,7 +35,7 @@ from .ids import IdIssuer
 from .index import RealmIndex, as_ids, drop_id, with_id
 from .oauth import OAuthTokens
 from .records import STATUSES, Enrollment, User, admin_of, default_type
-from .roster import RosterReads
+from .roster import RosterReads, RosterWrites
 from .temporary import Temporary
 
 USER_FIELDS = tuple(f.name for f in fields(User) if f.name not in ("uid", "display_fixed"))
@@ -50,7 +50,8 @@ def utc_text(seconds):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
-class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, OAuthTokens, Browse):
+class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, RosterWrites, OAuthTokens,
+            Browse):
     def __init__(self, seed=0):
         self.lock = threading.RLock()
         self.ids = IdIssuer(seed)
