@@ -379,3 +379,8 @@ def test_a_course_naming_no_term_is_refused_with_its_place(server):
     courses[1]["canvas"] = {"workflow_state": "archived"}
     r = requests.post(f"{server.url}/_mock/load", json=dict(state, courses=courses), timeout=30)
     assert r.status_code == 400 and "workflow_state" in r.text
+    periods = state["grading_periods"] + [{"id": "1", "title": "Term 1"}]
+    r = requests.post(f"{server.url}/_mock/load", json=dict(state, grading_periods=periods),
+                      timeout=30)
+    assert r.status_code == 400 and "Default Term" in r.text  # a term's id is its period's
+    assert school(server) == state
