@@ -77,7 +77,7 @@ class RosterWrites:
     def create_course(self, **given):
         with self.lock:
             course = Course(self.ids.issue("course"), **given)
-            self._check_course(course, None)
+            self._check_course(course)
             self.courses[course.id] = course
             self.generation += 1
             return course
@@ -88,7 +88,7 @@ class RosterWrites:
             if old is None:
                 raise NotFound(f"course {course_id} does not exist")
             new = replace(old, **changes)
-            self._check_course(new, old)
+            self._check_course(new)
             self.courses[course_id] = new
             if new.course_code != old.course_code:
                 for sid in self.sections_of_course.get(course_id, ()):
@@ -99,7 +99,7 @@ class RosterWrites:
             self.generation += 1
             return new
 
-    def _check_course(self, course, old):
+    def _check_course(self, course):
         if course.building_id and course.building_id not in self.buildings:
             raise Invalid(f"no building {course.building_id}")
         if course.enrollment_term_id and course.enrollment_term_id not in self.grading_periods:
@@ -126,7 +126,7 @@ class RosterWrites:
             if old is None:
                 raise NotFound(f"section {section_id} does not exist")
             new = replace(old, **changes)
-            self._check_section(new, old)
+            self._check_section(new)
             if old.section_school_code:
                 del self.section_by_school_code[old.section_school_code]
             self._drop_code(self.courses[old.course_id].course_code, old)
@@ -135,7 +135,7 @@ class RosterWrites:
             self.generation += 1
             return new
 
-    def _check_section(self, section, old=None):
+    def _check_section(self, section):
         code = section.section_school_code
         holder = self.section_by_school_code.get(code)
         if code and holder not in (None, section.id):
