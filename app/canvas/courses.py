@@ -175,7 +175,9 @@ def _respond(rows, headers):
 def _enrollments_by_course():
     """{course id: [enrollments not deleted]}."""
     out = {}
-    for sid, section in store().sections.items():
+    with store().lock:  # sections may be made meanwhile (Schoology's writes)
+        sections = list(store().sections.items())
+    for sid, section in sections:
         live = [e for e, _ in store().section_enrollments([sid]) if e.gone != "deleted"]
         out.setdefault(section.course_id, []).extend(live)
     return out
@@ -212,7 +214,7 @@ def account_courses(account_id):
     now = store().now()
     held = _enrollments_by_course() if kinds or one["with_enrollments"] is not None else {}
     found = []
-    for course in store().courses.values():
+    for course in store().course_list():
         if course.workflow_state not in states:
             continue
         if wanted_term is not None and term_of(course).id != wanted_term.id:
@@ -288,7 +290,7 @@ def my_courses():
     one = scalars({k: given.get(k) for k in ("enrollment_type", "enrollment_state")})
     wanted_states = set(strings(given.get("state")))
     mine = [e for e, _ in store().user_enrollments(caller().uid) if e.visible]
-    kind = KINDS.get((one["enrollment_type"] or "").lower())
+    kind = KINDS.get(str(one["enrollment_type"] or "").lower())
     by_course = {}
     for e in mine:
         course = store().courses[store().sections[e.realm_id].course_id]
@@ -313,8 +315,8 @@ def my_courses():
 
 
 def _taken(e, course, enrollment_state, states):
-    if enrollment_state == "active":
-        return e.state == "active" and course.workflow_state not in ("completed", "deleted")
+    if enrollment_state == "active":  # participating: current, and active
+        return e.state == "active" and _current(e, course)
     if enrollment_state == "invited_or_pending":
         return e.state in ("invited", "creation_pending")
     if enrollment_state == "completed":

@@ -78,7 +78,8 @@ class RosterUser(Schema):
     sis_user_id = S(allow_none=True)
     integration_id = S(allow_none=True)
     sis_import_id = I(allow_none=True)  # to account admins
-    login_id = S(metadata={"description": "to those who see logins (teachers, TAs, admins)"})
+    login_id = S(allow_none=True, metadata={
+        "description": "to those who see logins (teachers, TAs, admins)"})
     # include[]
     avatar_url = S()
     enrollments = fields.List(fields.Nested(lambda: Enrollment()))

@@ -4,7 +4,7 @@ the endpoint's minimum (3 for courses and users; a course's sections take
 from marshmallow import Schema, fields
 
 from .errors import CanvasError
-from .params import scalars
+from .params import ParamError, scalars
 
 MIN_SEARCH_TERM = 3
 
@@ -20,6 +20,8 @@ def search_term(value, minimum=MIN_SEARCH_TERM):
     term = scalars({"search_term": value})["search_term"]
     if term in (None, ""):
         return None
+    if not isinstance(term, str):  # a JSON true: no text to search for
+        raise ParamError("search_term: expected a string")
     if len(term) < minimum:
         raise CanvasError(400, {"errors": [{"field": "search_term", "code": "invalid",
                                             "message": f"{minimum} or more characters is "

@@ -60,10 +60,17 @@ def term_of(course):
 
 
 def find_term(value):
-    """enrollment_term_id as Canvas takes it: an id, `default`, or a sis_term_id
-    (none here: the periods have none); None when it names no term."""
+    """enrollment_term_id as Canvas takes it: an id, `default`, `current` (the
+    term whose dates hold the server's now, the latest to start of those; else
+    the Default Term), or a sis_term_id (none here: the periods have none);
+    None when it names no term."""
     if value == "default":
         return DEFAULT
+    if value == "current":
+        now = store().now()
+        held = [t for t in school_terms() if t.start_at and t.end_at
+                and t.start_at <= now <= t.end_at]
+        return max(held, key=lambda t: (t.start_at, t.id), default=DEFAULT)
     column, given = parse_id(value) or ("?", None)
     if column is None:
         return next((t for t in school_terms() if t.id == given), None)
@@ -126,7 +133,7 @@ def index(account_id):
     includes = set(strings(given.get("include")))
     counts = {}
     if "course_count" in includes:
-        for course in store().courses.values():
+        for course in store().course_list():
             if course.workflow_state != "deleted":
                 term = course.enrollment_term_id or DEFAULT_TERM
                 counts[term] = counts.get(term, 0) + 1

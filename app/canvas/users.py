@@ -225,7 +225,13 @@ def account_users(account_id):
     given = params()
     one = scalars({k: given.get(k) for k in ("enrollment_type", "sort", "order")})
     term = search_term(given.get("search_term"))
-    kind = _types([one["enrollment_type"]]) - {None} if one["enrollment_type"] else None
+    kind = None
+    if one["enrollment_type"]:
+        if one["enrollment_type"] == "student_view":  # a course's type, not the account's
+            raise CanvasError(400, {"status": "bad_request",
+                                    "message": "Invalid enrollment type: student_view"},
+                              schema=BadRequest)
+        kind = _types([str(one["enrollment_type"])])
 
     def listed():
         users = list(store().users.values())

@@ -56,6 +56,11 @@ class RosterReads:
         code = self.access_codes.get((realm, realm_id))
         return code.code if code else ""
 
+    def course_list(self):
+        """Every course, as the school stands (courses may be made meanwhile)."""
+        with self.lock:
+            return list(self.courses.values())
+
     def courses_page(self, start, limit, building_id=None):
         with self.lock:
             ids = sorted(c for c in self.courses
@@ -76,8 +81,8 @@ class RosterWrites:
 
     def create_course(self, **given):
         with self.lock:
+            self._check_course(Course(0, **given))  # a refused record takes no id
             course = Course(self.ids.issue("course"), **given)
-            self._check_course(course)
             self.courses[course.id] = course
             self.generation += 1
             return course
@@ -100,6 +105,11 @@ class RosterWrites:
             return new
 
     def _check_course(self, course):
+        held = course.course_code and next(  # "" only as loaded: never given here
+            (c.id for c in self.courses.values()
+             if c.course_code == course.course_code and c.id != course.id), None)
+        if held:
+            raise Conflict(f"course_code: {course.course_code!r} belongs to course {held}.")
         if course.building_id and course.building_id not in self.buildings:
             raise Invalid(f"no building {course.building_id}")
         if course.enrollment_term_id and course.enrollment_term_id not in self.grading_periods:
@@ -109,8 +119,8 @@ class RosterWrites:
         with self.lock:
             if course_id not in self.courses:
                 raise NotFound(f"course {course_id} does not exist")
+            self._check_section(Section(0, course_id, **given))  # a refused one takes no id
             section = Section(self.ids.issue("section"), course_id, **given)
-            self._check_section(section)
             self.sections[section.id] = section
             self.realms[("section", section.id)] = RealmIndex(self.by_user, self.enrollments)
             self.every[("section", section.id)] = []
@@ -126,7 +136,7 @@ class RosterWrites:
             if old is None:
                 raise NotFound(f"section {section_id} does not exist")
             new = replace(old, **changes)
-            self._check_section(new)
+            self._check_section(new, set(changes))
             if old.section_school_code:
                 del self.section_by_school_code[old.section_school_code]
             self._drop_code(self.courses[old.course_id].course_code, old)
@@ -135,7 +145,14 @@ class RosterWrites:
             self.generation += 1
             return new
 
-    def _check_section(self, section):
+    def _check_section(self, section, changed=None):
+        """changed: the fields a change sets (None: a new section, all of them);
+        a loaded section may lack codes or periods, but none is taken away."""
+        if (changed is None or {"section_code", "section_school_code"} & changed) and not (
+                section.section_code or section.section_school_code):
+            raise Invalid("section_code or section_school_code: one is required.")
+        if (changed is None or "grading_periods" in changed) and not section.grading_periods:
+            raise Invalid("grading_periods: at least one is required.")
         code = section.section_school_code
         holder = self.section_by_school_code.get(code)
         if code and holder not in (None, section.id):

@@ -156,6 +156,10 @@ def test_account_courses_search_sort_and_includes(server):
     assert (short.status_code, short.json()) == (400, {"errors": [{
         "field": "search_term", "code": "invalid", "message": "3 or more characters is required"}]})
     assert get(server, "accounts/self/courses", enrollment_term_id="999").status_code == 404
+    for odd in ({"search_term": True}, {"search_term": ["math"]}):
+        r = requests.get(f"{server.url}/api/v1/accounts/self/courses", json=odd, timeout=10,
+                         headers={"Authorization": f"Bearer {CANVAS_ADMIN}"})
+        assert r.status_code == 400, (odd, r.text)
     assert get(server, "accounts/self/courses", CANVAS_TEACHER).status_code == 403
 
 
@@ -217,6 +221,9 @@ def test_a_student_does_not_list_an_unpublished_course_a_teacher_does(server):
     assert int(biology["id"]) in teacher and int(biology["id"]) not in student
     unpublished = get(server, "courses", CANVAS_STUDENT, **{"state[]": "unpublished"}).json()
     assert [c["workflow_state"] for c in unpublished] == ["unpublished"]
+    active = [c["id"] for c in get(server, "courses", CANVAS_STUDENT,
+                                   enrollment_state="active").json()]
+    assert active and int(biology["id"]) not in active  # participating: published only
 
 
 # --- a course's users and sections --------------------------------------------------------
@@ -312,6 +319,20 @@ def test_account_get_users_walks_the_school(server):
     with pytest.raises(BadRequest):
         list(account.get_users(search_term="st"))
     assert get(server, "accounts/self/users", CANVAS_TEACHER).status_code == 403
+
+
+def test_the_current_term_is_the_one_the_clock_is_in(server):
+    """enrollment_term_id=current: the term whose dates hold the server's now
+    (of several, the latest to start)."""
+    requests.post(f"{server.url}/_mock/clock", json={"at": "2027-03-01T12:00:00Z"},
+                  timeout=10).raise_for_status()
+    state = school(server)
+    spring = next(p for p in state["grading_periods"] if p["title"].startswith("Spring"))
+    listed = get(server, "accounts/self/courses", enrollment_term_id="current").json()
+    assert [c["id"] for c in listed] == sorted(
+        int(c["id"]) for c in state["courses"]
+        if canvas_part(c)["enrollment_term_id"] == spring["id"])
+    assert listed  # Biology is in the spring term
 
 
 def test_account_get_enrollment_terms(server):
