@@ -2,7 +2,6 @@
 sub-accounts. The school is one root account with none beneath it."""
 from marshmallow import fields
 
-from ..api.answers import write
 from ..api.context import store
 from ..api.contract import Operation, Reply, Sample
 from . import contract as c
@@ -10,8 +9,8 @@ from . import schemas as s
 from .auth import caller
 from .errors import forbidden
 from .ids import find_account
-from .jsonfmt import dumps, json_response
-from .paging import paginate_numbered, per_page
+from .jsonfmt import answer_rows
+from .paging import numbered_page
 from .params import boolean, params, scalars
 from .render import account_json
 
@@ -41,10 +40,8 @@ SUB_ACCOUNTS = Operation(
 
 
 def _listed(accounts, given, last=True):
-    shown, links = paginate_numbered(accounts, given.get("page"),
-                                     per_page(given.get("per_page")), last=last)
-    return json_response("[" + ",".join(dumps(write(s.Account, account_json(a)))
-                                        for a in shown) + "]", headers={"Link": links})
+    shown, headers = numbered_page(accounts, given, last)
+    return answer_rows(s.Account, map(account_json, shown), headers)
 
 
 def index():

@@ -3,7 +3,6 @@ for account admins) and the caller's own (CoursesController#index), with
 the filters and include[] Canvas reads, each with its contract."""
 from marshmallow import Schema, fields, validate
 
-from ..api.answers import write
 from ..api.context import store
 from ..api.contract import Operation, Reply, Sample
 from ..store.records import TEACHING
@@ -12,8 +11,8 @@ from . import schemas as s
 from .auth import caller, rights
 from .errors import CanvasError, forbidden, not_found
 from .ids import find_account, number, short_name, sortable_name
-from .jsonfmt import dumps, json_response
-from .paging import paginate_numbered, per_page
+from .jsonfmt import answer_rows
+from .paging import numbered_page
 from .params import boolean, params, scalars, strings
 from .render import account_json, course_json, host, section_json
 from .search import MIN_SEARCH_TERM, SearchTermError, search_term
@@ -160,17 +159,6 @@ def _section_ref(section):
     return {k: full[k] for k in ("id", "name", "start_at", "end_at")}
 
 
-def _page(rows, given, last):
-    shown, links = paginate_numbered(rows, given.get("page"), per_page(given.get("per_page")),
-                                     last=last)
-    return shown, {"Link": links}
-
-
-def _respond(rows, headers):
-    return json_response("[" + ",".join(dumps(write(s.Course, r)) for r in rows) + "]",
-                         headers=headers)
-
-
 # --- the account's courses ----------------------------------------------------------------
 def _enrollments_by_course():
     """{course id: [enrollments not deleted]}."""
@@ -212,6 +200,8 @@ def account_courses(account_id):
             raise not_found()
     before, after = parse_time(one["starts_before"]), parse_time(one["ends_after"])
     now = store().now()
+    done = boolean(one["completed"]) if one["completed"] is not None else None
+    with_enrollments = boolean(one["with_enrollments"])
     held = _enrollments_by_course() if kinds or one["with_enrollments"] is not None else {}
     found = []
     for course in store().course_list():
@@ -221,10 +211,8 @@ def account_courses(account_id):
             continue
         if not _within(course, before, after):
             continue
-        done = boolean(one["completed"]) if one["completed"] is not None else None
         if done is not None and concluded(course, now) != done:
             continue
-        with_enrollments = boolean(one["with_enrollments"])
         if with_enrollments is not None and bool(held.get(course.id)) != with_enrollments:
             continue
         if kinds and not {KINDS[k] for k in kinds} & {e.type for e in held.get(course.id, ())}:
@@ -233,11 +221,11 @@ def account_courses(account_id):
             continue
         found.append(course)
     found = _sorted(found, one["sort"], one["order"])
-    shown, headers = _page(found, given, last=False)
+    shown, headers = numbered_page(found, given, last=False)
     includes = set(strings(given.get("include"))) & {"total_students", "teachers", "term",
                                                      "account_name", "concluded"}
     rows = [_with_includes(course_json(x, account.id, sis=True), x, includes) for x in shown]
-    return _respond(rows, headers)
+    return answer_rows(s.Course, rows, headers)
 
 
 def _within(course, before, after):
@@ -303,7 +291,7 @@ def my_courses():
         by_course.setdefault(course.id, []).append(e)
     courses = sorted((store().courses[cid] for cid in by_course),
                      key=lambda x: (x.title.casefold(), x.id))
-    shown, headers = _page(courses, given, last=True)
+    shown, headers = numbered_page(courses, given)
     includes = set(strings(given.get("include")))
     account = store().canvas_account().id
     rows = []
@@ -311,7 +299,7 @@ def my_courses():
         held = sorted(by_course[course.id], key=lambda e: e.id)
         rows.append(_with_includes(course_json(course, account, rights(course.id).read_sis,
                                                held), course, includes, held))
-    return _respond(rows, headers)
+    return answer_rows(s.Course, rows, headers)
 
 
 def _taken(e, course, enrollment_state, states):

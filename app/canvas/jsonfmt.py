@@ -27,6 +27,12 @@ def json_response(data, status=200, headers=None):
                     content_type=CONTENT_TYPE)
 
 
+def answer_rows(schema, rows, headers=None):
+    """A JSON array of rows, each written through schema, as an answer."""
+    return json_response("[" + ",".join(dumps(write(schema, row)) for row in rows) + "]",
+                         headers=headers)
+
+
 def answer(schema, data, status=200, headers=None):
     """data written through schema, the one the OpenAPI document publishes
     for it (answers.py), as an answer."""

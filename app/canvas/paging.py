@@ -95,6 +95,14 @@ def paginate_numbered(rows, page, size, last=True):
         {rel: str(n) for rel, n in pages.items()}, size)
 
 
+def numbered_page(rows, given, last=True):
+    """(this page's rows, {"Link": ...}) of rows as page and per_page in the
+    parameters given ask, numbered as paginate_numbered numbers them."""
+    shown, links = paginate_numbered(rows, given.get("page"), per_page(given.get("per_page")),
+                                     last=last)
+    return shown, {"Link": links}
+
+
 def paginate_pages(page, last):
     """The numbered links of page (as given) of a list of last pages."""
     given = page if isinstance(page, str) and numbered(page) else "1"

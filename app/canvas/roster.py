@@ -3,7 +3,6 @@ client was given, by any id form Canvas takes, and a course's sections
 (GET /courses/:course_id/sections, whose answer and contract are here too)."""
 from marshmallow import Schema, fields, validate
 
-from ..api.answers import write
 from ..api.context import store
 from ..api.contract import Operation, Reply, Sample
 from . import contract as c
@@ -11,8 +10,8 @@ from . import schemas as s
 from .auth import caller, rights, shows_user, teaches
 from .errors import forbidden
 from .ids import find_account, find_course, find_section, find_user
-from .jsonfmt import answer, dumps, json_response
-from .paging import paginate_numbered, per_page
+from .jsonfmt import answer, answer_rows
+from .paging import numbered_page
 from .params import params, strings
 from .render import account_json, course_json, profile_json, section_json, user_json
 from .search import SearchTermError, search_term
@@ -106,11 +105,8 @@ def course_sections(course_id):
         sections = [x for x in sections if term.casefold() in x.title.casefold()]
     headers = None
     if given.get("all") in (None, ""):
-        size = per_page(given.get("per_page"))
-        sections, links = paginate_numbered(sections, given.get("page"), size)
-        headers = {"Link": links}
-    rows = [dumps(write(ListedSection, _listed(x, r, includes))) for x in sections]
-    return json_response("[" + ",".join(rows) + "]", headers=headers)
+        sections, headers = numbered_page(sections, given)
+    return answer_rows(ListedSection, [_listed(x, r, includes) for x in sections], headers)
 
 
 def _listed(section, r, includes):

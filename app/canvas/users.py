@@ -5,7 +5,6 @@ the filters, visibility and include[] Canvas reads, and its contract."""
 from flask import request
 from marshmallow import Schema, fields, validate
 
-from ..api.answers import write
 from ..api.context import store
 from ..api.contract import Operation, Reply, Sample
 from ..store.kept import Kept
@@ -16,8 +15,8 @@ from .courses import KINDS, LIVE
 from .enrollments import Viewer
 from .errors import CanvasError, forbidden
 from .ids import find_account, find_course, number, sortable_name
-from .jsonfmt import dumps, json_response
-from .paging import paginate_numbered, per_page
+from .jsonfmt import answer_rows
+from .paging import numbered_page
 from .params import boolean, params, scalars, strings
 from .render import VIEW, enrollment_json, login_id, roster_user_json
 from .search import MIN_SEARCH_TERM, SearchTermError, search_term
@@ -134,14 +133,11 @@ def _order(users, sort, desc=False):
 
 
 def _page(rows, given):
-    shown, links = paginate_numbered(rows, given.get("page"), per_page(given.get("per_page")),
-                                     last=False)  # Canvas counts no total here
-    return shown, {"Link": links}
+    return numbered_page(rows, given, last=False)  # Canvas counts no total here
 
 
 def _respond(rows, headers=None):
-    return json_response("[" + ",".join(dumps(write(s.RosterUser, r)) for r in rows) + "]",
-                         headers=headers)
+    return answer_rows(s.RosterUser, rows, headers)
 
 
 # --- a course's users ---------------------------------------------------------------------
