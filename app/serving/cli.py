@@ -14,6 +14,9 @@ PROG = "schoology-mock"
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    if args.command == "import":
+        from ..importer.command import run
+        return run(args)
     return run_openapi(args) if args.command == "openapi" else run_serve(args)
 
 
@@ -42,6 +45,8 @@ def build_parser():
     openapi.add_argument("--server", type=settings.url, default="http://127.0.0.1:8000",
                          metavar="URL", help="where the document says the mock is "
                                              "(default: http://127.0.0.1:8000)")
+    from ..importer.command import add_parser
+    add_parser(commands)
     return parser
 
 

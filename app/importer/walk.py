@@ -1,0 +1,80 @@
+"""Reading one list of the source to its end, page by page, each page kept
+(parts.py) as soon as it is read; shared by both dialects' walks."""
+from marshmallow import ValidationError
+
+from ..store.load import CHECKERS
+from ..store.fixtures import KINDS
+from ..store.quick import Unsure
+from .client import ImportFailed, Refused
+
+
+class Walk:
+    """What each dialect's walk reads with: the client, the parts, the
+    progress display and the anonymiser (None with --keep-names)."""
+
+    def __init__(self, client, parts, progress, anonymiser):
+        self.client, self.parts, self.progress = client, parts, progress
+        self.anonymiser = anonymiser
+
+    def read_list(self, key, url, page, required=False):
+        """Read the list key from url to its end, unless an earlier run did.
+        page(data, headers) -> (records: (kind, fixture dict) pairs, the next
+        page's URL or None). A refused list (a 4xx) stops the import when it
+        is required (the school's own lists: then the key cannot read the
+        school); one realm's or course's list is reported and passed over (a
+        record may go between listing it and reading its list)."""
+        started, position = self.parts.position(key)
+        if started and position is None:
+            return
+        url = position or url
+        while url:
+            try:
+                data, headers = self.client.get(url)
+            except Refused as e:
+                if required:
+                    raise ImportFailed(f"the source refused a list the import needs: {e}")
+                self.progress.report(f"{key}: {e}; passed over")
+                self.parts.page(key, [], None)
+                return
+            records, url = page(data, headers)
+            kept = []
+            for kind, record in records:
+                if self.valid(kind, record, key):
+                    kept.append((kind, record))
+                    if kind != "buildings":  # told again by each user, course and group
+                        self.progress.count(kind, 1)
+            self.parts.page(key, kept, url)
+
+    def valid(self, kind, record, where):
+        """Whether the fixture would take the record; if not, it is reported."""
+        try:
+            CHECKERS[kind](dict(record))
+            return True
+        except Unsure:
+            pass
+        except Exception:  # noqa: BLE001 (the schema says what is wrong)
+            pass
+        try:
+            KINDS[kind].load(record)
+            return True
+        except ValidationError as e:
+            field = next(iter(e.normalized_messages()), "")
+            self.progress.report(f"{where}: a record of {kind} ({_id(record)}) is not one the "
+                                 f"mock can hold (field {field!r}: "
+                                 f"{_first(e.normalized_messages())}); left out")
+            return False
+
+    def person(self, user):
+        return user if self.anonymiser is None else self.anonymiser.user(user)
+
+
+def _id(record):
+    return f"id {record.get('id', record.get('uid', '?'))}"
+
+
+def _first(messages):
+    while isinstance(messages, dict):
+        messages = next(iter(messages.values()))
+    while isinstance(messages, list):
+        messages = messages[0]
+    return messages
