@@ -5,7 +5,7 @@ import sys
 import time
 
 from .anonymise import Anonymiser
-from .client import Client, ImportFailed, bearer_signer, oauth1_signer
+from .client import Client, ImportFailed, Refused, bearer_signer, oauth1_signer
 from .fixture import write_fixture
 from .parts import Parts, PartsMismatch
 from .progress import Progress
@@ -125,7 +125,7 @@ def run(args, stream=None):
         progress.end_line()
         return _fail(f"stopped; what was read is kept in {folder}, and the same command "
                      f"goes on from there", stream, 130)
-    except ImportFailed as e:
+    except (ImportFailed, Refused) as e:  # Refused: a request no list of the walk's
         parts.close()
         progress.end_line()
         return _fail(f"{e}\n{PROG}: what was read is kept in {folder}; the same command goes "
