@@ -79,11 +79,11 @@ def _mended(kind, record, seen, held, keep, report):
     if kind in ("users", "courses", "groups"):
         if record.get("building_id") and record["building_id"] not in seen["buildings"]:
             report(f"{where}: no building {record['building_id']}; none given")
-            record["building_id"] = 0
+            del record["building_id"]
     if kind == "users":
         if record.get("role_id") and record["role_id"] not in seen["roles"]:
             report(f"{where}: no role {record['role_id']}; none given")
-            record["role_id"] = 0
+            del record["role_id"]
         record["school_uid"] = _unique(record.get("school_uid", ""), held["school_uid"],
                                        where, report)
     elif kind == "grading_periods" and record["id"] == DEFAULT_TERM:

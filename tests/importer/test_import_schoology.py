@@ -3,12 +3,14 @@ service. A mock of the demo school (OAuth on, the rate limit on, faults
 armed) is imported, a second mock is started from the file, and every list
 page of every realm, course and user answers the same in both, in JSON and
 XML."""
+import http.server
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -301,3 +303,65 @@ def test_an_import_stopped_halfway_and_resumed_writes_the_same_file(stop, refere
     sent = requests.get(f"{reference.url}/_mock/requests", timeout=10).json()["total"]
     assert sent <= 17 - read_before + 2 + 1
     assert not os.path.exists(log)
+
+
+class _Canned(http.server.BaseHTTPRequestHandler):
+    """A source answering each list from PAGES, by path (the query aside)."""
+    PAGES = {}
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        path = self.path.split("?")[0]
+        if path == "/v1/users/me":
+            self.send_response(303)
+            self.send_header("Location", "/v1/users/1")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = json.dumps(self.PAGES.get(path, {})).encode()
+        self.send_response(200 if path in self.PAGES else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_record_the_mock_cannot_hold_is_reported_and_left_out(tmp_path, capsys):
+    good = {"uid": "1", "name_first": "Ada", "name_last": "Byron", "role_id": "10"}
+    _Canned.PAGES = {
+        "/v1/users/1": good,
+        "/v1/roles": {"role": [{"id": "10", "title": "Admin", "faculty": "1"}]},
+        "/v1/users": {"user": [good, {"uid": "abc", "name_first": "No"},
+                               {"uid": "3", "name_first": "Bell\u0007"},
+                               {"uid": "4", "name_first": "Cy", "role_id": "99"}],
+                      "total": "4", "links": {}},
+        "/v1/gradingperiods": {"gradingperiods": [], "total": "0"},
+        "/v1/courses": {"course": [{"id": "20", "title": "Art"}], "total": "1"},
+        "/v1/courses/20/sections": {"section": [{"id": "30", "section_title": "A",
+                                                 "grading_periods": ["77"]}]},
+        "/v1/groups": {"group": [], "total": 0},
+        "/v1/sections/30/enrollments": {"enrollment": [
+            {"id": "40", "uid": "1", "admin": 1, "status": "1"},
+            {"id": "41", "uid": "5", "admin": 0, "status": "1"},
+            {"id": "42", "uid": "4", "admin": 0, "status": "9"}], "total": "3"},
+    }
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Canned)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        out = tmp_path / "school.json"
+        assert run_import(f"http://127.0.0.1:{server.server_port}/v1", out, "--keep-names") == 0
+    finally:
+        server.shutdown()
+    said = capsys.readouterr().err
+    written = json.loads(out.read_text())
+    assert [u["uid"] for u in written["users"]] == [1, 4]
+    assert [u.get("role_id", 0) for u in written["users"]] == [10, 0]
+    assert written["roles"][0]["administrator"] is True
+    assert [e["id"] for e in written["enrollments"]] == [40]
+    assert written["sections"][0]["grading_periods"] == []
+    for reported in ("(id abc)", "(id 3)", "no role 99", "no user 5 listed", "(id 42)",
+                     "a grading period not listed", "6 records reported"):
+        assert reported in said, reported
+    build_store(written)
