@@ -161,7 +161,6 @@ class Server:
                 raise SystemExit(f"the server for {fixture} did not start")
             time.sleep(0.02)  # polling a process that is starting up, not a test
         self.start = time.perf_counter() - started
-        self.conn = None
 
     def get(self, path, method="GET", body=None):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
@@ -174,16 +173,18 @@ class Server:
 
     def pages(self, paths, count):
         """Server CPU µs a page, over count pages of 20 rows on one connection;
-        paths(n): the nth page's path."""
-        if self.conn is None:
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        paths(n): the nth page's path. A connection of its own (the server
+        closes one idle for 10 s, as it may be while the others are measured)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         before = cpu_seconds(self.proc.pid)
         for n in range(count):
-            self.conn.request("GET", paths(n), headers={"Accept": "application/json"})
-            answer = self.conn.getresponse()
+            conn.request("GET", paths(n), headers={"Accept": "application/json"})
+            answer = conn.getresponse()
             answer.read()
             assert answer.status == 200, answer.status
-        return (cpu_seconds(self.proc.pid) - before) / count * 1e6
+        took = cpu_seconds(self.proc.pid) - before
+        conn.close()
+        return took / count * 1e6
 
     def stop(self):
         self.proc.terminate()
@@ -240,8 +241,8 @@ def main():
                 server = servers[key] = Server(files[key], 18_700 + port)
                 starts[key].append(server.start)
                 rss[key].append(memory(server.proc.pid))
-                print(f"{shape + ' ' if several else ''}{size:>9} started in {server.start:.2f} s",
-                      flush=True)
+                print(f"{shape + ' ' if several else ''}{size:>9} started in {server.start:.2f} s, "
+                      f"RSS {rss[key][-1][0]:.0f} MiB", flush=True)
                 if n < args.starts - 1:
                     servers.pop(key).stop()
         smallest = sizes[0]
