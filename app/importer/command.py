@@ -126,8 +126,11 @@ def run(args, stream=None):
         return _fail(f"stopped; what was read is kept in {folder}, and the same command "
                      f"goes on from there", stream, 130)
     except (ImportFailed, Refused) as e:  # Refused: a request no list of the walk's
-        parts.close()
         progress.end_line()
+        if not parts.positions:  # nothing read (refused credentials): nothing to keep
+            parts.remove()
+            return _fail(str(e), stream, 1)
+        parts.close()
         return _fail(f"{e}\n{PROG}: what was read is kept in {folder}; the same command goes "
                      f"on from there", stream, 1)
     finally:

@@ -46,11 +46,14 @@ def write_fixture(parts, out, report, sample=None):
 
 
 def _sampled(parts, sections):
-    """What a sample keeps: the sections, their courses, their members."""
+    """What a sample keeps: the sections, their courses, their members, and
+    the school's administrators (whose keys and tokens a sandbox is read with)."""
     sections = set(sections)
     courses = {s["course_id"] for s in parts.records("sections") if s["id"] in sections}
     users = {e["uid"] for e in parts.records("enrollments")
              if e["realm"] == "section" and e["realm_id"] in sections}
+    administering = {r["id"] for r in parts.records("roles") if r.get("administrator")}
+    users |= {u["uid"] for u in parts.records("users") if u.get("role_id") in administering}
     return {"sections": sections, "courses": courses, "users": users}
 
 

@@ -214,7 +214,8 @@ def test_a_sample_keeps_its_sections_members_and_nothing_else(reference, tmp_pat
     members = {int(e["uid"]) for e in demo["enrollments"] if e["realm"] == "section"
                and int(e["realm_id"]) in sections and e.get("canvas", {}).get(
                    "enrollment_state") not in ("rejected", "deleted")}
-    assert {u["uid"] for u in written["users"]} == members
+    administrators = {int(u["uid"]) for u in demo["users"] if u.get("role_id") == "783209"}
+    assert administrators and {u["uid"] for u in written["users"]} == members | administrators
     assert all(e["realm"] == "section" and e["realm_id"] in sections
                for e in written["enrollments"])
     assert {c["id"] for c in written["courses"]} == {s["course_id"] for s in written["sections"]}
@@ -242,6 +243,7 @@ def test_credentials_the_source_refuses_stop_the_import_with_a_reason(reference,
                  "--secret", "wrong", "--out", str(out)])
     said = capsys.readouterr().err
     assert code == 1 and "401" in said and not out.exists()
+    assert not (tmp_path / "school.json.parts").exists()  # nothing read, nothing kept
 
 
 def test_a_source_that_keeps_failing_stops_the_import_and_keeps_what_was_read(
