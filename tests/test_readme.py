@@ -136,3 +136,31 @@ def test_the_pytest_example_passes(pytester):
     assert "def test_unenroll(schoology_mock)" in example
     pytester.makepyfile(test_example=example)
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_the_import_examples_run(start_server, tmp_path):
+    """Each `schoology-mock import` under "Importing a school", against a
+    live demo school with OAuth and the rate limit on; then the serve line
+    serves what it wrote."""
+    import subprocess
+    import sys
+
+    from helpers import serving
+
+    server = start_server(AUTH="oauth", RATE_LIMIT="50/5")
+    section = README.read_text().split("## Importing a school\n", 1)[1].split("\n## ", 1)[0]
+    block = re.sub(r"\\\n\s*", " ", re.findall(r"```sh\n(.*?)```", section, re.S)[0])
+    lines = block.splitlines()
+    imports = [line for line in lines if line.startswith("schoology-mock import ")]
+    assert len(imports) == 2
+    for line in imports:
+        args = shlex.split(line.replace("http://127.0.0.1:8000", server.url))[1:]
+        done = subprocess.run([sys.executable, "-m", "schoology_mock", *args], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "wrote " in done.stderr.splitlines()[-1]
+    serve = shlex.split(next(line for line in lines if line.startswith("schoology-mock serve")))
+    fixtures = tmp_path / serve[serve.index("--fixtures") + 1]
+    with serving("--fixtures", str(fixtures), "--auth", "off") as base:
+        page = requests.get(f"{base}/sections/3719526/enrollments", timeout=10)
+        assert page.status_code == 200 and int(page.json()["total"]) > 20
