@@ -144,8 +144,8 @@ def test_an_anonymised_import_differs_only_in_who_people_are(reference, start_se
 
 def _source_people(document):
     """Each source user's names, identifiers and emails."""
-    return {int(u["uid"]): {u.get(k) for k in PERSONAL - {"name_display", "picture_url"}} - {"", None}
-            for u in document["users"]}
+    given = PERSONAL - {"name_display", "picture_url"}
+    return {int(u["uid"]): {u.get(k) for k in given} - {"", None} for u in document["users"]}
 
 
 def test_no_source_name_uid_or_email_survives(reference, tmp_path):
