@@ -193,11 +193,14 @@ class Server:
 
 def page_paths(shape, size, smallest):
     """paths(n) for the nth page measured: the same sections' first pages at
-    every size (those of the smallest school); in one realm, pages at offsets
-    all through it."""
+    every size (those of the smallest school); in one realm, as many pages
+    as the smallest school has (as many rows: the server keeps the rows it
+    rendered last), at offsets spread all through it."""
     if "one-realm" in shape.split("+"):
-        last = max(1, size - 20)
-        return lambda n: f"/v1/sections/1000000/enrollments?start={n * 7919 % last}&limit=20"
+        pages = max(1, smallest // 20)
+        stride = max(1, size // pages) // 20 * 20
+        return lambda n: (f"/v1/sections/1000000/enrollments?start={n * 7919 % pages * stride}"
+                          "&limit=20")
     sections = max(1, smallest // SECTION_SIZE)
     return lambda n: f"/v1/sections/{1_000_000 + (n * 7919) % sections}/enrollments?limit=20"
 
@@ -254,9 +257,10 @@ def main():
             for key, server in servers.items():
                 figures[key].append(server.pages(paths[key], args.requests))
         base = median(figures[shapes[0], smallest])
-        print(f"\n{'shape ' if several else ''}{'users+enrollments':>17} {'start s':>8} "
-              f"{'RSS MiB':>8} {'peak MiB':>9} {'page µs':>8} {'ratio':>6}")
         width = max(map(len, shapes))
+        print(f"\n{'shape':<{width}} " if several else "\n", end="")
+        print(f"{'users+enrollments':>17} {'start s':>8} "
+              f"{'RSS MiB':>8} {'peak MiB':>9} {'page µs':>8} {'ratio':>6}")
         for key in servers:
             shape, size = key
             page = median(figures[key])
