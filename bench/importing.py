@@ -66,8 +66,8 @@ def main():
     print(done.stderr.strip().splitlines()[-1])
     if done.returncode:
         raise SystemExit(done.stderr)
-    started = time.perf_counter()
     from schoology_mock.store.load import load_file
+    started = time.perf_counter()
     load_file(out)
     print(f"{args.size:,} users and enrollments through {args.dialect} at rate {args.rate}: "
           f"{took:.1f} s; the file {out.stat().st_size / 2**20:.1f} MiB, "
