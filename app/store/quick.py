@@ -7,19 +7,23 @@ schema's load, which makes the record or names what is wrong: so the quick
 path never decides anything differently from the schema."""
 from dataclasses import MISSING
 from dataclasses import fields as dataclass_fields
+from operator import itemgetter
 
 from marshmallow import ValidationError, validate
 from marshmallow.fields import List
 
-from ..api.fields import Whole, whole
+from ..api.fields import MAX_DIGITS, Whole, whole
 
 
 class Unsure(Exception):
     """The record is not plainly valid: let the schema decide."""
 
 
-# Key orders kept a builder each; past this many (a file whose records list
-# their keys in ever new orders), a record is converted field by field.
+# Sets of keys kept a builder each, and orders of keys remembered (each
+# names its set's builder); past this many sets (a file whose records give
+# ever other fields), a record is converted field by field, and past this many
+# orders (a file whose records list their keys in ever new orders), a record's
+# set is looked up each time.
 SHAPES = 256
 
 
@@ -30,10 +34,10 @@ def checker(schema, text, not_xml):
     knows that no text in the document holds one (see clean_text).
 
     Most fixtures give each field in its final form (ids as ints, text as
-    text), and every record of a kind with the same keys in the same order:
-    for each such order, a builder (_builder) looks at each value's type and
-    makes the record at once. Other records have their fields converted one
-    by one, then go to the schema's post_load."""
+    text), or ids as strings of digits, and every record of a kind with the
+    same keys: for each set of keys, a builder (_builder) looks at each
+    value's type and makes the record at once. Other records have their
+    fields converted one by one, then go to the schema's post_load."""
     fields = schema.fields
     converters = {name: _converter(field, text, not_xml) for name, field in fields.items()}
     allowed = frozenset(fields)
@@ -49,43 +53,62 @@ def checker(schema, text, not_xml):
     def unsure(item, keep=None):  # unknown or missing fields: the schema names them
         raise Unsure
 
-    builders = {True: {}, False: {}}  # clean -> {keys in order: build(item, keep)}
+    orders = {True: {}, False: {}}  # clean -> {keys in order: build(item, keep)}
+    sets = {True: {}, False: {}}  # clean -> {frozenset of keys: build(item, keep)}
+
+    def of_set(keys, clean):
+        """The builder for records giving keys (in any order)."""
+        given = frozenset(keys)
+        shapes = sets[clean]
+        build = shapes.get(given)
+        if build is None:
+            if not (allowed.issuperset(given) and required.issubset(given)):
+                build = unsure
+            elif len(shapes) < SHAPES:
+                build = shapes[given] = _builder(schema, given, text, None if clean else not_xml,
+                                                 converted) or converted
+            else:
+                build = converted
+        return build
 
     def check(item, clean=False, once=None):
         """once: a dict of values already seen, to keep one object of each of
         the schema's shared fields (equal values, fewer objects)."""
         keys = tuple(item)
-        shapes = builders[clean]
+        shapes = orders[clean]
         build = shapes.get(keys)
         if build is None:
-            if not (allowed.issuperset(keys) and required.issubset(keys)):
-                build = unsure
-            elif len(shapes) < SHAPES:
-                build = shapes[keys] = _builder(schema, keys, text, None if clean else not_xml,
-                                                converted) or converted
-            else:
-                build = converted
+            build = of_set(keys, clean)
+            if len(shapes) < SHAPES:
+                shapes[keys] = build
         return build(item, (once if once is not None else {}).setdefault)
     return check
 
 
 def _builder(schema, keys, text, not_xml, converted):
-    """build(item, keep) for records giving keys, in that order, or None when
-    a field among them is not one whose plain form is known. build makes the
-    record as the schema's post_load would from item (each value already in
-    its final form: an int for a number, text for text, without what not_xml
-    finds when given), keeping each shared field's value as keep(value, value)
-    gives it; or, when a value is not so, hands item to converted. It is
-    written out as one function, a test per field, since it runs once a
-    record: the tests, the record's making and its fields a line each."""
+    """build(item, keep) for records giving the fields named in keys (a set),
+    in any order, or None when a field among them is not one whose plain form
+    is known. build makes the record as the schema's post_load would from
+    item (each value in its final form: an int for a number, text for text,
+    without what not_xml finds when given; or each id, flag, status or count
+    a string of ASCII digits, which the field reads as that int), keeping
+    each shared field's value as keep(value, value) gives it; or, when a value
+    is not so, hands item to converted. It is written out as one function, a
+    test per field, since it runs once a record: the tests, the record's
+    making and its fields a line each; the ids given as text are read by a
+    second such function, to which the first hands the record."""
     record_class = schema.record_class
     names = {"search": not_xml.search if not_xml else None, "new": object.__new__,
-             "cls": record_class, "converted": converted, **schema.quick_names}
-    tests, given = [], {}
+             "cls": record_class, "converted": converted, "ids": _ids, **schema.quick_names}
+    keys = [key for key in schema.fields if key in keys]  # one order for every order given
+    tests, given, numbers = [], {}, []
     for n, key in enumerate(keys):
         field, value = schema.fields[key], f"v{n}"
         given[key] = f"keep({value}, {value})" if key in schema.shared else value
         if isinstance(field, Whole) and not field.allow_none:
+            numbers.append(f"    if type({value}) is str and {value}.isascii() "
+                           f"and {value}.isdigit() and len({value}) <= {MAX_DIGITS}:\n"
+                           f"        {value} = int({value})")
             if field.choices is None:
                 tests.append(f"type({value}) is int and {value} >= {field.minimum}")
             else:
@@ -103,6 +126,7 @@ def _builder(schema, keys, text, not_xml, converted):
               and isinstance(field.inner, Whole) and field.inner.choices is None
               and not field.inner.allow_none and not field.inner.validators):
             # a list of ids, copied (a document's own list is never shared)
+            numbers.append(f"    if type({value}) is list:\n        {value} = ids({value})")
             tests.append(f"type({value}) is list and all(type(x) is int "
                          f"and x >= {field.inner.minimum} for x in {value})")
             given[key] = f"list({value})"
@@ -113,10 +137,10 @@ def _builder(schema, keys, text, not_xml, converted):
     derived = schema.quick_fields(frozenset(keys))
     if not set(given) <= {*record_class.__slots__, *derived}:
         return None  # a field kept otherwise (Enrollment's extras): make() is to say
+    names["get"] = itemgetter(*keys)  # one value, or a tuple of them in that order
+    unpack = f"    {', '.join(f'v{n}' for n in range(len(keys)))} = get(item)\n"
     defaults = {f.name: f for f in dataclass_fields(record_class)}
-    lines = [f"    {', '.join(f'v{n}' for n in range(len(keys)))}, = item.values()",
-             f"    if not ({' and '.join(tests)}):",
-             "        return converted(item)",
+    lines = [f"    if not ({' and '.join(tests)}):", "        return UNSURE",
              "    r = new(cls)"]
     for name in record_class.__slots__:
         field = defaults.get(name)
@@ -135,9 +159,22 @@ def _builder(schema, keys, text, not_xml, converted):
         lines.append(f"    r.{name} = {value}")
     # then what post_load derives, from the record as it stands
     lines += [f"    r.{name} = {expression}" for name, expression in derived.items()]
-    source = "def build(item, keep):\n" + "\n".join(lines) + "\n    return r\n"
+    body = "\n".join(lines) + "\n    return r\n"
+    # The ids given as text, a second function: each read as its int, then the same.
+    source = ("def build(item, keep):\n" + unpack + body.replace(
+        "return UNSURE", "return as_text(item, keep)" if numbers else "return converted(item)"))
+    if numbers:
+        source += ("\n\ndef as_text(item, keep):\n" + unpack + "\n".join(numbers) + "\n"
+                   + body.replace("return UNSURE", "return converted(item)"))
     exec(compile(source, f"<build {type(schema).__name__}>", "exec"), names)  # noqa: S102
     return names["build"]
+
+
+def _ids(values):
+    """values (a list), each string of ASCII digits (not too long) read as
+    its int, as an Id reads it; any other value as it is."""
+    return [int(x) if type(x) is str and x.isascii() and x.isdigit()  # noqa: E721
+            and len(x) <= MAX_DIGITS else x for x in values]
 
 
 def clean_text(data):

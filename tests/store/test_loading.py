@@ -234,3 +234,99 @@ def test_text_xml_cannot_carry_is_refused_in_a_file_escaped_or_not(escape, refus
 def test_what_is_not_a_fixture_file_is_refused_with_its_reason(text, message):
     with pytest.raises(FixtureError, match=message):
         parse_json(text, "s")
+
+
+# Ids, flags, statuses and counts as text: what the quick path reads as an int
+# must be what the field reads, and anything else the field decides.
+DIGITS = ["0", "1", "2", "5", "6", "7", "007", "0007", "00", "+7", "-7", "-0", " 7", "7 ", "7\n",
+          "\u00a07", "1_000", "1.0", "1e3", "0x1f", "\u0663", "\u00b2", "\uff17", "7\u0663",
+          "9" * 30, "0" * 29 + "1", "9" * 31, "1" + "0" * 40, "", " ", "45552222", True, False,
+          1.0, -1, 0, None]
+
+
+def _numbers_of(schema):
+    """The names of the schema's whole-number fields and lists of them."""
+    return [name for name, field in schema.fields.items()
+            if isinstance(field, quick.Whole) or isinstance(getattr(field, "inner", None),
+                                                            quick.Whole)]
+
+
+@pytest.mark.parametrize("kind", PRESENT)
+def test_ids_flags_and_statuses_given_as_text_are_read_by_the_quick_path_as_by_the_schema(kind):
+    """Each whole-number field of each kind (an id, a flag, a status, a
+    count, or a list of ids) given each value near a string of digits: the
+    quick path makes the record the schema makes, or leaves the schema to
+    decide; never a record the schema would refuse or make otherwise."""
+    check, schema = load.CHECKERS[kind], KINDS[kind]
+    made = 0
+    for record in DEMO[kind][:2] + NUMBERS[kind][:2]:
+        for field in _numbers_of(schema):
+            listed = isinstance(schema.fields[field], quick.List)
+            for value in DIGITS:
+                for given in ([value], [value, "12"], ["12", value]) if listed else (value,):
+                    item = dict(record, **{field: given})
+                    try:
+                        quick_record = check(dict(item), True)
+                    except quick.Unsure:
+                        continue
+                    made += 1
+                    assert _fields(quick_record) == _fields(schema.load(item)), (field, given)
+    assert made > 0
+
+
+def _as_text(record):
+    """The record's plain fields, every number as text, as Schoology writes them."""
+    return {key: str(value) if type(value) is int else value  # noqa: E721
+            for key, value in record.items() if type(value) in (str, int, list)}
+
+
+@pytest.mark.parametrize("kind", PRESENT)
+def test_a_record_whose_ids_are_text_is_made_without_the_schema(kind, monkeypatch):
+    """The demo's records, every id, flag and status as text, are made by the
+    quick path's builder: neither field by field nor by the schema."""
+    unsure = []
+    real = quick._builder
+
+    def watched(schema, keys, text, not_xml, converted):
+        def converting(item, keep=None):
+            unsure.append(item)
+            return converted(item)
+        return real(schema, keys, text, not_xml, converting)
+    monkeypatch.setattr(quick, "_builder", watched)
+    check = quick.checker(KINDS[kind], Text, _NOT_XML)
+    for record in map(_as_text, DEMO[kind]):
+        assert _fields(check(dict(record), True)) == _fields(KINDS[kind].load(record))
+    assert not unsure
+
+
+def test_equal_ids_given_as_text_are_kept_once():
+    """An id many records repeat (a user's building, an enrollment's realm)
+    given as text is one int object, as when given as a number."""
+    check, once = load.CHECKERS["enrollments"], {}
+    first, second = (check({"id": str(50 + n), "uid": "45552101", "realm": "section",
+                            "realm_id": "1000000007", "admin": "0", "status": "1"}, True, once)
+                     for n in range(2))
+    assert (first.uid, first.realm_id, first.id) == (45552101, 1000000007, 50)
+    assert first.uid is second.uid and first.realm_id is second.realm_id
+
+
+def test_records_giving_their_keys_in_ever_other_orders_share_a_builder(monkeypatch):
+    """A file whose records list their keys in ever new orders: one builder
+    for the set of keys, whatever the orders (past quick.SHAPES of them),
+    and each record what the schema makes."""
+    built = []
+    real = quick._builder
+
+    def counted(schema, keys, *args):
+        built.append(keys)
+        return real(schema, keys, *args)
+    monkeypatch.setattr(quick, "_builder", counted)
+    monkeypatch.setattr(quick, "SHAPES", 4)
+    check = quick.checker(KINDS["users"], Text, _NOT_XML)
+    record = NUMBERS["users"][0]
+    for n in range(50):
+        keys = list(record)
+        random.Random(n).shuffle(keys)
+        item = {key: record[key] for key in keys}
+        assert _fields(check(dict(item), True)) == _fields(KINDS["users"].load(item))
+    assert built == [frozenset(record)]
