@@ -6,7 +6,7 @@ Writes a school of --size users and enrollments (bench/scale.py's, with an
 administrator's key and Canvas token added), serves it with `schoology-mock
 serve` (OAuth on; Schoology's rate limit as --source-rate, default 50/5),
 imports it through the dialect at --rate (Schoology's documented 50/5 by
-default; "none" for as fast as the source answers) and prints the requests
+default; "off" for as fast as the source answers) and prints the requests
 sent, the seconds taken, the file's size and how long it takes to load.
 """
 import argparse
@@ -53,7 +53,7 @@ def main():
         source = ["--url", base + "/v1", "--key", KEY, "--secret", SECRET]
     else:
         source = ["--url", base, "--token", TOKEN]
-    rate = [] if args.rate == "none" else ["--rate", args.rate]
+    rate = ["--rate", args.rate]
     try:
         started = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "schoology_mock", "import", args.dialect,

@@ -30,9 +30,10 @@ def add_parser(commands):
                                 "(default: $SCHOOLOGY_CONSUMER_KEY)")
     schoology.add_argument("--secret", default=os.environ.get("SCHOOLOGY_CONSUMER_SECRET"),
                            help="its secret (default: $SCHOOLOGY_CONSUMER_SECRET)")
-    schoology.add_argument("--rate", default="50/5", type=_rate, metavar="N/SECONDS",
-                           help="send at most N requests in any SECONDS "
-                                "(default: 50/5, Schoology's documented limit)")
+    schoology.add_argument("--rate", default="50/5", type=_rate, metavar="N/SECONDS|off",
+                           help="send at most N requests in any SECONDS, or off for as fast "
+                                "as the source answers (default: 50/5, Schoology's "
+                                "documented limit)")
     canvas = sources.add_parser("canvas", help="a Canvas account (REST API v1)")
     canvas.add_argument("--url", required=True,
                         help="the Canvas site, e.g. https://school.instructure.com")
@@ -40,7 +41,7 @@ def add_parser(commands):
                         help="an account administrator's access token (default: $CANVAS_TOKEN)")
     canvas.add_argument("--account", default="self",
                         help="the account to read (default: self, the root account)")
-    canvas.add_argument("--rate", default=None, type=_rate, metavar="N/SECONDS",
+    canvas.add_argument("--rate", default=None, type=_rate, metavar="N/SECONDS|off",
                         help="send at most N requests in any SECONDS (default: as fast as "
                              "Canvas's X-Rate-Limit-Remaining allows)")
     for source in (schoology, canvas):
@@ -64,6 +65,8 @@ def add_parser(commands):
 
 def _rate(text):
     import argparse
+    if text == "off":
+        return None
     try:
         count, seconds = text.split("/")
         count, seconds = int(count), float(seconds)

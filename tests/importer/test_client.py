@@ -147,3 +147,15 @@ def test_progress_redraws_one_line_on_a_terminal_and_writes_plain_lines_elsewher
     assert "10/100" in last or "enrollments of realms 9/100" in last
     assert "250 enrollments" in terminal.getvalue().split("\r\x1b[K")[-2]
     assert "left" in last and "1 throttled" in last and "/s)" in last
+
+
+def test_the_rate_is_n_per_seconds_or_off():
+    from schoology_mock.serving.cli import build_parser
+    parse = build_parser().parse_args
+    assert parse(["import", "schoology", "--out", "x"]).rate == (50, 5.0)
+    assert parse(["import", "schoology", "--rate", "3/0.5", "--out", "x"]).rate == (3, 0.5)
+    assert parse(["import", "schoology", "--rate", "off", "--out", "x"]).rate is None
+    assert parse(["import", "canvas", "--url", "http://c.example", "--out", "x"]).rate is None
+    for bad in ("0/5", "5", "5/0", "many/5"):
+        with pytest.raises(SystemExit):
+            parse(["import", "schoology", "--rate", bad, "--out", "x"])
