@@ -106,9 +106,9 @@ def _builder(schema, keys, text, not_xml, converted):
         field, value = schema.fields[key], f"v{n}"
         given[key] = f"keep({value}, {value})" if key in schema.shared else value
         if isinstance(field, Whole) and not field.allow_none:
-            numbers.append(f"    if type({value}) is str and {value}.isascii() "
-                           f"and {value}.isdigit() and len({value}) <= {MAX_DIGITS}:\n"
-                           f"        {value} = int({value})")
+            # a record's own id (its schema's first field) is never repeated
+            numbers.append(_read_digits(field, value, n, names, key in schema.shared
+                                        and key != next(iter(schema.fields))))
             if field.choices is None:
                 tests.append(f"type({value}) is int and {value} >= {field.minimum}")
             else:
@@ -168,6 +168,33 @@ def _builder(schema, keys, text, not_xml, converted):
                    + body.replace("return UNSURE", "return converted(item)"))
     exec(compile(source, f"<build {type(schema).__name__}>", "exec"), names)  # noqa: S102
     return names["build"]
+
+
+def _read_digits(field, value, n, names, repeated):
+    """The lines of a builder that read the Whole field's value (the
+    variable named value) as its int when it is a string of ASCII digits,
+    as the field does (whole), and leave any other value as it is. A flag's
+    or a status's few strings are looked up; other digits are read, and, for
+    a field whose values records repeat, the last ones read are kept with
+    their int (a school lists a section's enrollments, or a building's
+    users, one after another). The last digits and their int are one tuple,
+    replaced whole: the builders of loads in other threads share it."""
+    if field.choices is not None:
+        names[f"t{n}"] = {str(choice): choice for choice in field.choices}
+        return f"    if type({value}) is str:\n        {value} = t{n}.get({value}, {value})"
+    if not repeated:
+        return (f"    if type({value}) is str and {value}.isascii() "
+                f"and {value}.isdigit() and len({value}) <= {MAX_DIGITS}:\n"
+                f"        {value} = int({value})")
+    names[f"m{n}"] = [("", 0)]
+    return (f"    if type({value}) is str:\n"
+            f"        last = m{n}[0]\n"
+            f"        if {value} == last[0]:\n"
+            f"            {value} = last[1]\n"
+            f"        elif {value}.isascii() and {value}.isdigit() and len({value}) <= {MAX_DIGITS}:\n"
+            f"            read = int({value})\n"
+            f"            m{n}[0] = ({value}, read)\n"
+            f"            {value} = read")
 
 
 def _ids(values):
