@@ -142,6 +142,8 @@ def _collect(pairs, source, clean):
     counts once, the last time, as JSON readers take it."""
     records, problems, unknown = {}, {}, set()
     once = {}  # one object for each repeated value (quick.checker)
+    for check in CHECKERS.values():
+        check.anew()
     for key, items in pairs:
         if key not in KINDS:
             unknown.add(key)

@@ -22,8 +22,8 @@ class Unsure(Exception):
 # Sets of keys kept a builder each, and orders of keys remembered (each
 # names its set's builder); past this many sets (a file whose records give
 # ever other fields), a record is converted field by field, and past this many
-# orders (a file whose records list their keys in ever new orders), a record's
-# set is looked up each time.
+# orders (a file whose records list their keys in ever new orders), each
+# record's set is looked up, without its order, until the next load.
 SHAPES = 256
 
 
@@ -53,12 +53,13 @@ def checker(schema, text, not_xml):
     def unsure(item, keep=None):  # unknown or missing fields: the schema names them
         raise Unsure
 
-    orders = {True: {}, False: {}}  # clean -> {keys in order: build(item, keep)}
+    # clean -> {keys in order: build(item, keep)}, or None past SHAPES orders
+    orders = {True: {}, False: {}}
     sets = {True: {}, False: {}}  # clean -> {frozenset of keys: build(item, keep)}
 
-    def of_set(keys, clean):
-        """The builder for records giving keys (in any order)."""
-        given = frozenset(keys)
+    def of_set(item, clean):
+        """The builder for records giving item's keys (in any order)."""
+        given = frozenset(item)
         shapes = sets[clean]
         build = shapes.get(given)
         if build is None:
@@ -74,14 +75,27 @@ def checker(schema, text, not_xml):
     def check(item, clean=False, once=None):
         """once: a dict of values already seen, to keep one object of each of
         the schema's shared fields (equal values, fewer objects)."""
-        keys = tuple(item)
         shapes = orders[clean]
-        build = shapes.get(keys)
-        if build is None:
-            build = of_set(keys, clean)
-            if len(shapes) < SHAPES:
-                shapes[keys] = build
+        if shapes is None:  # orders past counting: each record's set looked up
+            build = of_set(item, clean)
+        else:
+            keys = tuple(item)
+            build = shapes.get(keys)
+            if build is None:
+                build = of_set(item, clean)
+                if len(shapes) < SHAPES:
+                    shapes[keys] = build
+                else:
+                    orders[clean] = None
         return build(item, (once if once is not None else {}).setdefault)
+
+    def anew():
+        """Orders remembered again (a load calls it first): the file that
+        listed keys in ever new orders was another's."""
+        for clean, shapes in list(orders.items()):
+            if shapes is None:
+                orders[clean] = {}
+    check.anew, check.orders = anew, orders
     return check
 
 

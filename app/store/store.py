@@ -25,7 +25,8 @@ import threading
 import time
 from bisect import bisect_left
 from dataclasses import fields, replace
-from operator import attrgetter
+from itertools import compress, groupby, repeat
+from operator import attrgetter, eq, itemgetter, or_
 
 from . import export
 from .browse import Browse
@@ -42,6 +43,9 @@ USER_FIELDS = tuple(f.name for f in fields(User) if f.name not in ("uid", "displ
 
 
 _ID, _UID, _GONE = attrgetter("id"), attrgetter("uid"), attrgetter("gone")
+_SCHOOL_UID, _ROLE, _ROLE_ID = attrgetter("school_uid"), attrgetter("role"), attrgetter("role_id")
+_FIRST = itemgetter(0)
+_REALM = attrgetter("realm", "realm_id")
 _SOURCE = attrgetter("temporary_enrollment_source_user_id")
 
 
@@ -123,8 +127,14 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, RosterWrites, OAu
                 table.update(zip(ids, records))
                 if ids:
                     self.ids.observe(kind, max(ids))
-            self.uid_by_school_uid.update((u.school_uid, u.uid) for u in users if u.school_uid)
-            self.administrators.extend(u.uid for u in users if self.is_administrator(u))
+            # a district's users, each looked at in C, not a Python loop of a million
+            uids = list(map(_UID, users))
+            self.uid_by_school_uid.update(filter(_FIRST, zip(map(_SCHOOL_UID, users), uids)))
+            # is_administrator for each: its own role, or its role_id's role
+            administering = {role.id for role in self.roles.values() if role.administrator}
+            self.administrators.extend(compress(uids, map(or_, map(
+                eq, map(_ROLE, users), repeat("administrator")), map(
+                administering.__contains__, map(_ROLE_ID, users)))))
             for section in sections:
                 self.realms[("section", section.id)] = RealmIndex(self.by_user, self.enrollments)
                 self.every[("section", section.id)] = []
@@ -156,8 +166,9 @@ class Store(CanvasReads, CanvasWrites, Temporary, RosterReads, RosterWrites, OAu
         self.enrollments.update(zip(ids, enrollments))
         self._add_by_user(list(map(_UID, enrollments)), ids)
         in_realm = {}
-        for enrollment in enrollments:
-            in_realm.setdefault((enrollment.realm, enrollment.realm_id), []).append(enrollment)
+        # a realm's enrollments most often come one after another: a run at a time
+        for key, run in groupby(enrollments, _REALM):
+            in_realm.setdefault(key, []).extend(run)
         every, realms = self.every, self.realms
         hidden = set(map(_GONE, enrollments)) != {None}
         for key, held in in_realm.items():

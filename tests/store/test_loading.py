@@ -40,6 +40,7 @@ def outcome(load_it):
 def schemas_only(document, monkeypatch):
     def unsure(item, clean=False, once=None):
         raise quick.Unsure
+    unsure.anew = lambda: None
     with monkeypatch.context() as patch:
         patch.setattr(load, "CHECKERS", {kind: unsure for kind in KINDS})
         return outcome(lambda: build_store(document, source="school.json"))
@@ -330,6 +331,27 @@ def test_records_giving_their_keys_in_ever_other_orders_share_a_builder(monkeypa
         item = {key: record[key] for key in keys}
         assert _fields(check(dict(item), True)) == _fields(KINDS["users"].load(item))
     assert built == [frozenset(record)]
+
+
+def test_a_load_after_a_file_of_ever_new_key_orders_remembers_orders_again(monkeypatch):
+    """Past quick.SHAPES orders, each record's set of keys is looked up; the
+    next load remembers orders again, and loads as the schema does."""
+    orders = len({tuple(user) for user in DEMO["users"]})  # the demo's own, a few
+    monkeypatch.setattr(quick, "SHAPES", orders)
+    monkeypatch.setattr(load, "CHECKERS", {kind: quick.checker(schema, Text, _NOT_XML)
+                                           for kind, schema in KINDS.items()})
+    document = demo_document()
+    for n, user in enumerate(document["users"]):
+        keys = list(user)
+        random.Random(n).shuffle(keys)
+        document["users"][n] = {key: user[key] for key in keys}
+    shuffled = json.dumps(document).encode()
+    expected = build_store(demo_document()).export()
+    assert load.store_of(parse_json(shuffled, "s")).export() == expected
+    assert None in load.CHECKERS["users"].orders.values()  # past counting
+    assert load.store_of(parse_json(json.dumps(DEMO).encode(), "s")).export() == expected
+    assert None not in load.CHECKERS["users"].orders.values()
+    assert build_store(document).export() == expected
 
 
 def test_a_run_of_repeated_ids_as_text_is_read_each_time_as_by_the_schema():
