@@ -244,8 +244,8 @@ def main():
                 server = servers[key] = Server(files[key], 18_700 + port)
                 starts[key].append(server.start)
                 rss[key].append(memory(server.proc.pid))
-                print(f"{shape + ' ' if several else ''}{size:>9} started in {server.start:.2f} s, "
-                      f"RSS {rss[key][-1][0]:.0f} MiB", flush=True)
+                print(f"{shape + ' ' if several else ''}{size:>9} started in "
+                      f"{server.start:.2f} s, RSS {rss[key][-1][0]:.0f} MiB", flush=True)
                 if n < args.starts - 1:
                     servers.pop(key).stop()
         smallest = sizes[0]

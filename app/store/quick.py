@@ -196,16 +196,15 @@ def _read_digits(field, value, n, names, repeated):
     if field.choices is not None:
         names[f"t{n}"] = {str(choice): choice for choice in field.choices}
         return f"    if type({value}) is str:\n        {value} = t{n}.get({value}, {value})"
+    digits = f"{value}.isascii() and {value}.isdigit() and len({value}) <= {MAX_DIGITS}"
     if not repeated:
-        return (f"    if type({value}) is str and {value}.isascii() "
-                f"and {value}.isdigit() and len({value}) <= {MAX_DIGITS}:\n"
-                f"        {value} = int({value})")
+        return f"    if type({value}) is str and {digits}:\n        {value} = int({value})"
     names[f"m{n}"] = [("", 0)]
     return (f"    if type({value}) is str:\n"
             f"        last = m{n}[0]\n"
             f"        if {value} == last[0]:\n"
             f"            {value} = last[1]\n"
-            f"        elif {value}.isascii() and {value}.isdigit() and len({value}) <= {MAX_DIGITS}:\n"
+            f"        elif {digits}:\n"
             f"            read = int({value})\n"
             f"            m{n}[0] = ({value}, read)\n"
             f"            {value} = read")
