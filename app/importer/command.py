@@ -4,13 +4,6 @@ import os
 import sys
 import time
 
-from .anonymise import Anonymiser
-from .client import Client, ImportFailed, Refused, bearer_signer, oauth1_signer
-from .fixture import write_fixture
-from .parts import Parts, PartsMismatch
-from .progress import Progress
-from .walk import Walk
-
 PROG = "schoology-mock import"
 
 
@@ -85,6 +78,14 @@ def _positive(text):
 
 
 def run(args, stream=None):
+    # here, not at the top: `serve` builds this parser too, and starts without them
+    from .anonymise import Anonymiser
+    from .client import Client, ImportFailed, Refused, bearer_signer, oauth1_signer
+    from .fixture import write_fixture
+    from .parts import Parts, PartsMismatch
+    from .progress import Progress
+    from .walk import Walk
+
     stream = stream or sys.stderr
     if args.source == "schoology":
         if not (args.key and args.secret):
