@@ -19,7 +19,6 @@ and the mock serves no list of an account's admins, Canvas's
 accounts/:id/admins), the teacher's to the users with a teaching enrollment
 not rejected or deleted, and the student's to the rest. That needs the
 enrollments before the users, so the users are read last."""
-import random
 import re
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -31,7 +30,7 @@ from ..store.records import (DEFAULT_TERM, GONE_STATES, STATUS_OF_STATE, admin_o
                              default_type, display_name)
 
 from .client import Refused
-from .walk import Walk  # noqa: F401 (the type the walk is given)
+from .walk import Walk, sampled  # noqa: F401 (Walk: the type the walk is given)
 
 PER_PAGE = 100
 NEXT = re.compile(r'<([^>]+)>\s*;[^,]*\brel="?next"?', re.I)
@@ -81,25 +80,17 @@ def walk(w, account="self", sample=None, seed=0):
                     _page(lambda c, s=states: _course(c, s)), required=True)
     terms = {c["id"]: c.get("canvas", {}).get("enrollment_term_id")
              for c in w.parts.records("courses")}
-    w.progress.begin("sections of courses", len(terms), _done(w, "sections", terms))
-    for course, term in terms.items():
-        w.read_list(f"sections:{course}", _paged(f"{api}courses/{course}/sections"),
-                    _page(lambda s, c=course, t=term: _section(s, c, t, periods)))
-        w.progress.advance()
+    w.read_lists("sections of courses", (
+        (f"sections:{c}", _paged(f"{api}courses/{c}/sections"),
+         _page(lambda s, c=c, t=t: _section(s, c, t, periods))) for c, t in terms.items()))
     if sample is None:  # a course's list holds all its sections' enrollments
         realms = [("course", c) for c in terms]
     else:
-        sections = sorted({s["id"] for s in w.parts.records("sections")})
-        sections = sorted(random.Random(seed).sample(sections, min(sample, len(sections))))
-        realms = [("section", s) for s in sections]
-    w.progress.begin("enrollments", len(realms),
-                     sum(w.parts.position(f"enrollments:{r}:{i}") == (True, None)
-                         for r, i in realms))
-    for realm, realm_id in realms:
-        w.read_list(f"enrollments:{realm}:{realm_id}",
-                    _paged(f"{api}{realm}s/{realm_id}/enrollments", state=EVERY_STATE),
-                    _page(_enrollment))
-        w.progress.advance()
+        realms = [("section", s) for s in
+                  sampled([s["id"] for s in w.parts.records("sections")], sample, seed)]
+    w.read_lists("enrollments", (
+        (f"enrollments:{r}:{i}", _paged(f"{api}{r}s/{i}/enrollments", state=EVERY_STATE),
+         _page(_enrollment)) for r, i in realms))
     # read back from the parts, so a resumed import finds them as a whole one does;
     # in a sample, a teacher only elsewhere is none (those enrollments are not kept)
     teachers = {e["uid"] for e in w.parts.records("enrollments")
@@ -138,10 +129,6 @@ def _next(link):
     """The rel="next" URL of a Link header (<url>; rel="next", ...), or None."""
     found = NEXT.search(link)
     return found.group(1) if found else None
-
-
-def _done(w, prefix, ids):
-    return sum(w.parts.position(f"{prefix}:{i}") == (True, None) for i in ids)
 
 
 def _token_user(w, api):

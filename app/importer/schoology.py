@@ -3,12 +3,11 @@ key reads it: the roles, the users, the grading periods, the courses and
 each course's sections, the groups, and each section's and group's
 enrollments in every status, each list followed by its links.next to the
 end, 200 rows a page (the most Schoology serves)."""
-import random
 from types import SimpleNamespace
 
 from ..store.records import display_name
 
-from .walk import Walk  # noqa: F401 (the type the walk is given)
+from .walk import Walk, sampled  # noqa: F401 (Walk: the type the walk is given)
 
 LIMIT = 200
 EVERY_STATUS = "1,2,3,4,5"  # active, expired, invite pending, request pending, archived
@@ -43,27 +42,20 @@ def walk(w, sample=None, seed=0):
     w.progress.begin("courses")
     w.read_list("courses", _paged("courses"), _page("course", _course), required=True)
     courses = [c["id"] for c in w.parts.records("courses")]
-    w.progress.begin("sections of courses", len(courses), _done(w, "sections", courses))
-    for course in courses:
-        w.read_list(f"sections:{course}", _paged(f"courses/{course}/sections"),
-                    _page("section", lambda s, c=course: _section(s, c)))
-        w.progress.advance()
+    w.read_lists("sections of courses", (
+        (f"sections:{c}", _paged(f"courses/{c}/sections"),
+         _page("section", lambda s, c=c: _section(s, c))) for c in courses))
     w.progress.begin("groups")
     w.read_list("groups", _paged("groups"), _page("group", _group), required=True)
     sections = [s["id"] for s in w.parts.records("sections")]
     groups = [] if sample is not None else [g["id"] for g in w.parts.records("groups")]
     if sample is not None:
-        sections = sorted(random.Random(seed).sample(sorted(set(sections)),
-                                                     min(sample, len(set(sections)))))
+        sections = sampled(sections, sample, seed)
     realms = [("section", s) for s in sections] + [("group", g) for g in groups]
-    w.progress.begin("enrollments of realms", len(realms),
-                     sum(w.parts.position(f"enrollments:{r}:{i}") == (True, None)
-                         for r, i in realms))
-    for realm, realm_id in realms:
-        w.read_list(f"enrollments:{realm}:{realm_id}",
-                    _paged(f"{realm}s/{realm_id}/enrollments", enrollment_status=EVERY_STATUS),
-                    _page("enrollment", lambda e, r=realm, i=realm_id: _enrollment(e, r, i)))
-        w.progress.advance()
+    w.read_lists("enrollments of realms", (
+        (f"enrollments:{r}:{i}",
+         _paged(f"{r}s/{i}/enrollments", enrollment_status=EVERY_STATUS),
+         _page("enrollment", lambda e, r=r, i=i: _enrollment(e, r, i))) for r, i in realms))
     return sections if sample is not None else None
 
 
@@ -81,10 +73,6 @@ def _page(key, mapper):
         links = data.get("links") if isinstance(data, dict) else None
         return records, (links.get("next") or None) if isinstance(links, dict) else None
     return page
-
-
-def _done(w, prefix, ids):
-    return sum(w.parts.position(f"{prefix}:{i}") == (True, None) for i in ids)
 
 
 def _administrator_role(w):

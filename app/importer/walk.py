@@ -1,5 +1,7 @@
 """Reading one list of the source to its end, page by page, each page kept
 (parts.py) as soon as it is read; shared by both dialects' walks."""
+import random
+
 from marshmallow import ValidationError
 
 from ..store.load import CHECKERS
@@ -45,6 +47,16 @@ class Walk:
                         self.progress.count(kind, 1)
             self.parts.page(key, kept, url)
 
+    def read_lists(self, step, lists):
+        """Read each (key, url, page) of lists as read_list does: a step of
+        the import whose size is known, told to the progress display."""
+        lists = list(lists)
+        self.progress.begin(step, len(lists), sum(self.parts.position(key) == (True, None)
+                                                  for key, _, _ in lists))
+        for key, url, page in lists:
+            self.read_list(key, url, page)
+            self.progress.advance()
+
     def valid(self, kind, record, where):
         """Whether the fixture would take the record; if not, it is reported."""
         try:
@@ -66,6 +78,12 @@ class Walk:
 
     def person(self, user):
         return user if self.anonymiser is None else self.anonymiser.user(user)
+
+
+def sampled(ids, size, seed):
+    """size of the ids, drawn with seed (the same on every run), in order."""
+    ids = sorted(set(ids))
+    return sorted(random.Random(seed).sample(ids, min(size, len(ids))))
 
 
 def _id(record):
