@@ -21,16 +21,15 @@ not rejected or deleted, and the student's to the rest. That needs the
 enrollments before the users, so the users are read last."""
 import re
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from ..canvas.render import DEFAULT_TIME, TIME_ZONE
 from ..store.records import (DEFAULT_TERM, GONE_STATES, STATUS_OF_STATE, admin_of,
-                             default_type, display_name)
+                             default_type)
 
 from .client import Refused
-from .walk import Walk, sampled  # noqa: F401 (Walk: the type the walk is given)
+from .walk import Walk, derived_display, sampled  # noqa: F401 (Walk: the type the walk is given)
 
 PER_PAGE = 100
 NEXT = re.compile(r'<([^>]+)>\s*;[^,]*\brel="?next"?', re.I)
@@ -57,8 +56,6 @@ SCORES = ("current_score", "final_score", "current_grade", "final_grade")
 ENROLLMENT_EXTRAS = {"associated_user_id": None, "limit_privileges_to_course_section": False,
                      "start_at": None, "end_at": None, "last_activity_at": None,
                      "last_attended_at": None, "total_activity_time": 0}
-NAMES = {"name_title": "", "name_title_show": 0, "name_first": "", "name_first_preferred": "",
-         "name_middle": "", "name_middle_show": 0, "name_last": ""}
 
 
 def walk(w, account="self", sample=None, seed=0):
@@ -229,7 +226,7 @@ def _user(w, api, row, me, teachers):
     first, last = _names(row) or _profile_names(w, api, uid, row)
     user = {"uid": uid, "name_first": first, "name_last": last,
             "role_id": ADMINISTRATOR if uid == me else TEACHER if uid in teachers else STUDENT}
-    if row.get("name") != display_name(SimpleNamespace(**dict(NAMES, **user))):
+    if row.get("name") != derived_display(user):
         user["name_display"] = row.get("name") or ""  # else derived, as the mock derives it
     for name, field in (("sis_user_id", "school_uid"), ("login_id", "username"),
                         ("email", "primary_email"), ("avatar_url", "picture_url")):

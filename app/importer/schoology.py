@@ -3,11 +3,7 @@ key reads it: the roles, the users, the grading periods, the courses and
 each course's sections, the groups, and each section's and group's
 enrollments in every status, each list followed by its links.next to the
 end, 200 rows a page (the most Schoology serves)."""
-from types import SimpleNamespace
-
-from ..store.records import display_name
-
-from .walk import Walk, sampled  # noqa: F401 (Walk: the type the walk is given)
+from .walk import Walk, derived_display, sampled  # noqa: F401 (Walk: the type the walk is given)
 
 LIMIT = 200
 EVERY_STATUS = "1,2,3,4,5"  # active, expired, invite pending, request pending, archived
@@ -19,8 +15,6 @@ COURSE_FIELDS = ("id", "course_code", "title", "department", "description", "cre
                  "subject_area", "grade_level_range_start", "grade_level_range_end",
                  "building_id")
 GROUP_FIELDS = ("id", "title", "description", "website", "category", "group_code", "building_id")
-NAMES = {"name_title": "", "name_title_show": 0, "name_first": "", "name_first_preferred": "",
-         "name_middle": "", "name_middle_show": 0, "name_last": ""}
 NUMBERS = {"uid", "id", "role_id", "building_id", "school_id", "course_id", "credits",
            "subject_area", "grade_level_range_start", "grade_level_range_end", "realm_id",
            "admin", "status", "faculty", "role_type", "name_title_show", "name_middle_show",
@@ -97,7 +91,7 @@ def _user(w, row):
     for key in ("gender", "position", "grad_year"):
         if user.get(key) is None:
             user.pop(key, None)
-    if user.get("name_display") == display_name(SimpleNamespace(**dict(NAMES, **user))):
+    if user.get("name_display") == derived_display(user):
         del user["name_display"]  # the usual: derived from the names, as the mock derives it
     out = [("users", w.person(user))]
     if user.get("building_id"):

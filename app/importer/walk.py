@@ -1,13 +1,19 @@
 """Reading one list of the source to its end, page by page, each page kept
 (parts.py) as soon as it is read; shared by both dialects' walks."""
 import random
+from types import SimpleNamespace
 
 from marshmallow import ValidationError
 
-from ..store.load import CHECKERS
+from ..store.load import CHECKERS, _first_field
 from ..store.fixtures import KINDS
+from ..store.records import display_name
 from ..store.quick import Unsure
 from .client import ImportFailed, Refused
+
+# a user's name fields, as a record holds them when a fixture leaves them out
+NAMES = {"name_title": "", "name_title_show": 0, "name_first": "", "name_first_preferred": "",
+         "name_middle": "", "name_middle_show": 0, "name_last": ""}
 
 
 class Walk:
@@ -70,14 +76,19 @@ class Walk:
             KINDS[kind].load(record)
             return True
         except ValidationError as e:
-            field = next(iter(e.normalized_messages()), "")
+            field, message = _first_field(e.normalized_messages())
             self.progress.report(f"{where}: a record of {kind} ({_id(record)}) is not one the "
-                                 f"mock can hold (field {field!r}: "
-                                 f"{_first(e.normalized_messages())}); left out")
+                                 f"mock can hold (field {field!r}: {message}); left out")
             return False
 
     def person(self, user):
         return user if self.anonymiser is None else self.anonymiser.user(user)
+
+
+def derived_display(user):
+    """The display name the mock derives from a fixture user's names (a
+    dict), as it would for the record."""
+    return display_name(SimpleNamespace(**dict(NAMES, **user)))
 
 
 def sampled(ids, size, seed):
@@ -88,11 +99,3 @@ def sampled(ids, size, seed):
 
 def _id(record):
     return f"id {record.get('id', record.get('uid', '?'))}"
-
-
-def _first(messages):
-    while isinstance(messages, dict):
-        messages = next(iter(messages.values()))
-    while isinstance(messages, list):
-        messages = messages[0]
-    return messages
